@@ -1,0 +1,55 @@
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import { securityHeaders } from './content-security';
+import type { Context } from './context';
+import { drivers } from './gateways';
+import { guestRoutes } from './guest/routes';
+import { HttpError } from './http-error';
+import { log } from './log';
+import { publicDir, viewsDir } from './paths';
+
+/** The web application, without a listening socket: server.ts listens, tests drive it with supertest. */
+export function createApp(ctx: Context): express.Express {
+  const app = express();
+  app.set('views', viewsDir);
+  app.set('view engine', 'ejs');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('x-powered-by', false);
+  app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
+
+  app.use(securityHeaders(ctx.config));
+  app.use(express.static(publicDir, { maxAge: '7d', index: false }));
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
+
+  app.get('/', (_req, res) => res.redirect(302, 'preview'));
+  for (const driver of drivers.values()) app.use(driver.routes(ctx));
+  app.use(guestRoutes(ctx));
+
+  app.use((_req, _res, next) => next(new HttpError(404, 'There is no page at this address.')));
+  app.use(errorHandler);
+  return app;
+}
+
+function describe(req: Request): Record<string, string> {
+  return { method: req.method, path: req.path.slice(0, 200), ip: req.ip ?? '' };
+}
+
+/** The one place error pages are made: the person sees plain words, the log gets the detail. */
+const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  let status = 500;
+  let title = 'Something went wrong';
+  let message = 'Portico could not handle this request. Please try again in a moment.';
+  if (error instanceof HttpError) {
+    ({ status, title, message } = error);
+    log.warn('request refused', { ...describe(req), status, reason: message });
+  } else if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) {
+    // body-parser and friends: too large, malformed, too many parameters
+    status = error.status;
+    title = 'Something is not right';
+    message = status === 413 ? 'The request is too large.' : 'The request could not be read.';
+    log.warn('request refused', { ...describe(req), status, reason: error.type ?? error.message });
+  } else {
+    log.error('request failed', { ...describe(req), error: error?.stack ?? String(error) });
+  }
+  if (res.headersSent) return;
+  res.status(status).set('Cache-Control', 'no-store').render('error', { title, message });
+};

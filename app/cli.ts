@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config';
+import { UserError } from './gateways/driver';
+import { driverFor, drivers } from './gateways';
+import { openSqliteStore } from './store/sqlite';
+import { StoreConflictError } from './store/sqlite';
+import type { AcceptanceExportRow, Store } from './store/types';
+import { ensureVenue, parseSiteSetting, siteSettingKeys } from './venue-settings';
+
+/** Where a command writes; tests pass their own. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  now: () => number;
+}
+
+const usage = `Usage: npx portico <command>   (works on DATA_DIR, default ./data)
+
+  gateway add --type <${[...drivers.keys()].join('|')}> --id <id> [--name <name>] [--address <host[:port]>]
+  gateway list [--json]
+  gateway setup <id>          the settings to make on the router
+  gateway page <id>           pfSense: the "Portal page contents" file to upload
+  settings show
+  settings set <key> <value>  keys: ${siteSettingKeys.join(', ')}
+  terms publish <file> [--language <code>]
+  terms list
+  export acceptances [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+`;
+
+class UsageError extends Error {}
+
+interface Invocation {
+  args: string[];
+  config: Config;
+  store: Store;
+  io: CliIo;
+}
+
+const gatewayIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+
+function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: spec, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length !== positionals) throw new UsageError(`expected ${positionals} argument(s), got ${parsed.positionals.length}`);
+  return parsed;
+}
+
+async function gatewayCommand({ args, config, store, io }: Invocation): Promise<void> {
+  const [action, ...rest] = args;
+  const site = await ensureVenue(store, io.now());
+  if (action === 'add') {
+    const { values } = options(rest, {
+      type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' },
+    }, 0);
+    if (!values.type || !values.id) throw new UsageError('gateway add needs --type and --id');
+    const driver = driverFor(values.type);
+    if (!driver) throw new UserError(`unknown gateway type "${values.type}"; types: ${[...drivers.keys()].join(', ')}`);
+    if (!gatewayIdPattern.test(values.id)) throw new UserError('--id must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
+    const settings = driver.parseSettings({ address: values.address });
+    const gateway = await store.addGateway({ id: values.id, siteId: site.id, type: driver.type, name: values.name ?? values.id, settings }, io.now());
+    io.out(`Added ${driver.label} "${gateway.id}". Next: npx portico gateway setup ${gateway.id}\n`);
+  } else if (action === 'list') {
+    const { values } = options(rest, { json: { type: 'boolean' } }, 0);
+    const gateways = await store.listGateways();
+    if (values.json) io.out(JSON.stringify(gateways, null, 2) + '\n');
+    else if (gateways.length === 0) io.out('No gateways yet. Add one with: npx portico gateway add --type pfsense --id <id>\n');
+    else for (const g of gateways) io.out(`${g.id}\t${g.type}\t${g.name}\t${JSON.stringify(g.settings)}\n`);
+  } else if (action === 'setup' || action === 'page') {
+    const { positionals } = options(rest, {}, 1);
+    const gateway = await store.getGateway(positionals[0]);
+    if (!gateway) throw new UserError(`no gateway "${positionals[0]}"; see: npx portico gateway list`);
+    const driver = driverFor(gateway.type)!;
+    const gatewaySite = (await store.getSite(gateway.siteId))!;
+    if (action === 'setup') io.out(driver.setupText(gateway, gatewaySite, config) + '\n');
+    else if (driver.uploadPage) io.out(driver.uploadPage(gateway, gatewaySite, config));
+    else throw new UserError(`${driver.label} gateways need no uploaded page; see: npx portico gateway setup ${gateway.id}`);
+  } else {
+    throw new UsageError(`unknown gateway command "${action ?? ''}"`);
+  }
+}
+
+async function settingsCommand({ args, store, io }: Invocation): Promise<void> {
+  const [action, ...rest] = args;
+  const site = await ensureVenue(store, io.now());
+  if (action === 'set') {
+    const { positionals: [key, value] } = options(rest, {}, 2);
+    await store.updateSite(site.id, parseSiteSetting(key, value));
+    io.out(`Set ${key}.\n`);
+  } else if (action === 'show') {
+    options(rest, {}, 0);
+    const settings: Record<string, string | number> = {
+      venue_name: site.name, website_url: site.websiteUrl, timezone: site.timezone, session_minutes: site.sessionMinutes,
+      remember_days: site.rememberDays, default_language: site.defaultLanguage, accent_color: site.accentColor,
+    };
+    for (const [key, value] of Object.entries(settings)) io.out(`${key}\t${value}\n`);
+  } else {
+    throw new UsageError(`unknown settings command "${action ?? ''}"`);
+  }
+}
+
+async function termsCommand({ args, store, io }: Invocation): Promise<void> {
+  const [action, ...rest] = args;
+  const site = await ensureVenue(store, io.now());
+  if (action === 'publish') {
+    const { values, positionals: [file] } = options(rest, { language: { type: 'string' } }, 1);
+    const language = values.language ?? site.defaultLanguage;
+    if (!/^[a-z]{2}$/.test(language)) throw new UserError('--language must be a two-letter code such as en');
+    let body: string;
+    try {
+      body = fs.readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    if (body === '') throw new UserError(`${file} is empty`);
+    if (body.length > 100_000) throw new UserError(`${file} is longer than 100,000 characters`);
+    const [version] = await store.publishTerms(site.id, [{ language, body }], io.now());
+    io.out(`Published terms release ${version.release} (${language}, sha256 ${version.sha256}).\n`);
+  } else if (action === 'list') {
+    options(rest, {}, 0);
+    for (const t of await store.listTerms(site.id)) {
+      io.out(`release ${t.release}\t${t.language}\t${new Date(t.publishedAt).toISOString()}\t${t.sha256}\t${t.acceptances} acceptances\n`);
+    }
+  } else {
+    throw new UsageError(`unknown terms command "${action ?? ''}"`);
+  }
+}
+
+const exportColumns: (keyof AcceptanceExportRow)[] = [
+  'id', 'acceptedAt', 'localDay', 'gatewayId', 'termsRelease', 'termsLanguage', 'termsSha256',
+  'clientMac', 'clientIp', 'userAgent', 'language', 'handoff',
+];
+
+/** A CSV cell; text that a spreadsheet would run as a formula is prefixed with a quote. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(row: object, columns: readonly string[]): string {
+  return columns.map((column) => csvCell((row as Record<string, unknown>)[column])).join(',') + '\r\n';
+}
+
+async function exportCommand({ args, store, io }: Invocation): Promise<void> {
+  const [what, ...rest] = args;
+  if (what !== 'acceptances') throw new UsageError('export what? only "acceptances"');
+  const { values } = options(rest, { format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 0);
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
+  for (const day of [values.from, values.to]) if (day !== undefined && !dayPattern.test(day)) throw new UsageError('--from and --to take a date as YYYY-MM-DD');
+  const site = await ensureVenue(store, io.now());
+  const rows = store.exportAcceptances({ siteId: site.id, fromDay: values.from, toDay: values.to });
+  if (format === 'csv') {
+    io.out(exportColumns.join(',') + '\r\n');
+    for await (const row of rows) io.out(csvLine(row, exportColumns));
+  } else {
+    io.out('[');
+    let first = true;
+    for await (const row of rows) {
+      io.out((first ? '\n' : ',\n') + JSON.stringify(row));
+      first = false;
+    }
+    io.out('\n]\n');
+  }
+}
+
+const commands: Record<string, (invocation: Invocation) => Promise<void>> = {
+  gateway: gatewayCommand,
+  settings: settingsCommand,
+  terms: termsCommand,
+  export: exportCommand,
+};
+
+/** Runs one command; returns the exit code. User mistakes print a message and usage, never a stack trace. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  const command = commands[name ?? ''];
+  if (!command) {
+    if (name === 'help' || name === '--help' || name === '-h') {
+      io.out(usage);
+      return 0;
+    }
+    io.err((name ? `unknown command "${name}"\n\n` : '') + usage);
+    return 2;
+  }
+  let store: Store | undefined;
+  try {
+    const config = loadConfig(io.env);
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous });
+    await command({ args, config, store, io });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`portico ${name}: ${error.message}\n\n${usage}`);
+      return 2;
+    }
+    if (error instanceof UserError || error instanceof ConfigError || error instanceof StoreConflictError) {
+      io.err(`portico ${name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await store?.close();
+  }
+}
+
+export function main(argv: string[]): Promise<number> {
+  return run(argv, {
+    env: process.env,
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    now: Date.now,
+  });
+}

@@ -1,0 +1,75 @@
+import path from 'node:path';
+
+/** Every setting Portico reads from its environment, parsed and checked once at start. */
+export interface Config {
+  port: number;
+  /** Interface to listen on; empty means all interfaces. */
+  host: string;
+  dataDir: string;
+  /** Where guests and routers reach Portico; pages and setup text are built from it. */
+  publicUrl: URL;
+  /** True when guests reach Portico over HTTPS (directly or through a proxy). */
+  secure: boolean;
+  /** Express "trust proxy" value; false unless Portico sits behind a reverse proxy. */
+  trustProxy: boolean | number | string;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  /** SQLite durability: NORMAL survives a process crash, FULL also a power cut. */
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${value}"`);
+  return port;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // a list of addresses or subnets, as Express accepts it
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = parsePort(env.PORT, 8080);
+  const tlsCert = env.TLS_CERT || null;
+  const tlsKey = env.TLS_KEY || null;
+  if ((tlsCert === null) !== (tlsKey === null)) throw new ConfigError('TLS_CERT and TLS_KEY must be given together');
+
+  let publicUrl: URL;
+  try {
+    publicUrl = new URL(env.PUBLIC_URL || `${tlsCert ? 'https' : 'http'}://localhost:${port}`);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL, got "${env.PUBLIC_URL}"`);
+  }
+  if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') throw new ConfigError('PUBLIC_URL must use http or https');
+  publicUrl.pathname = publicUrl.pathname.replace(/\/*$/, '/');
+  publicUrl.search = '';
+  publicUrl.hash = '';
+
+  const synchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
+
+  return {
+    port,
+    host: env.HOST || '',
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    publicUrl,
+    secure: publicUrl.protocol === 'https:',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    tlsCert,
+    tlsKey,
+    sqliteSynchronous: synchronous,
+  };
+}
+
+/** An absolute URL on this Portico, e.g. publicLink(config, 'preview'). */
+export function publicLink(config: Pick<Config, 'publicUrl'>, relative: string): string {
+  return new URL(relative.replace(/^\//, ''), config.publicUrl).href;
+}

@@ -1,0 +1,31 @@
+import type { RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config';
+
+/** helmet with a strict policy: nothing from other hosts, no inline script. */
+export function securityHeaders(config: Pick<Config, 'secure'>): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"], // widened per page by allowFormAction
+        // On plain HTTP, WebKit (the iPhone's captive sheet) would upgrade requests and break the page.
+        upgradeInsecureRequests: config.secure ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secure,
+  });
+}
+
+/**
+ * The accept form ends at the router (a 307 or 303 after our POST) and CSP checks form redirects too,
+ * so the terms page allows its router's origin. helmet has set the header before the route runs.
+ */
+export function allowFormAction(res: Response, origin: string): void {
+  const policy = res.get('Content-Security-Policy');
+  if (policy) res.set('Content-Security-Policy', policy.replace("form-action 'self'", `form-action 'self' ${origin}`));
+}

@@ -1,0 +1,26 @@
+import type { Config } from './config';
+import { deriveKey } from './secret';
+import type { Store } from './store/types';
+
+/** What every route and command works with: built once at start, passed down, never global. */
+export interface Context {
+  config: Config;
+  store: Store;
+  keys: {
+    /** Signs the state that travels through the guest's browser. */
+    guestState: Buffer;
+    /** Keys the pseudonymous device id (HMAC of the MAC). */
+    deviceId: Buffer;
+  };
+  /** Milliseconds since the epoch; tests pass their own clock. */
+  now: () => number;
+}
+
+export function createContext(config: Config, store: Store, secret: Buffer, now: () => number = Date.now): Context {
+  return {
+    config,
+    store,
+    keys: { guestState: deriveKey(secret, 'guest-state'), deviceId: deriveKey(secret, 'device-id') },
+    now,
+  };
+}

@@ -1,0 +1,186 @@
+import { Router } from 'express';
+import { publicLink } from '../config';
+import type { Context } from '../context';
+import { renderTermsPage } from '../guest/terms-page';
+import type { GuestState } from '../guest/state';
+import { HttpError } from '../http-error';
+import { log, maskMac } from '../log';
+import { optionalField, requiredField } from '../request-fields';
+import type { Gateway } from '../store/types';
+import { isPrivateAddress, normalizeMac, parseClientIp } from './address';
+import { UserError, type GatewayDriver } from './driver';
+
+/*
+ * pfSense has no external-portal mode (pfsense/pfsense src/usr/local/captiveportal/index.php).
+ * The zone's uploaded "Portal page contents" (uploadPage below) forwards the captured browser to
+ * us with pfSense's placeholders; after the acceptance the guest's own browser must POST to
+ * $PORTAL_ACTION$, because index.php logs in whoever sends that POST (by source IP and ARP MAC).
+ */
+
+const zonePattern = /^[a-z0-9_]{1,32}$/i;
+const hostPortPattern = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i;
+
+interface PfSenseSettings {
+  /** host[:port] of the pfSense portal; when set, $PORTAL_ACTION$ must point exactly there. */
+  address?: string;
+}
+
+function settingsOf(gateway: Gateway): PfSenseSettings {
+  return gateway.settings as PfSenseSettings;
+}
+
+/**
+ * The portal action to POST the guest's login to, rebuilt from its checked parts, or null when it is
+ * not pfSense's index.php on the registered address (or, with none registered, on a private one).
+ */
+export function checkPortalAction(raw: string, zone: string, gateway: Gateway): URL | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || url.pathname !== '/index.php') return null;
+  const actionZone = url.searchParams.get('zone');
+  if (actionZone !== null && actionZone.toLowerCase() !== zone.toLowerCase()) return null;
+
+  const { address } = settingsOf(gateway);
+  if (address) {
+    const [, host, port] = hostPortPattern.exec(address)!;
+    if (url.hostname.toLowerCase() !== host.toLowerCase()) return null;
+    if (port !== undefined && url.port !== port) return null;
+  } else if (!isPrivateAddress(url.hostname)) {
+    return null;
+  }
+  const action = new URL('/index.php', url.origin);
+  action.searchParams.set('zone', zone);
+  return action;
+}
+
+function entryUrl(gateway: Gateway, config: Context['config']): string {
+  return publicLink(config, `pfsense/${encodeURIComponent(gateway.id)}`);
+}
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const escapeAttribute = (text: string) => text.replace(/[&<>"]/g, (c) => escapes[c]);
+
+export const pfsense: GatewayDriver = {
+  type: 'pfsense',
+  label: 'pfSense captive portal',
+
+  parseSettings(options) {
+    const address = options.address?.trim();
+    if (address === undefined || address === '') return {};
+    const match = hostPortPattern.exec(address);
+    if (!match || (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535))) {
+      throw new UserError(`--address must be host or host:port (the pfSense portal as guests reach it), got "${address}"`);
+    }
+    return { address: address.toLowerCase() };
+  },
+
+  routes(ctx) {
+    const router = Router();
+    // The uploaded page submits pfSense's placeholders here as a GET form.
+    router.get('/pfsense/:gatewayId', async (req, res) => {
+      const gateway = await ctx.store.getGateway(req.params.gatewayId);
+      if (!gateway || gateway.type !== 'pfsense') {
+        log.warn('pfsense entry for an unknown gateway', { gateway: req.params.gatewayId.slice(0, 64) });
+        throw new HttpError(404, 'This Wi-Fi network is not set up on this portal. Please tell the staff.', 'Unknown network');
+      }
+      const zone = requiredField(req.query, 'zone', { max: 32, pattern: zonePattern }).toLowerCase();
+      const rawAction = requiredField(req.query, 'portal_action', { max: 512 });
+      const action = checkPortalAction(rawAction, zone, gateway);
+      if (!action) {
+        log.warn('pfsense entry with a portal action that is not the gateway', { gateway: gateway.id });
+        throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
+      }
+      // pfSense leaves MAC empty when ARP has no entry (a routed guest network); the IP is always known.
+      const macText = optionalField(req.query, 'client_mac', { max: 17 }) ?? '';
+      const mac = macText === '' ? null : normalizeMac(macText);
+      const ip = parseClientIp(requiredField(req.query, 'client_ip', { max: 45 }));
+      if ((macText !== '' && mac === null) || ip === null) throw new HttpError(400, 'The router sent a device address that is not valid.');
+      optionalField(req.query, 'redirurl', { max: 2048 }); // the page the guest asked for: never followed
+
+      const site = await ctx.store.getSite(gateway.siteId);
+      if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
+      log.debug('pfsense guest captured', { gateway: gateway.id, mac: maskMac(mac) });
+      await renderTermsPage(ctx, res, {
+        gateway, site, mac, ip,
+        handoff: { action: action.href, zone },
+        formFields: { zone, redirurl: site.websiteUrl },
+        handoffOrigin: action.origin,
+      });
+    });
+    return router;
+  },
+
+  checkAcceptForm(form, state, site) {
+    // These fields go on to pfSense with the 307; they must be the ones the page was given.
+    const zone = optionalField(form, 'zone', { max: 32 });
+    const redirurl = optionalField(form, 'redirurl', { max: 2048 });
+    if (zone !== state.handoff.zone || redirurl !== site.websiteUrl) {
+      throw new HttpError(400, 'This page is out of date. Please open any website to see the terms again.', 'Page out of date');
+    }
+  },
+
+  async handoff(_ctx, { state }) {
+    // 307 keeps the method and body: the guest's browser POSTs accept, zone and redirurl to pfSense.
+    return { status: 307, location: state.handoff.action };
+  },
+
+  handoffOrigin(state: GuestState) {
+    return new URL(state.handoff.action).origin;
+  },
+
+  setupText(gateway, site, config) {
+    const host = config.publicUrl.hostname;
+    return [
+      `pfSense setup for gateway "${gateway.id}" (${gateway.name}) of ${site.name}`,
+      '',
+      'In pfSense, Services > Captive Portal, add or edit the guest zone, tick "Enable Captive Portal", choose the guest interface, then:',
+      '',
+      `1. Portal page contents: upload the file made by`,
+      `     npx portico gateway page ${gateway.id} > portico-${gateway.id}.html`,
+      '   It sends each captured guest on to Portico, with or without JavaScript.',
+      '2. Authentication > Authentication Method: "None, don\'t authenticate users".',
+      `3. After authentication Redirection URL: ${site.websiteUrl}`,
+      '   (the venue website; Portico also sends it with the login, so guests land there either way).',
+      '4. Pre-authentication redirect URL: leave empty.',
+      '5. Logout popup window: leave unticked (a popup would replace the redirect to the website).',
+      `6. Idle timeout and Hard timeout: the venue's session length is ${site.sessionMinutes} minutes; pfSense enforces it, so set Hard timeout to ${site.sessionMinutes}.`,
+      '7. Save. Then Services > Captive Portal > this zone > Allowed Hostnames > Add:',
+      `     Hostname: ${host}   Direction: Both   Description: Portico`,
+      '   Without it the captured guest cannot reach Portico.',
+      '',
+      `Portico checks that the login form comes from this router${settingsOf(gateway).address ? ` (${settingsOf(gateway).address})` : ' (a private or loopback address; add --address to pin it)'}.`,
+      `Guests reach Portico at ${entryUrl(gateway, config)}.`,
+    ].join('\n');
+  },
+
+  uploadPage(gateway, site, config) {
+    // pfSense substitutes the placeholders HTML-escaped but not URL-encoded, so they go into
+    // hidden inputs and the browser encodes them when it submits the form.
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeAttribute(site.name)} Wi-Fi</title>
+</head>
+<body style="font-family:sans-serif;text-align:center;padding:2em 1em">
+<form id="portico" method="get" action="${escapeAttribute(entryUrl(gateway, config))}">
+<input type="hidden" name="portal_action" value="$PORTAL_ACTION$">
+<input type="hidden" name="zone" value="$PORTAL_ZONE$">
+<input type="hidden" name="redirurl" value="$PORTAL_REDIRURL$">
+<input type="hidden" name="client_mac" value="$CLIENT_MAC$">
+<input type="hidden" name="client_ip" value="$CLIENT_IP$">
+<p>${escapeAttribute(site.name)} guest Wi-Fi</p>
+<button type="submit" style="font-size:1.2em;padding:.6em 1.2em">Continue</button>
+</form>
+<script>document.getElementById('portico').submit();</script>
+</body>
+</html>
+`;
+  },
+};

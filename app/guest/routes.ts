@@ -1,0 +1,58 @@
+import { Router } from 'express';
+import type { Context } from '../context';
+import { driverFor } from '../gateways';
+import { HttpError } from '../http-error';
+import { log, maskMac } from '../log';
+import { requiredField } from '../request-fields';
+import { deviceIdFor } from './device-id';
+import { verifyState } from './state';
+import { renderTermsPage } from './terms-page';
+
+const expired = () => new HttpError(400, 'This page has expired. Open any website to see the Wi-Fi terms again.', 'Page expired');
+
+/** The router-independent part of the guest flow: preview, accept, online. */
+export function guestRoutes(ctx: Context): Router {
+  const router = Router();
+
+  // The guest page as a captured guest sees it, without a router.
+  router.get('/preview', async (_req, res) => {
+    const site = await ctx.store.getDefaultSite();
+    if (!site) throw new HttpError(503, 'No venue is set up yet.');
+    await renderTermsPage(ctx, res, { gateway: null, site, mac: null, ip: null, handoff: {}, formFields: {}, handoffOrigin: null });
+  });
+
+  router.post('/accept', async (req, res) => {
+    const state = verifyState(ctx.keys.guestState, requiredField(req.body, 'state', { max: 4096 }), ctx.now());
+    if (!state) throw expired();
+    const terms = await ctx.store.getTermsVersion(state.termsVersionId);
+    if (!terms) throw expired();
+    if (state.gatewayId === null) {
+      // The preview records nothing: it is the owner looking, not a guest accepting.
+      const site = await ctx.store.getSite(terms.siteId);
+      res.render('guest/online', { site, preview: true });
+      return;
+    }
+    const gateway = await ctx.store.getGateway(state.gatewayId);
+    const driver = gateway && driverFor(gateway.type);
+    const site = gateway && await ctx.store.getSite(gateway.siteId);
+    if (!gateway || !driver || !site || site.id !== terms.siteId) throw expired();
+    driver.checkAcceptForm(req.body, state, site);
+
+    const acceptance = await ctx.store.recordAcceptance(site, {
+      acceptedAt: ctx.now(),
+      gatewayId: gateway.id,
+      termsVersionId: terms.id,
+      deviceId: state.mac === null ? null : deviceIdFor(ctx.keys.deviceId, state.mac),
+      clientMac: state.mac,
+      clientIp: state.ip,
+      userAgent: req.get('user-agent')?.slice(0, 512) ?? null,
+      language: state.language,
+      handoff: `${driver.type} ${driver.handoffOrigin(state)}`,
+    });
+    log.info('acceptance recorded', { id: acceptance.id, gateway: gateway.id, terms: terms.release, mac: maskMac(state.mac) });
+    const handoff = await driver.handoff(ctx, { gateway, site, state, acceptance });
+    res.redirect(handoff.status, handoff.location);
+  });
+
+  return router;
+}

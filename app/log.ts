@@ -1,0 +1,41 @@
+/**
+ * One line per event on stderr: `time level message key=value …`.
+ * Personal data never reaches the log whole: pass MACs through maskMac, never log tokens or secrets.
+ */
+type Fields = Record<string, string | number | boolean | null | undefined>;
+type Level = 'debug' | 'info' | 'warn' | 'error';
+
+const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+let threshold: number = order[(process.env.LOG_LEVEL as Level) ?? 'info'] ?? order.info;
+
+function format(fields: Fields): string {
+  let out = '';
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    const text = String(value);
+    out += ` ${key}=${/[\s"=]/.test(text) || text === '' ? JSON.stringify(text) : text}`;
+  }
+  return out;
+}
+
+function write(level: Level, message: string, fields: Fields = {}): void {
+  if (order[level] < threshold) return;
+  process.stderr.write(`${new Date().toISOString()} ${level} ${message}${format(fields)}\n`);
+}
+
+export const log = {
+  debug: (message: string, fields?: Fields) => write('debug', message, fields),
+  info: (message: string, fields?: Fields) => write('info', message, fields),
+  warn: (message: string, fields?: Fields) => write('warn', message, fields),
+  error: (message: string, fields?: Fields) => write('error', message, fields),
+  /** Tests silence the log; LOG_LEVEL chooses it otherwise. */
+  setLevel(level: Level | 'silent') {
+    threshold = level === 'silent' ? Infinity : order[level];
+  },
+};
+
+/** Keeps the vendor half of a MAC (useful when debugging a router) and hides the device half. */
+export function maskMac(mac: string | null | undefined): string | undefined {
+  if (!mac) return undefined;
+  return mac.slice(0, 8) + ':xx:xx:xx';
+}

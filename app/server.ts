@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { createApp } from './app';
+import { ConfigError, loadConfig, publicLink } from './config';
+import { createContext } from './context';
+import { log } from './log';
+import { loadOrCreateSecret } from './secret';
+import { openSqliteStore } from './store/sqlite';
+import { ensureVenue } from './venue-settings';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous });
+  const secret = loadOrCreateSecret(config.dataDir);
+  const site = await ensureVenue(store, Date.now());
+  const app = createApp(createContext(config, store, secret));
+
+  const server = config.tlsCert && config.tlsKey
+    ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, app)
+    : http.createServer(app);
+  server.listen(config.port, config.host || undefined, () => {
+    log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${config.port}`, data: config.dataDir });
+    log.info(`guest page preview: ${publicLink(config, 'preview')}`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      log.warn('second signal: exiting at once', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    log.info('stopping: finishing requests in flight', { signal });
+    server.close(() => {
+      void store.close().then(() => {
+        log.info('stopped');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) log.error(`configuration: ${error.message}`);
+  else log.error('could not start', { error: error?.stack ?? String(error) });
+  process.exit(1);
+});

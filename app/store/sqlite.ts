@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { localCalendar } from '../venue-time';
+import { applyMigrations } from './migrate';
+import type {
+  Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, NewAcceptance, Site, SiteSettings, Store,
+  TermsVersion, TermsVersionSummary,
+} from './types';
+
+export class StoreConflictError extends Error {}
+
+export interface SqliteOptions {
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+interface SiteRow {
+  id: number; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
+  default_language: string; accent_color: string; created_at: number;
+}
+interface TermsRow { id: number; site_id: number; release: number; language: string; body: string; sha256: string; published_at: number }
+interface GatewayRow { id: string; site_id: number; type: string; name: string; settings: string; created_at: number }
+
+const siteColumns: Record<keyof SiteSettings, string> = {
+  name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
+  rememberDays: 'remember_days', defaultLanguage: 'default_language', accentColor: 'accent_color',
+};
+
+function toSite(row: SiteRow): Site {
+  return {
+    id: row.id, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
+    rememberDays: row.remember_days, defaultLanguage: row.default_language, accentColor: row.accent_color, createdAt: row.created_at,
+  };
+}
+
+function toTerms(row: TermsRow): TermsVersion {
+  return {
+    id: row.id, siteId: row.site_id, release: row.release, language: row.language, body: row.body, sha256: row.sha256,
+    publishedAt: row.published_at,
+  };
+}
+
+function toGateway(row: GatewayRow): Gateway {
+  return { id: row.id, siteId: row.site_id, type: row.type, name: row.name, settings: JSON.parse(row.settings), createdAt: row.created_at };
+}
+
+/** WHERE clause and parameters for an acceptance filter; the names are this module's own. */
+function filterClause(filter: AcceptanceFilter): { where: string; params: Record<string, string | number> } {
+  const conditions: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (filter.siteId !== undefined) { conditions.push('a.site_id = @siteId'); params.siteId = filter.siteId; }
+  if (filter.fromDay !== undefined) { conditions.push('a.local_day >= @fromDay'); params.fromDay = filter.fromDay; }
+  if (filter.toDay !== undefined) { conditions.push('a.local_day <= @toDay'); params.toDay = filter.toDay; }
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every
+ * statement is prepared once here and each call is short; the async interface is for the store's users.
+ */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string, options: SqliteOptions = {}) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    applyMigrations(this.db);
+
+    const db = this.db;
+    this.statements = {
+      siteById: db.prepare<[number], SiteRow>('SELECT * FROM sites WHERE id = ?'),
+      firstSite: db.prepare<[], SiteRow>('SELECT * FROM sites ORDER BY id LIMIT 1'),
+      insertSite: db.prepare(`INSERT INTO sites (name, website_url, timezone, session_minutes, remember_days, default_language, accent_color, created_at)
+        VALUES (@name, @websiteUrl, @timezone, @sessionMinutes, @rememberDays, @defaultLanguage, @accentColor, @createdAt)`),
+      latestRelease: db.prepare<[number], { release: number | null }>('SELECT max(release) AS release FROM terms_versions WHERE site_id = ?'),
+      insertTerms: db.prepare(`INSERT INTO terms_versions (site_id, release, language, body, sha256, published_at)
+        VALUES (@siteId, @release, @language, @body, @sha256, @publishedAt)`),
+      // The newest release, preferring the asked language, then the site's default, then any.
+      currentTerms: db.prepare<{ siteId: number; language: string }, TermsRow>(`
+        SELECT t.* FROM terms_versions t JOIN sites s ON s.id = t.site_id
+        WHERE t.site_id = @siteId AND t.release = (SELECT max(release) FROM terms_versions WHERE site_id = @siteId)
+        ORDER BY t.language = @language DESC, t.language = s.default_language DESC, t.id LIMIT 1`),
+      termsById: db.prepare<[number], TermsRow>('SELECT * FROM terms_versions WHERE id = ?'),
+      listTerms: db.prepare<[number], TermsRow & { acceptances: number }>(`
+        SELECT t.*, (SELECT count(*) FROM acceptances a WHERE a.terms_version_id = t.id) AS acceptances
+        FROM terms_versions t WHERE t.site_id = ? ORDER BY t.release DESC, t.language`),
+      insertGateway: db.prepare(`INSERT INTO gateways (id, site_id, type, name, settings, created_at)
+        VALUES (@id, @siteId, @type, @name, @settings, @createdAt)`),
+      gatewayById: db.prepare<[string], GatewayRow>('SELECT * FROM gateways WHERE id = ?'),
+      allGateways: db.prepare<[], GatewayRow>('SELECT * FROM gateways ORDER BY id'),
+      siteGateways: db.prepare<[number], GatewayRow>('SELECT * FROM gateways WHERE site_id = ? ORDER BY id'),
+      insertAcceptance: db.prepare(`INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, gateway_id,
+          terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff)
+        VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
+          @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff)`),
+    };
+  }
+
+  async getSite(id: number): Promise<Site | undefined> {
+    const row = this.statements.siteById.get(id);
+    return row && toSite(row);
+  }
+
+  async getDefaultSite(): Promise<Site | undefined> {
+    const row = this.statements.firstSite.get();
+    return row && toSite(row);
+  }
+
+  async createSite(settings: SiteSettings, at: number): Promise<Site> {
+    const { lastInsertRowid } = this.statements.insertSite.run({ ...settings, createdAt: at });
+    return (await this.getSite(Number(lastInsertRowid)))!;
+  }
+
+  async updateSite(id: number, settings: Partial<SiteSettings>): Promise<Site> {
+    const keys = (Object.keys(settings) as (keyof SiteSettings)[]).filter((key) => settings[key] !== undefined);
+    if (keys.length > 0) {
+      // Column names come from the fixed map above, never from the caller.
+      const assignments = keys.map((key) => `${siteColumns[key]} = @${key}`).join(', ');
+      this.db.prepare(`UPDATE sites SET ${assignments} WHERE id = @id`).run({ ...settings, id });
+    }
+    const site = await this.getSite(id);
+    if (!site) throw new Error(`no site ${id}`);
+    return site;
+  }
+
+  async publishTerms(siteId: number, texts: { language: string; body: string }[], at: number): Promise<TermsVersion[]> {
+    const publish = this.db.transaction(() => {
+      const release = (this.statements.latestRelease.get(siteId)?.release ?? 0) + 1;
+      return texts.map(({ language, body }) => {
+        const sha256 = createHash('sha256').update(body, 'utf8').digest('hex');
+        const { lastInsertRowid } = this.statements.insertTerms.run({ siteId, release, language, body, sha256, publishedAt: at });
+        return toTerms(this.statements.termsById.get(Number(lastInsertRowid))!);
+      });
+    });
+    return publish.immediate();
+  }
+
+  async currentTerms(siteId: number, language = ''): Promise<TermsVersion | undefined> {
+    const row = this.statements.currentTerms.get({ siteId, language });
+    return row && toTerms(row);
+  }
+
+  async getTermsVersion(id: number): Promise<TermsVersion | undefined> {
+    const row = this.statements.termsById.get(id);
+    return row && toTerms(row);
+  }
+
+  async listTerms(siteId: number): Promise<TermsVersionSummary[]> {
+    return this.statements.listTerms.all(siteId).map((row) => ({ ...toTerms(row), acceptances: row.acceptances }));
+  }
+
+  async addGateway(gateway: Omit<Gateway, 'createdAt'>, at: number): Promise<Gateway> {
+    try {
+      this.statements.insertGateway.run({ ...gateway, settings: JSON.stringify(gateway.settings), createdAt: at });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreConflictError(`gateway "${gateway.id}" already exists`);
+      throw error;
+    }
+    return (await this.getGateway(gateway.id))!;
+  }
+
+  async getGateway(id: string): Promise<Gateway | undefined> {
+    const row = this.statements.gatewayById.get(id);
+    return row && toGateway(row);
+  }
+
+  async listGateways(siteId?: number): Promise<Gateway[]> {
+    const rows = siteId === undefined ? this.statements.allGateways.all() : this.statements.siteGateways.all(siteId);
+    return rows.map(toGateway);
+  }
+
+  async recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<Acceptance> {
+    const local = localCalendar(acceptance.acceptedAt, site.timezone);
+    // better-sqlite3 runs each statement in its own transaction: when run() returns, the row is committed.
+    const { lastInsertRowid } = this.statements.insertAcceptance.run({
+      ...acceptance, siteId: site.id, localDay: local.day, localHour: local.hour, localWeekday: local.weekday,
+    });
+    return { ...acceptance, id: Number(lastInsertRowid), siteId: site.id, localDay: local.day };
+  }
+
+  async *exportAcceptances(filter: AcceptanceFilter): AsyncIterable<AcceptanceExportRow> {
+    const { where, params } = filterClause(filter);
+    const rows = this.db.prepare<Record<string, string | number>, Omit<AcceptanceExportRow, 'acceptedAt'> & { acceptedAt: number }>(`
+      SELECT a.id, a.accepted_at AS acceptedAt, a.local_day AS localDay, a.gateway_id AS gatewayId,
+        t.release AS termsRelease, t.language AS termsLanguage, t.sha256 AS termsSha256,
+        a.client_mac AS clientMac, a.client_ip AS clientIp, a.user_agent AS userAgent, a.language, a.handoff
+      FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id ${where} ORDER BY a.accepted_at, a.id`);
+    for (const row of rows.iterate(params)) yield { ...row, acceptedAt: new Date(row.acceptedAt).toISOString() };
+  }
+
+  async countAcceptances(filter: AcceptanceFilter): Promise<number> {
+    const { where, params } = filterClause(filter);
+    return this.db.prepare<Record<string, string | number>, { n: number }>(`SELECT count(*) AS n FROM acceptances a ${where}`).get(params)!.n;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): SqliteStore {
+  return new SqliteStore(path.join(dataDir, 'portico.db'), options);
+}

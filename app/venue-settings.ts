@@ -1,0 +1,89 @@
+import { UserError } from './gateways/driver';
+import type { SiteSettings, Store, Site } from './store/types';
+import { isValidTimeZone } from './venue-time';
+
+/** The venue settings as the owner names them (command line and admin form), with their checks. */
+const parsers: Record<string, (value: string) => Partial<SiteSettings>> = {
+  venue_name(value) {
+    const name = value.trim();
+    if (name === '' || name.length > 100) throw new UserError('venue_name must be 1 to 100 characters');
+    return { name };
+  },
+  website_url(value) {
+    return { websiteUrl: parseWebsiteUrl(value) };
+  },
+  timezone(value) {
+    if (!isValidTimeZone(value)) throw new UserError(`timezone must be an IANA time zone such as Europe/London, got "${value}"`);
+    return { timezone: value };
+  },
+  session_minutes(value) {
+    return { sessionMinutes: parseWholeNumber('session_minutes', value, 1, 7 * 24 * 60) };
+  },
+  remember_days(value) {
+    return { rememberDays: parseWholeNumber('remember_days', value, 0, 365) };
+  },
+  default_language(value) {
+    if (!/^[a-z]{2}$/.test(value)) throw new UserError('default_language must be a two-letter language code such as en');
+    return { defaultLanguage: value };
+  },
+  accent_color(value) {
+    if (!/^#[0-9a-f]{6}$/i.test(value)) throw new UserError('accent_color must be a colour like #1f5f99');
+    return { accentColor: value.toLowerCase() };
+  },
+};
+
+export const siteSettingKeys = Object.keys(parsers);
+
+export function parseSiteSetting(key: string, value: string): Partial<SiteSettings> {
+  const parse = parsers[key];
+  if (!parse) throw new UserError(`unknown setting "${key}"; settings are: ${siteSettingKeys.join(', ')}`);
+  return parse(value);
+}
+
+function parseWholeNumber(key: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) throw new UserError(`${key} must be a whole number from ${min} to ${max}`);
+  return number;
+}
+
+/** The venue website, where guests are sent after login: an absolute http(s) URL. */
+export function parseWebsiteUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new UserError(`website_url must be a full address such as https://example.com/, got "${value}"`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+    throw new UserError('website_url must be an http or https address without a user name or password');
+  }
+  return url.href;
+}
+
+export const placeholderTerms = `# Terms of use
+
+This Wi-Fi is offered free of charge to our guests. By tapping Accept you agree to these terms.
+
+- Use the Wi-Fi lawfully and considerately: no illegal content, no attacks on other devices or networks.
+- The service is provided as it is, without any guarantee of availability or speed.
+- We may limit or end a session at any time, for example to keep the network fast for everyone.
+- We record when you accepted these terms, with your device's network addresses, as required to offer public Wi-Fi.
+
+(These are placeholder terms: the venue should publish its own.)`;
+
+/** The venue an installation serves: created with placeholder terms on first start. */
+export async function ensureVenue(store: Store, now: number): Promise<Site> {
+  const existing = await store.getDefaultSite();
+  if (existing) return existing;
+  const site = await store.createSite({
+    name: 'My Venue',
+    websiteUrl: 'https://example.com/',
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    sessionMinutes: 240,
+    rememberDays: 0,
+    defaultLanguage: 'en',
+    accentColor: '#1f5f99',
+  }, now);
+  await store.publishTerms(site.id, [{ language: 'en', body: placeholderTerms }], now);
+  return site;
+}

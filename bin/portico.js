@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The compiled command line; `npm install` builds it (the prepare script).
+require('../dist/app/cli.js').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
