@@ -199,6 +199,12 @@ export class SqliteStore implements Store {
     return this.db.prepare<Record<string, string | number>, { n: number }>(`SELECT count(*) AS n FROM acceptances a ${where}`).get(params)!.n;
   }
 
+  // — guest sessions and router health (WiFiDog, issue 3) —
+
+  // — admin accounts, admin sessions and statistics (issue 4) —
+
+  // — guest page: languages, logo, captive-portal API (issue 5) —
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

@@ -105,5 +105,11 @@ export interface Store {
   exportAcceptances(filter: AcceptanceFilter): AsyncIterable<AcceptanceExportRow>;
   countAcceptances(filter: AcceptanceFilter): Promise<number>;
 
+  // — guest sessions and router health (WiFiDog, issue 3): add methods here —
+
+  // — admin accounts, admin sessions and statistics (issue 4): add methods here —
+
+  // — guest page: languages, logo, captive-portal API (issue 5): add methods here —
+
   close(): Promise<void>;
 }
