@@ -1,0 +1,84 @@
+import { acceptForm, request } from './http-client';
+import { portico } from './processes';
+
+/*
+ * The owner's side under a large history: the dashboard behind its login, and `stats --json`.
+ * Both are timed as the owner waits for them: the whole answer, first (cold) and repeated (warm).
+ */
+
+export interface Timing {
+  coldMs: number;
+  warmMs: number;
+}
+
+const adminUser = 'bench';
+const adminPassword = 'bench-password-for-a-loopback-run';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Creates the bench's admin account (before Portico starts); false with the reason when there is no admin yet. */
+export async function addAdmin(dataDir: string): Promise<{ ok: boolean; reason: string }> {
+  const result = await portico(dataDir, ['admin', 'add', adminUser, '--password-stdin'], `${adminPassword}\n`);
+  return { ok: result.code === 0, reason: (result.stderr || result.stdout).trim().split('\n')[0] };
+}
+
+function cookiesOf(setCookie: string[] | undefined, jar: Map<string, string>): void {
+  for (const line of setCookie ?? []) {
+    const [pair] = line.split(';');
+    const eq = pair.indexOf('=');
+    jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+  }
+}
+
+const cookieHeader = (jar: Map<string, string>) => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+
+/** Signs in through /admin/login as a browser would (CSRF field and cookie included); returns the session cookie. */
+export async function signIn(baseUrl: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const loginUrl = new URL('admin/login', baseUrl).href;
+  const page = await request(loginUrl);
+  cookiesOf(page.headers['set-cookie'], jar);
+  const html = page.body.toString('utf8');
+  const form = acceptForm(html);
+  const userField = /<input\b[^>]*\bname="([^"]*user[^"]*)"/i.exec(html)?.[1] ?? 'username';
+  const passwordField = /<input\b[^>]*\btype="password"[^>]*\bname="([^"]*)"/i.exec(html)?.[1]
+    ?? /<input\b[^>]*\bname="([^"]*)"[^>]*\btype="password"/i.exec(html)?.[1] ?? 'password';
+  const body = new URLSearchParams({ ...form.fields, [userField]: adminUser, [passwordField]: adminPassword }).toString();
+  const answer = await request(new URL(form.action || 'admin/login', loginUrl).href, {
+    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) }, body,
+  });
+  cookiesOf(answer.headers['set-cookie'], jar);
+  if (answer.status !== 302 && answer.status !== 303) throw new Error(`admin login answered ${answer.status}`);
+  return cookieHeader(jar);
+}
+
+export async function timeDashboard(baseUrl: string, cookie: string, warmRuns = 5): Promise<Timing> {
+  const url = new URL('admin/dashboard', baseUrl).href;
+  const once = async () => {
+    const started = process.hrtime.bigint();
+    const answer = await request(url, { headers: { cookie } });
+    if (answer.status !== 200) throw new Error(`dashboard answered ${answer.status}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const coldMs = await once();
+  const warm: number[] = [];
+  for (let i = 0; i < warmRuns; i++) warm.push(await once());
+  return { coldMs, warmMs: median(warm) };
+}
+
+/** `npx portico stats --json`, each run a new process; returns the timing and the acceptances it counted. */
+export async function timeStatsCommand(dataDir: string, warmRuns = 3): Promise<Timing & { acceptances: number }> {
+  const once = async () => {
+    const result = await portico(dataDir, ['stats', '--json']);
+    if (result.code !== 0) throw new Error(`stats --json exited ${result.code}: ${result.stderr.trim().split('\n')[0]}`);
+    return result;
+  };
+  const cold = await once();
+  const warm: number[] = [];
+  for (let i = 0; i < warmRuns; i++) warm.push((await once()).ms);
+  const acceptances = Number((JSON.parse(cold.stdout) as { acceptances?: unknown }).acceptances);
+  return { coldMs: cold.ms, warmMs: median(warm), acceptances };
+}

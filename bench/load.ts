@@ -1,0 +1,59 @@
+import autocannon from 'autocannon';
+
+/** One load run against one server: autocannon's figures, reduced to what the report compares. */
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Answers outside 2xx/3xx, connection errors and timeouts: a scenario with any is not a valid measure. */
+  failures: number;
+  seconds: number;
+}
+
+export interface Load {
+  url: string;
+  connections: number;
+  /** Seconds; ignored when `amount` is given. */
+  duration: number;
+  /** Exactly this many requests (e.g. one per fresh token), instead of a duration. */
+  amount?: number;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  /** Called before each request; returns its path and, for a POST, its body. */
+  next?: () => { path: string; body?: string };
+  /** Sees each answer's body (costs the load generator a little; used where the status alone says nothing). */
+  onBody?: (body: string) => void;
+}
+
+export async function runLoad(load: Load): Promise<LoadResult> {
+  const started = process.hrtime.bigint();
+  const result = await autocannon({
+    url: load.url,
+    connections: load.connections,
+    ...(load.amount ? { amount: load.amount } : { duration: load.duration }),
+    method: load.method ?? 'GET',
+    headers: load.headers,
+    timeout: 10,
+    requests: load.next || load.onBody ? [{
+      setupRequest: load.next && ((request) => {
+        const { path, body } = load.next!();
+        return { ...request, path, ...(body === undefined ? {} : { body }) };
+      }),
+      onResponse: load.onBody && ((_status, body) => load.onBody!(body)),
+    }] : undefined,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { statusCodeStats } = result as unknown as { statusCodeStats?: Record<string, { count: number }> };
+  let unexpected = 0;
+  for (const [code, { count }] of Object.entries(statusCodeStats ?? {})) if (Number(code) >= 400) unexpected += count;
+  const total = result.requests.total;
+  return {
+    rps: total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: total,
+    failures: unexpected + result.errors + result.timeouts,
+    seconds,
+  };
+}

@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  rounds: number;
+  /** Seconds per scenario per round. */
+  duration: number;
+  connections: number;
+  skip10m: boolean;
+  /** Where Portico writes V8 CPU profiles of the load phase; none when null. */
+  cpuProfileDir: string | null;
+}
+
+export const usage = `Usage: npm run bench -- [--quick] [--rounds N] [--duration SECONDS] [--connections N] [--skip-10m] [--cpu-prof DIR]
+
+  --quick        1 round of 2 s per scenario, without the 10 million acceptances (for development)
+  --rounds N     interleaved rounds of every load scenario (default 3)
+  --duration S   seconds per scenario and round (default 5)
+  --connections  concurrent connections (default 50)
+  --skip-10m     statistics at 1 million acceptances only
+  --cpu-prof DIR write Portico's CPU profile of the load phase into DIR (open it in Chrome DevTools)
+`;
+
+function positiveNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!(number > 0)) throw new Error(`--${name} takes a positive number, got "${value}"`);
+  return number;
+}
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' }, rounds: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' },
+      'skip-10m': { type: 'boolean' }, 'cpu-prof': { type: 'string' }, help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  const quick = values.quick ?? false;
+  return {
+    rounds: Math.round(positiveNumber('rounds', values.rounds, quick ? 1 : 3)),
+    duration: positiveNumber('duration', values.duration, quick ? 2 : 5),
+    connections: Math.round(positiveNumber('connections', values.connections, 50)),
+    skip10m: (values['skip-10m'] ?? false) || quick,
+    cpuProfileDir: values['cpu-prof'] ?? null,
+  };
+}

@@ -1,0 +1,68 @@
+import type { LoadResult } from './load';
+
+/** Every round of one load scenario, with Portico's peak resident memory during it. */
+export interface ScenarioFigures {
+  name: string;
+  server: 'reference' | 'portico';
+  rounds: LoadResult[];
+  peakMb: number | null;
+  /** Why it was not measured (e.g. the feature is not in this build). */
+  missing?: string;
+  note?: string;
+}
+
+export interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  requests: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Throughput is the mean over rounds; latencies the median round's. */
+export function summarize(figures: ScenarioFigures): Summary | null {
+  if (figures.rounds.length === 0) return null;
+  return {
+    rps: figures.rounds.reduce((sum, r) => sum + r.rps, 0) / figures.rounds.length,
+    p50: median(figures.rounds.map((r) => r.p50)),
+    p99: median(figures.rounds.map((r) => r.p99)),
+    failures: figures.rounds.reduce((sum, r) => sum + r.failures, 0),
+    requests: figures.rounds.reduce((sum, r) => sum + r.requests, 0),
+  };
+}
+
+const pad = (text: string, width: number) => text.padEnd(width);
+const lpad = (text: string, width: number) => text.padStart(width);
+
+export function loadTable(scenarios: ScenarioFigures[], express: Summary | null, bare: Summary | null): string {
+  const lines = [
+    `${pad('scenario', 34)}${lpad('rps', 8)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('×Express', 10)}${lpad('×bare', 8)}${lpad('peak MB', 9)}  notes`,
+  ];
+  for (const scenario of scenarios) {
+    const s = summarize(scenario);
+    if (!s) {
+      lines.push(`${pad(scenario.name, 34)}${lpad('—', 8)}  not measured: ${scenario.missing ?? 'no run'}`);
+      continue;
+    }
+    const notes = [scenario.note, s.failures > 0 ? `${s.failures} of ${s.requests} failed` : ''].filter(Boolean).join('; ');
+    lines.push(pad(scenario.name, 34) + lpad(s.rps.toFixed(0), 8) + lpad(s.p50.toFixed(0), 8) + lpad(s.p99.toFixed(0), 8)
+      + lpad(express ? (s.rps / express.rps).toFixed(2) : '—', 10) + lpad(bare ? (s.rps / bare.rps).toFixed(2) : '—', 8)
+      + lpad(scenario.peakMb === null ? '—' : scenario.peakMb.toFixed(0), 9) + (notes ? `  ${notes}` : ''));
+  }
+  return lines.join('\n');
+}
+
+export interface Verdict {
+  target: string;
+  met: boolean | null;
+  measured: string;
+}
+
+export function verdictLines(verdicts: Verdict[]): string {
+  return verdicts.map((v) => `${v.met === null ? 'NOT MEASURED' : v.met ? 'met    ' : 'NOT met'}  ${v.target}: ${v.measured}`).join('\n');
+}
