@@ -14,15 +14,18 @@ export function createApp(ctx: Context): express.Express {
   app.set('view engine', 'ejs');
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('x-powered-by', false);
+  // Views only change with a new release: compile each once, whatever NODE_ENV says (Express caches only in production).
+  app.set('view cache', true);
   app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
 
   app.use(securityHeaders(ctx.config));
-  app.use(express.static(publicDir, { maxAge: '7d', index: false }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.get('/', (_req, res) => res.redirect(302, 'preview'));
   for (const driver of drivers.values()) app.use(driver.routes(ctx));
   app.use(guestRoutes(ctx));
+  // After the routes, so that guest pages and router calls never wait for a file lookup in public/.
+  app.use(express.static(publicDir, { maxAge: '7d', index: false }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is no page at this address.')));
   app.use(errorHandler);

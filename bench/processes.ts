@@ -67,7 +67,7 @@ export async function startPortico({ dataDir, nodeFlags = [] }: PorticoOptions):
   fs.mkdirSync(dataDir, { recursive: true });
   const logFd = fs.openSync(path.join(dataDir, 'portico.log'), 'a');
   const child = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/app/server.js')], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, NODE_ENV: 'production' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
     stdio: ['ignore', logFd, logFd],
   });
   fs.closeSync(logFd);
