@@ -9,7 +9,7 @@ import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, Site } from '../store/types';
-import { isPrivateAddress, normalizeMac, parseClientIp } from './address';
+import { isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
 import { UserError, type GatewayDriver } from './driver';
 
 /*
@@ -212,10 +212,7 @@ export const wifidog: GatewayDriver = {
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
       }
       // WiFiDog omits mac when its ARP lookup fails (src/http.c http_callback_404); the IP is always there.
-      const macText = optionalField(req.query, 'mac', { max: 17 }) ?? '';
-      const mac = macText === '' ? null : normalizeMac(macText);
-      const ip = parseClientIp(requiredField(req.query, 'ip', { max: 45 }));
-      if ((macText !== '' && mac === null) || ip === null) throw new HttpError(400, 'The router sent a device address that is not valid.');
+      const { mac, ip } = reportedAddresses(req.query, { mac: 'mac', ip: 'ip' });
       optionalField(req.query, 'url', { max: 2048 }); // the page the guest asked for: never followed
 
       const site = await ctx.store.getSite(gateway.siteId);
