@@ -67,7 +67,12 @@ export async function startPortico({ dataDir, nodeFlags = [] }: PorticoOptions):
   fs.mkdirSync(dataDir, { recursive: true });
   const logFd = fs.openSync(path.join(dataDir, 'portico.log'), 'a');
   const child = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/app/server.js')], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url },
+    // Every simulated phone and router shares 127.0.0.1 here, where a real crowd has an address each:
+    // the per-address and per-router request budgets are raised so that they do not refuse the crowd.
+    env: {
+      ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url,
+      RATE_LIMIT_ADDRESS: '1000000', RATE_LIMIT_GATEWAY: '1000000',
+    },
     stdio: ['ignore', logFd, logFd],
   });
   fs.closeSync(logFd);

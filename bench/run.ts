@@ -88,7 +88,7 @@ async function loadPhase(options: BenchOptions, root: string): Promise<LoadPhase
   const gzip = { 'accept-encoding': 'gzip, deflate, br', 'user-agent': 'CaptiveNetworkSupport-481 wispr' };
   const form = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)' };
   const figures = (name: string, kind: 'reference' | 'portico', missing?: string): ScenarioFigures => ({ name, server: kind, rounds: [], peakMb: null, missing });
-  const termsLoad = (url: string, pathOf: () => string): Load => ({ url, connections, duration, headers: gzip, next: () => ({ path: pathOf() }) });
+  const termsLoad = (url: string, pathOf: () => string, seconds = duration): Load => ({ url, connections, duration: seconds, headers: gzip, next: () => ({ path: pathOf() }) });
 
   // Pools sized from the rate seen so far, so that a round lasts about `duration` and no accept or token is used twice.
   let acceptRate = 1500;
@@ -168,6 +168,12 @@ async function loadPhase(options: BenchOptions, root: string): Promise<LoadPhase
   ];
 
   try {
+    // One untimed second each, so that no server is measured while its JIT is still cold.
+    say('warming up');
+    await runLoad(termsLoad(bare.url, () => '/', 1));
+    await runLoad(termsLoad(express.url, () => '/', 1));
+    await runLoad(termsLoad(server.url, () => pfsenseEntryPath(newGuest()), 1));
+    if (wifidog) await runLoad(termsLoad(server.url, () => wifidogLoginPath(newGuest()), 1));
     for (let round = 1; round <= options.rounds; round++) {
       say(`round ${round} of ${options.rounds}`);
       for (const scenario of scenarios) await measure(scenario);
