@@ -16,6 +16,8 @@ export function createApp(ctx: Context): express.Express {
   app.set('x-powered-by', false);
   // Views only change with a new release: compile each once, whatever NODE_ENV says (Express caches only in production).
   app.set('view cache', true);
+  // Guest pages and router answers are no-store, so an ETag would never be used: skip hashing every body.
+  app.set('etag', false);
   app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
 
   app.use(securityHeaders(ctx.config));
