@@ -101,6 +101,8 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
   private readonly sessionSql;
+  /** Writes waiting for the next group commit (see commitSoon). */
+  private pendingWrites: { write: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -246,12 +248,51 @@ export class SqliteStore implements Store {
     return rows.map(toGateway);
   }
 
+  /**
+   * Group commit: the writes requested while the event loop handles one batch of arrivals run in one
+   * transaction, and each resolves only once that transaction is committed. Under a crowd one commit
+   * then carries many acceptances instead of paying the WAL append per row; alone, a write waits for
+   * nothing but the end of the current loop turn. A write that throws fails alone (SQLite undoes just
+   * that statement); a failed commit fails them all.
+   */
+  private commitSoon<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.pendingWrites.length === 0) setImmediate(() => this.commitPendingWrites());
+      this.pendingWrites.push({ write, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private commitPendingWrites(): void {
+    const batch = this.pendingWrites;
+    this.pendingWrites = [];
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const { write } of batch) {
+          try {
+            outcomes.push({ ok: true, value: write() });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (error) {
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    batch.forEach(({ resolve, reject }, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) resolve(outcome.value);
+      else reject(outcome.error);
+    });
+  }
+
   async recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<Acceptance> {
     const local = localCalendar(acceptance.acceptedAt, site.timezone);
-    // better-sqlite3 runs each statement in its own transaction: when run() returns, the row is committed.
-    const { lastInsertRowid } = this.statements.insertAcceptance.run({
+    // Resolves once the row is committed (group commit: see commitSoon).
+    const { lastInsertRowid } = await this.commitSoon(() => this.statements.insertAcceptance.run({
       ...acceptance, siteId: site.id, localDay: local.day, localHour: local.hour, localWeekday: local.weekday,
-    });
+    }));
     return { ...acceptance, id: Number(lastInsertRowid), siteId: site.id, localDay: local.day };
   }
 
@@ -273,7 +314,7 @@ export class SqliteStore implements Store {
   // — guest sessions and router health (WiFiDog, issue 3) —
 
   async createLoginToken(token: NewLoginToken): Promise<GuestSession> {
-    const { lastInsertRowid } = this.sessionSql.insertToken.run(token);
+    const { lastInsertRowid } = await this.commitSoon(() => this.sessionSql.insertToken.run(token));
     return toGuestSession(this.sessionSql.byId.get(Number(lastInsertRowid))!);
   }
 
@@ -284,7 +325,7 @@ export class SqliteStore implements Store {
       if (row) this.sessionSql.endReplaced.run({ id: row.id, gatewayId: claim.gatewayId, clientMac: claim.clientMac, at });
       return row;
     });
-    const row = start.immediate();
+    const row = await this.commitSoon(() => start());
     return row && toGuestSession(row);
   }
 
@@ -294,11 +335,11 @@ export class SqliteStore implements Store {
   }
 
   async recordSessionCounters(id: number, bytes: { in: number; out: number }, at: number): Promise<void> {
-    this.sessionSql.counters.run({ id, bytesIn: bytes.in, bytesOut: bytes.out, at });
+    await this.commitSoon(() => this.sessionSql.counters.run({ id, bytesIn: bytes.in, bytesOut: bytes.out, at }));
   }
 
   async endGuestSession(id: number, reason: GuestSessionEndReason, at: number, bytes?: { in: number; out: number }): Promise<void> {
-    this.sessionSql.end.run({ id, reason, at, bytesIn: bytes?.in ?? null, bytesOut: bytes?.out ?? null });
+    await this.commitSoon(() => this.sessionSql.end.run({ id, reason, at, bytesIn: bytes?.in ?? null, bytesOut: bytes?.out ?? null }));
   }
 
   async liveGuestSessions(gatewayId: string): Promise<GuestSession[]> {
@@ -311,7 +352,7 @@ export class SqliteStore implements Store {
   }
 
   async recordGatewayContact(gatewayId: string, health: GatewayHealth, at: number): Promise<boolean> {
-    return this.sessionSql.contact.run({ ...health, id: gatewayId, at }).changes > 0;
+    return (await this.commitSoon(() => this.sessionSql.contact.run({ ...health, id: gatewayId, at }))).changes > 0;
   }
 
   // — admin accounts, admin sessions and statistics (issue 4) —

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { openSqliteStore, type SqliteStore } from '../../app/store/sqlite';
+import type { NewAcceptance, Site } from '../../app/store/types';
+import { ensureVenue } from '../../app/venue-settings';
+import { tempDir } from '../helpers';
+
+describe('SQLite store: acceptances arriving together share one commit', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let site: Site;
+  let acceptance: NewAcceptance;
+  before(async () => {
+    dir = tempDir();
+    store = openSqliteStore(dir);
+    site = await ensureVenue(store, 1_000);
+    const terms = (await store.currentTerms(site.id))!;
+    acceptance = {
+      acceptedAt: 2_000, gatewayId: null, termsVersionId: terms.id, deviceId: null, clientMac: null, clientIp: '10.0.0.2',
+      userAgent: null, language: 'en', handoff: 'test',
+    };
+  });
+  after(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resolves each only once it is committed, and a bad one fails alone', async () => {
+    const otherConnection = new Database(path.join(dir, 'portico.db'), { readonly: true });
+    const committed = () => (otherConnection.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n;
+    try {
+      const results = await Promise.allSettled([
+        store.recordAcceptance(site, acceptance).then((row) => ({ row, seen: committed() })),
+        store.recordAcceptance(site, { ...acceptance, termsVersionId: 9_999 }), // no such terms: the foreign key refuses it
+        store.recordAcceptance(site, acceptance).then((row) => ({ row, seen: committed() })),
+      ]);
+      assert.equal(results[1].status, 'rejected');
+      assert.match(String((results[1] as PromiseRejectedResult).reason), /FOREIGN KEY/);
+      const [first, third] = [results[0], results[2]].map((r) => (r as PromiseFulfilledResult<{ row: { id: number }; seen: number }>).value);
+      assert.ok(first.row.id < third.row.id);
+      assert.equal(first.seen, 2, 'another connection sees both rows when the first acceptance resolves');
+      assert.equal(committed(), 2);
+    } finally {
+      otherConnection.close();
+    }
+  });
+});
