@@ -28,28 +28,33 @@ export interface Load {
 
 export async function runLoad(load: Load): Promise<LoadResult> {
   const started = process.hrtime.bigint();
-  const result = await autocannon({
-    url: load.url,
-    connections: load.connections,
-    ...(load.amount ? { amount: load.amount } : { duration: load.duration }),
-    method: load.method ?? 'GET',
-    headers: load.headers,
-    timeout: 10,
-    requests: load.next || load.onBody ? [{
-      setupRequest: load.next && ((request) => {
-        const { path, body } = load.next!();
-        return { ...request, path, ...(body === undefined ? {} : { body }) };
-      }),
-      onResponse: load.onBody && ((_status, body) => load.onBody!(body)),
-    }] : undefined,
+  let lastAnswer = started;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({
+      url: load.url,
+      connections: load.connections,
+      ...(load.amount ? { amount: load.amount } : { duration: load.duration }),
+      method: load.method ?? 'GET',
+      headers: load.headers,
+      timeout: 10,
+      requests: load.next || load.onBody ? [{
+        setupRequest: load.next && ((request) => {
+          const { path, body } = load.next!();
+          return { ...request, path, ...(body === undefined ? {} : { body }) };
+        }),
+        onResponse: load.onBody && ((_status, body) => load.onBody!(body)),
+      }] : undefined,
+    }, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on('response', () => { lastAnswer = process.hrtime.bigint(); });
   });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // autocannon ends a fixed-amount run on its next one-second tick: time to the last answer instead.
+  const seconds = Number(lastAnswer - started) / 1e9;
   const { statusCodeStats } = result as unknown as { statusCodeStats?: Record<string, { count: number }> };
   let unexpected = 0;
   for (const [code, { count }] of Object.entries(statusCodeStats ?? {})) if (Number(code) >= 400) unexpected += count;
   const total = result.requests.total;
   return {
-    rps: total / result.duration,
+    rps: total / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: total,

@@ -5,6 +5,8 @@ export interface ScenarioFigures {
   name: string;
   server: 'reference' | 'portico';
   rounds: LoadResult[];
+  /** The server's own CPU time per answered request, all rounds together: steadier than rps on a shared machine. */
+  cpuMicrosPerRequest: number | null;
   peakMb: number | null;
   /** Why it was not measured (e.g. the feature is not in this build). */
   missing?: string;
@@ -41,7 +43,7 @@ const lpad = (text: string, width: number) => text.padStart(width);
 
 export function loadTable(scenarios: ScenarioFigures[], express: Summary | null, bare: Summary | null): string {
   const lines = [
-    `${pad('scenario', 34)}${lpad('rps', 8)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('×Express', 10)}${lpad('×bare', 8)}${lpad('peak MB', 9)}  notes`,
+    `${pad('scenario', 34)}${lpad('rps', 8)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('×Express', 10)}${lpad('×bare', 8)}${lpad('CPU µs/req', 12)}${lpad('peak MB', 9)}  notes`,
   ];
   for (const scenario of scenarios) {
     const s = summarize(scenario);
@@ -52,6 +54,7 @@ export function loadTable(scenarios: ScenarioFigures[], express: Summary | null,
     const notes = [scenario.note, s.failures > 0 ? `${s.failures} of ${s.requests} failed` : ''].filter(Boolean).join('; ');
     lines.push(pad(scenario.name, 34) + lpad(s.rps.toFixed(0), 8) + lpad(s.p50.toFixed(0), 8) + lpad(s.p99.toFixed(0), 8)
       + lpad(express ? (s.rps / express.rps).toFixed(2) : '—', 10) + lpad(bare ? (s.rps / bare.rps).toFixed(2) : '—', 8)
+      + lpad(scenario.cpuMicrosPerRequest === null ? '—' : scenario.cpuMicrosPerRequest.toFixed(0), 12)
       + lpad(scenario.peakMb === null ? '—' : scenario.peakMb.toFixed(0), 9) + (notes ? `  ${notes}` : ''));
   }
   return lines.join('\n');

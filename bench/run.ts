@@ -14,7 +14,7 @@ import {
 import { request } from './http-client';
 import { runLoad, type Load } from './load';
 import { parseBenchOptions, type BenchOptions } from './options';
-import { memoryOf, portico, resetPeakMemory, startPortico, startReference, type ServerProcess } from './processes';
+import { cpuSecondsOf, memoryOf, portico, resetPeakMemory, startPortico, startReference, type ServerProcess } from './processes';
 import { loadTable, summarize, verdictLines, type ScenarioFigures, type Verdict } from './report';
 import { seedAcceptances } from './seed-acceptances';
 
@@ -56,8 +56,13 @@ async function measure(scenario: LoadScenario): Promise<void> {
   const load = await scenario.load();
   const portico = scenario.figures.server === 'portico';
   const resettable = portico && resetPeakMemory(scenario.server.pid);
+  const cpuBefore = cpuSecondsOf(scenario.server.pid);
   const result = await runLoad(load);
-  scenario.figures.rounds.push(result);
+  const cpu = cpuSecondsOf(scenario.server.pid) - cpuBefore;
+  const { rounds } = scenario.figures;
+  const earlier = rounds.reduce((sum, r) => sum + r.requests, 0);
+  scenario.figures.cpuMicrosPerRequest = (((scenario.figures.cpuMicrosPerRequest ?? 0) * earlier) + cpu * 1e6) / (earlier + result.requests);
+  rounds.push(result);
   scenario.after?.();
   if (portico) {
     const { peakMb, rssMb } = memoryOf(scenario.server.pid);
@@ -87,7 +92,7 @@ async function loadPhase(options: BenchOptions, root: string): Promise<LoadPhase
   const { connections, duration } = options;
   const gzip = { 'accept-encoding': 'gzip, deflate, br', 'user-agent': 'CaptiveNetworkSupport-481 wispr' };
   const form = { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)' };
-  const figures = (name: string, kind: 'reference' | 'portico', missing?: string): ScenarioFigures => ({ name, server: kind, rounds: [], peakMb: null, missing });
+  const figures = (name: string, kind: 'reference' | 'portico', missing?: string): ScenarioFigures => ({ name, server: kind, rounds: [], cpuMicrosPerRequest: null, peakMb: null, missing });
   const termsLoad = (url: string, pathOf: () => string, seconds = duration): Load => ({ url, connections, duration: seconds, headers: gzip, next: () => ({ path: pathOf() }) });
 
   // Pools sized from the rate seen so far, so that a round lasts about `duration` and no accept or token is used twice.
@@ -288,7 +293,8 @@ async function main(): Promise<void> {
     const out: string[] = [];
     out.push(`Portico benchmark — ${machine()}`);
     out.push(`${options.rounds} interleaved round(s) × ${options.duration} s, ${options.connections} connections, loopback; terms page ${load.termsPage.bytes} bytes (content-encoding ${load.termsPage.encoding}).`);
-    out.push('rps: mean over rounds; p50/p99: median round; ratios against the servers measured in this same run.', '');
+    out.push('rps: mean over rounds; p50/p99: median round; ratios against the servers measured in this same run;',
+      'CPU µs/req: the server process\'s own CPU time per request (load generator excluded).', '');
     out.push(loadTable(load.scenarios, express, bare), '');
     for (const h of history) {
       out.push(`${h.acceptances.toLocaleString('en')} acceptances (seeded in ${h.seedSeconds.toFixed(0)} s): `
