@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import request from 'supertest';
 import { hashPassword } from '../../app/admin/passwords';
-import type { TestPortal } from '../helpers';
+import { testPortal, type TestPortal } from '../helpers';
 
 export const ownerPassword = 'correct horse battery';
 
@@ -22,4 +23,15 @@ export async function signedInAgent(portal: TestPortal, username = 'owner') {
     .expect(303).expect('Location', '/admin/');
   const settings = await agent.get('/admin/settings').expect(200);
   return { agent, csrf: csrfOf(settings.text) };
+}
+
+/** Registers hooks for a suite: a fresh Portico with an admin signed in (fields are set before the first test). */
+export function signedInPortal(env: Record<string, string> = {}) {
+  const admin = {} as { portal: TestPortal } & Awaited<ReturnType<typeof signedInAgent>>;
+  before(async () => {
+    admin.portal = await testPortal(env);
+    Object.assign(admin, await signedInAgent(admin.portal));
+  });
+  after(() => admin.portal.close());
+  return admin;
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import request from 'supertest';
-import { testPortal, type TestPortal } from '../helpers';
-import { signedInAgent } from './admin-helpers';
+import { signedInPortal } from './admin-helpers';
 
 const valid = {
   venue_name: 'The Anchor', website_url: 'https://anchor.example/', timezone: 'Europe/London', session_minutes: '120',
@@ -11,29 +10,23 @@ const valid = {
 };
 
 describe('admin settings', () => {
-  let portal: TestPortal;
-  let session: Awaited<ReturnType<typeof signedInAgent>>;
-  before(async () => {
-    portal = await testPortal();
-    session = await signedInAgent(portal);
-  });
-  after(() => portal.close());
+  const admin = signedInPortal();
 
   it('shows the current settings', async () => {
-    const page = await session.agent.get('/admin/settings').expect(200);
+    const page = await admin.agent.get('/admin/settings').expect(200);
     assert.match(page.text, /value="Café Test"/);
     assert.match(page.text, /value="https:\/\/cafe.example\/"/);
     assert.match(page.text, /aria-current="page">Settings/);
   });
 
   it('saves valid settings', async () => {
-    await session.agent.post('/admin/settings').type('form').send({ _csrf: session.csrf, ...valid })
+    await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid })
       .expect(303).expect('Location', '/admin/settings?saved');
-    const site = (await portal.store.getSite(portal.site.id))!;
+    const site = (await admin.portal.store.getSite(admin.portal.site.id))!;
     assert.deepEqual(
       { name: site.name, websiteUrl: site.websiteUrl, timezone: site.timezone, sessionMinutes: site.sessionMinutes, rememberDays: site.rememberDays, accentColor: site.accentColor },
       { name: 'The Anchor', websiteUrl: 'https://anchor.example/', timezone: 'Europe/London', sessionMinutes: 120, rememberDays: 7, accentColor: '#aa3300' });
-    assert.match((await session.agent.get('/admin/settings?saved')).text, /Settings saved/);
+    assert.match((await admin.agent.get('/admin/settings?saved')).text, /Settings saved/);
   });
 
   const invalid: [string, string, RegExp][] = [
@@ -47,78 +40,72 @@ describe('admin settings', () => {
   ];
   for (const [field, value, message] of invalid) {
     it(`refuses ${field}="${value}" with a form error and changes nothing`, async () => {
-      const before = await portal.store.getSite(portal.site.id);
-      const response = await session.agent.post('/admin/settings').type('form').send({ _csrf: session.csrf, ...valid, venue_name: 'Changed', [field]: value });
+      const before = await admin.portal.store.getSite(admin.portal.site.id);
+      const response = await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid, venue_name: 'Changed', [field]: value });
       assert.equal(response.status, 400);
       assert.match(response.text, message);
       assert.match(response.text, /Please correct the marked fields/);
-      assert.deepEqual(await portal.store.getSite(portal.site.id), before);
+      assert.deepEqual(await admin.portal.store.getSite(admin.portal.site.id), before);
     });
   }
 
   it('refuses a field given twice', async () => {
-    const response = await session.agent.post('/admin/settings').type('form').send(`_csrf=${session.csrf}&venue_name=a&venue_name=b`);
+    const response = await admin.agent.post('/admin/settings').type('form').send(`_csrf=${admin.csrf}&venue_name=a&venue_name=b`);
     assert.equal(response.status, 400);
   });
 });
 
 describe('admin logo', () => {
-  let portal: TestPortal;
-  let session: Awaited<ReturnType<typeof signedInAgent>>;
-  before(async () => {
-    portal = await testPortal();
-    session = await signedInAgent(portal);
-  });
-  after(() => portal.close());
+  const admin = signedInPortal();
 
   const picture = (width: number, height: number, background: string) =>
     sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
 
-  async function upload(file: Buffer, csrf = session.csrf) {
-    return session.agent.post('/admin/settings/logo').field('_csrf', csrf).attach('logo', file, { filename: 'logo.png', contentType: 'image/png' });
+  async function upload(file: Buffer, csrf = admin.csrf) {
+    return admin.agent.post('/admin/settings/logo').field('_csrf', csrf).attach('logo', file, { filename: 'logo.png', contentType: 'image/png' });
   }
 
   it('resizes an uploaded picture, serves it with long caching, and shows it on the guest page', async () => {
     const response = await upload(await picture(1800, 900, '#336699'));
     assert.equal(response.status, 303, response.text);
-    const site = (await portal.store.getSite(portal.site.id))!;
+    const site = (await admin.portal.store.getSite(admin.portal.site.id))!;
     assert.match(site.logoSha256 ?? '', /^[0-9a-f]{64}$/);
 
-    const logo = await request(portal.app).get(`/logo/${site.logoSha256}.png`).buffer(true).expect(200);
+    const logo = await request(admin.portal.app).get(`/logo/${site.logoSha256}.png`).buffer(true).expect(200);
     assert.equal(logo.headers['content-type'], 'image/png');
     assert.equal(logo.headers['cache-control'], 'public, max-age=31536000, immutable');
     const size = await sharp(logo.body as Buffer).metadata();
     assert.equal(size.format, 'png');
     assert.deepEqual([size.width, size.height], [400, 200]);
 
-    const guest = await request(portal.app).get('/preview').expect(200);
+    const guest = await request(admin.portal.app).get('/preview').expect(200);
     assert.match(guest.text, new RegExp(`<img class="venue-logo" src="/logo/${site.logoSha256}.png"`));
-    assert.match((await session.agent.get('/admin/settings')).text, new RegExp(`logo/${site.logoSha256}.png`));
+    assert.match((await admin.agent.get('/admin/settings')).text, new RegExp(`logo/${site.logoSha256}.png`));
   });
 
   it('gives a new logo a new URL and drops the old one', async () => {
-    const old = (await portal.store.getSite(portal.site.id))!.logoSha256;
+    const old = (await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256;
     assert.equal((await upload(await picture(100, 50, '#ff0000'))).status, 303);
-    const site = (await portal.store.getSite(portal.site.id))!;
+    const site = (await admin.portal.store.getSite(admin.portal.site.id))!;
     assert.notEqual(site.logoSha256, old);
-    const small = await request(portal.app).get(`/logo/${site.logoSha256}.png`).buffer(true).expect(200);
+    const small = await request(admin.portal.app).get(`/logo/${site.logoSha256}.png`).buffer(true).expect(200);
     assert.deepEqual([(await sharp(small.body as Buffer).metadata()).width], [100], 'small pictures are not enlarged');
-    await request(portal.app).get(`/logo/${old}.png`).expect(404);
-    await request(portal.app).get('/logo/../secret.key').expect(404);
+    await request(admin.portal.app).get(`/logo/${old}.png`).expect(404);
+    await request(admin.portal.app).get('/logo/../secret.key').expect(404);
   });
 
   it('refuses a file that is not a picture, an empty form, and a form without the CSRF token', async () => {
-    const before = (await portal.store.getSite(portal.site.id))!.logoSha256;
+    const before = (await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256;
     const text = await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'));
     assert.equal(text.status, 400);
     assert.match(text.text, /must be a PNG, JPEG, WebP or GIF/);
     const garbage = await upload(Buffer.from('not an image at all'));
     assert.equal(garbage.status, 400);
-    const empty = await session.agent.post('/admin/settings/logo').field('_csrf', session.csrf);
+    const empty = await admin.agent.post('/admin/settings/logo').field('_csrf', admin.csrf);
     assert.equal(empty.status, 400);
     assert.match(empty.text, /Choose a picture/);
     const forged = await upload(await picture(10, 10, '#000000'), 'forged');
     assert.equal(forged.status, 403);
-    assert.equal((await portal.store.getSite(portal.site.id))!.logoSha256, before);
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, before);
   });
 });
