@@ -45,7 +45,9 @@ export function routerRoutes(ctx: Context): Router {
     };
     let gateway: Gateway;
     try {
-      gateway = await ctx.store.addGateway(parseNewGateway({ type: values.type, id: values.id, name: values.name, options: { address: values.address } }, site.id), ctx.now());
+      // An option left empty is not given, as on the command line (a driver may refuse options it does not take).
+      const options = { address: values.address.trim() || undefined };
+      gateway = await ctx.store.addGateway(parseNewGateway({ type: values.type, id: values.id, name: values.name, options }, site.id), ctx.now());
     } catch (error) {
       if (error instanceof UserError) return renderList(res, 400, site, values, error.message);
       if (error instanceof StoreConflictError) return renderList(res, 409, site, values, `There is a router with the id "${values.id}" already.`);
