@@ -11,6 +11,8 @@ export interface Context {
     guestState: Buffer;
     /** Keys the pseudonymous device id (HMAC of the MAC). */
     deviceId: Buffer;
+    /** Signs the admin session cookie. */
+    adminSession: Buffer;
   };
   /** Milliseconds since the epoch; tests pass their own clock. */
   now: () => number;
@@ -20,7 +22,11 @@ export function createContext(config: Config, store: Store, secret: Buffer, now:
   return {
     config,
     store,
-    keys: { guestState: deriveKey(secret, 'guest-state'), deviceId: deriveKey(secret, 'device-id') },
+    keys: {
+      guestState: deriveKey(secret, 'guest-state'),
+      deviceId: deriveKey(secret, 'device-id'),
+      adminSession: deriveKey(secret, 'admin-session'),
+    },
     now,
   };
 }
