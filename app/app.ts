@@ -2,7 +2,9 @@ import express, { type ErrorRequestHandler, type Request } from 'express';
 import { securityHeaders } from './content-security';
 import type { Context } from './context';
 import { drivers } from './gateways';
+import { captivePortalApi } from './guest/captive-portal-api';
 import { guestRoutes } from './guest/routes';
+import { stylesheetPath, stylesheetRoutes } from './guest/stylesheets';
 import { HttpError } from './http-error';
 import { log } from './log';
 import { publicDir, viewsDir } from './paths';
@@ -15,14 +17,17 @@ export function createApp(ctx: Context): express.Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('x-powered-by', false);
   app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
+  app.locals.stylesheet = stylesheetPath(); // pages without a venue (errors) get the default colours
 
   app.use(securityHeaders(ctx.config));
+  app.use(stylesheetRoutes());
   app.use(express.static(publicDir, { maxAge: '7d', index: false }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.get('/', (_req, res) => res.redirect(302, 'preview'));
   for (const driver of drivers.values()) app.use(driver.routes(ctx));
   app.use(guestRoutes(ctx));
+  app.use(captivePortalApi(ctx));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is no page at this address.')));
   app.use(errorHandler);

@@ -62,6 +62,7 @@ function filterClause(filter: AcceptanceFilter): { where: string; params: Record
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
+  private readonly guestPageSql;
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -99,6 +100,17 @@ export class SqliteStore implements Store {
           terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff)
         VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
           @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff)`),
+    };
+    this.guestPageSql = {
+      liveSessionStart: db.prepare<{ siteId: number; ip: string }, { started_at: number }>(`
+        SELECT started_at FROM guest_sessions
+        WHERE client_ip = @ip AND ended_at IS NULL AND started_at IS NOT NULL AND site_id = @siteId
+        ORDER BY started_at DESC LIMIT 1`),
+      lastUnreportedAcceptance: db.prepare<{ siteId: number; ip: string; since: number }, { accepted_at: number }>(`
+        SELECT a.accepted_at FROM acceptances a
+        WHERE a.client_ip = @ip AND a.accepted_at >= @since AND a.site_id = @siteId
+          AND NOT EXISTS (SELECT 1 FROM guest_sessions g WHERE g.client_ip = a.client_ip AND g.acceptance_id = a.id)
+        ORDER BY a.accepted_at DESC LIMIT 1`),
     };
   }
 
@@ -204,6 +216,14 @@ export class SqliteStore implements Store {
   // — admin accounts, admin sessions and statistics (issue 4) —
 
   // — guest page: languages, logo, captive-portal API (issue 5) —
+
+  async liveSessionStartByIp(siteId: number, ip: string): Promise<number | undefined> {
+    return this.guestPageSql.liveSessionStart.get({ siteId, ip })?.started_at;
+  }
+
+  async lastUnreportedAcceptanceByIp(siteId: number, ip: string, since: number): Promise<number | undefined> {
+    return this.guestPageSql.lastUnreportedAcceptance.get({ siteId, ip, since })?.accepted_at;
+  }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
