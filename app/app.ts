@@ -21,13 +21,14 @@ export function createApp(ctx: Context): express.Express {
 
   app.use(securityHeaders(ctx.config));
   app.use(stylesheetRoutes());
-  app.use(express.static(publicDir, { maxAge: '7d', index: false }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.get('/', (_req, res) => res.redirect(302, 'preview'));
   for (const driver of drivers.values()) app.use(driver.routes(ctx));
   app.use(guestRoutes(ctx));
   app.use(captivePortalApi(ctx));
+  // After the routes: a file lookup on every guest and router request would cost a stat() each.
+  app.use(express.static(publicDir, { maxAge: '7d', index: false }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is no page at this address.')));
   app.use(errorHandler);
