@@ -103,7 +103,7 @@ describe('WiFiDog routes refuse bad input with a 4xx or Auth: 0, never a 500', (
   it('portal/ shows the online page for a registered gateway only', async () => {
     const online = await request(portal.app).get('/wifidog/portal/?gw_id=testgw1&token=whatever');
     assert.equal(online.status, 200);
-    assert.match(online.text, /You're online/);
+    assert.match(online.text, /You&#39;re online/);
     assert.match(online.text, /href="https:\/\/cafe\.example\/"/);
     assert.equal((await request(portal.app).get('/wifidog/portal/?gw_id=lobby')).status, 404);
     assert.equal((await request(portal.app).get('/wifidog/portal/')).status, 400);
