@@ -300,6 +300,8 @@ export class SqliteStore implements Store {
    */
   private commitSoon<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      // Inside a caller's own transaction (bulk imports, seeding) the write joins it at once.
+      if (this.db.inTransaction) return resolve(write());
       if (this.pendingWrites.length === 0) setImmediate(() => this.commitPendingWrites());
       this.pendingWrites.push({ write, resolve: resolve as (value: unknown) => void, reject });
     });

@@ -47,4 +47,13 @@ describe('SQLite store: acceptances arriving together share one commit', () => {
       otherConnection.close();
     }
   });
+
+  it('joins a transaction the caller holds (bulk imports), so the caller decides the commit', async () => {
+    const before = (store.db.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n;
+    store.db.exec('BEGIN');
+    await store.recordAcceptance(site, acceptance);
+    assert.ok(store.db.inTransaction);
+    store.db.exec('ROLLBACK');
+    assert.equal((store.db.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n, before);
+  });
 });
