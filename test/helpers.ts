@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../app/app';
+import { run } from '../app/cli';
 import { loadConfig, type Config } from '../app/config';
 import { createContext, type Context } from '../app/context';
 import { log } from '../app/log';
@@ -75,4 +76,18 @@ export async function listeningPortal(env: Record<string, string> = {}): Promise
 
 export function countRows(store: SqliteStore, table: string): number {
   return (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+/** Runs `npx portico …` in-process on a data folder, capturing what it prints. */
+export async function runCli(argv: string[], options: { dataDir: string; publicUrl: string; now?: () => number; stdin?: string }) {
+  let out = '';
+  let err = '';
+  const code = await run(argv, {
+    env: { DATA_DIR: options.dataDir, PUBLIC_URL: options.publicUrl },
+    out: (text) => { out += text; },
+    err: (text) => { err += text; },
+    now: options.now ?? (() => Date.UTC(2026, 10, 27, 12)),
+    readStdin: async () => options.stdin ?? '',
+  });
+  return { code, out, err };
 }

@@ -9,6 +9,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
  * Flows for any router use it the same way: launch, goto the router's capture URL, click through.
  */
 
+/** The weight budget: terms page, its CSS and any script, as transferred. */
+export const budgetBytes = 10 * 1024;
+export const totalBytes = (transfers: Transfer[]) => transfers.reduce((sum, t) => sum + t.bytes, 0);
+
 export interface Transfer {
   method: string;
   url: string;

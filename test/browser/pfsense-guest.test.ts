@@ -5,11 +5,7 @@ import { pfsense } from '../../app/gateways/pfsense';
 import { projectRoot } from '../../app/paths';
 import { countRows, listeningPortal } from '../helpers';
 import { startPfSense } from '../sim/pfsense';
-import { accessibilityViolations, launchGuestBrowser, screenshot, type Transfer } from './guest-browser';
-
-/** The issue's weight budget: terms page, its CSS and any script, as transferred. */
-const budgetBytes = 10 * 1024;
-const total = (transfers: Transfer[]) => transfers.reduce((sum, t) => sum + t.bytes, 0);
+import { accessibilityViolations, budgetBytes, launchGuestBrowser, screenshot, totalBytes } from './guest-browser';
 
 describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-sized', () => {
   let portal: Awaited<ReturnType<typeof listeningPortal>>;
@@ -48,7 +44,7 @@ describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-
 
         const termsLoad = await browser.settled(termsStart);
         assert.ok(termsLoad.some((t) => /\/style\/[0-9a-f]+\.css$/.test(t.url)), 'the stylesheet was loaded');
-        assert.ok(total(termsLoad) <= budgetBytes, `terms page + CSS = ${total(termsLoad)} bytes > ${budgetBytes}`);
+        assert.ok(totalBytes(termsLoad) <= budgetBytes, `terms page + CSS = ${totalBytes(termsLoad)} bytes > ${budgetBytes}`);
         assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
         // The accept button is reachable without scrolling through the whole text: the terms box scrolls.
         const box = (await accept.boundingBox())!;
@@ -83,7 +79,7 @@ describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-
         // Every request to Portico was answered (no favicon or other stray request fails).
         const portico = all.filter((t) => t.host === new URL(portal.url).host);
         assert.ok(portico.every((t) => t.status !== null && t.status < 400), JSON.stringify(portico));
-        t.diagnostic(`${width}px: ${all.length} requests, ${total(all)} bytes; terms page + CSS ${total(termsLoad)} bytes`);
+        t.diagnostic(`${width}px: ${all.length} requests, ${totalBytes(all)} bytes; terms page + CSS ${totalBytes(termsLoad)} bytes`);
       } finally {
         await browser.close();
       }

@@ -2,10 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { countRows, listeningPortal } from '../helpers';
 import { startWifiDog } from '../sim/wifidog';
-import { accessibilityViolations, launchGuestBrowser, type Transfer } from './guest-browser';
-
-const budgetBytes = 10 * 1024;
-const total = (transfers: Transfer[]) => transfers.reduce((sum, t) => sum + t.bytes, 0);
+import { accessibilityViolations, budgetBytes, launchGuestBrowser, totalBytes } from './guest-browser';
 
 describe('WiFiDog guest flow in headless Chromium: no script, no cookies, phone-sized', () => {
   let portal: Awaited<ReturnType<typeof listeningPortal>>;
@@ -32,7 +29,7 @@ describe('WiFiDog guest flow in headless Chromium: no script, no cookies, phone-
       await page.waitForURL(/\/wifidog\/login\/\?gw_address=/);
       const termsLoad = await browser.settled();
       assert.equal(await page.getAttribute('html', 'lang'), 'fr');
-      assert.ok(total(termsLoad) <= budgetBytes, `terms page + CSS = ${total(termsLoad)} bytes > ${budgetBytes}`);
+      assert.ok(totalBytes(termsLoad) <= budgetBytes, `terms page + CSS = ${totalBytes(termsLoad)} bytes > ${budgetBytes}`);
       assert.deepEqual(await accessibilityViolations(browser), []);
 
       const before = countRows(portal.store, 'acceptances');
@@ -50,7 +47,7 @@ describe('WiFiDog guest flow in headless Chromium: no script, no cookies, phone-
       const all = await browser.settled();
       assert.deepEqual(all.filter((transfer) => !hosts.has(transfer.host)), [], 'no request to any other host');
       assert.deepEqual(await browser.context.cookies(), []);
-      t.diagnostic(`${all.length} requests, ${total(all)} bytes; terms page + CSS ${total(termsLoad)} bytes`);
+      t.diagnostic(`${all.length} requests, ${totalBytes(all)} bytes; terms page + CSS ${totalBytes(termsLoad)} bytes`);
     } finally {
       await browser.close();
     }
