@@ -77,9 +77,65 @@ export interface AcceptanceExportRow {
 
 export interface AcceptanceFilter {
   siteId?: number;
+  gatewayId?: string;
   /** Venue-local days, inclusive, YYYY-MM-DD. */
   fromDay?: string;
   toDay?: string;
+}
+
+export interface StatisticsQuery {
+  siteId: number;
+  /** Venue-local days, inclusive, YYYY-MM-DD. */
+  fromDay: string;
+  toDay: string;
+  /** Only what came through this router; a device is then "returning" if this router saw it before. */
+  gatewayId?: string;
+}
+
+/** One venue-local day; days without any acceptance are left out. */
+export interface DayFigures {
+  day: string;
+  acceptances: number;
+  /** Devices seen that day for the first time ever. */
+  newDevices: number;
+  /** Devices seen that day that were seen on an earlier day. */
+  returningDevices: number;
+}
+
+export interface StatisticsFigures {
+  acceptances: number;
+  uniqueDevices: number;
+  /** Devices first seen ever within the period. */
+  newDevices: number;
+  /** Devices seen in the period that had been seen before it. */
+  returningDevices: number;
+  /** Devices of the period whose MAC was locally administered, of those whose MAC was known. */
+  randomisedMacDevices: number;
+  devicesWithMac: number;
+  days: DayFigures[];
+  /** Acceptances per venue-local weekday (1 = Monday) and hour (0–23); empty cells left out. */
+  hours: { weekday: number; hour: number; acceptances: number }[];
+  byTermsRelease: { release: number; acceptances: number }[];
+  byLanguage: { language: string; acceptances: number }[];
+  byDeviceFamily: { family: string; acceptances: number }[];
+  /** Guest sessions (routers that report them) started in the period. */
+  sessions: number;
+  endedSessions: number;
+  /** Over ended sessions; null when none ended. */
+  averageSessionSeconds: number | null;
+  medianSessionSeconds: number | null;
+  /** Data used by the period's sessions, in and out. */
+  bytes: number;
+  /** Sessions running now, whatever day they started. */
+  onlineNow: number;
+}
+
+export interface GatewayHealth extends Gateway {
+  lastContactAt: number | null;
+  /** Seconds, as the router reports them. */
+  sysUptime: number | null;
+  sysLoad: number | null;
+  daemonUptime: number | null;
 }
 
 export interface Store {
@@ -108,6 +164,11 @@ export interface Store {
   // — guest sessions and router health (WiFiDog, issue 3): add methods here —
 
   // — admin accounts, admin sessions and statistics (issue 4): add methods here —
+
+  /** The dashboard's figures for venue-local days [fromDay, toDay], for the venue or one of its routers. */
+  statistics(query: StatisticsQuery): Promise<StatisticsFigures>;
+  /** The venue's routers with what each last reported about itself. */
+  gatewayHealth(siteId: number): Promise<GatewayHealth[]>;
 
   // — guest page: languages, logo, captive-portal API (issue 5): add methods here —
 
