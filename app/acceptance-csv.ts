@@ -19,7 +19,11 @@ export function csvLine(row: object, columns: readonly string[]): string {
 }
 
 /** Writes the header and one line per acceptance (CRLF, as RFC 4180 and spreadsheets expect). */
-export async function writeAcceptancesCsv(rows: AsyncIterable<AcceptanceExportRow>, write: (text: string) => void): Promise<void> {
-  write(acceptanceCsvColumns.join(',') + '\r\n');
-  for await (const row of rows) write(csvLine(row, acceptanceCsvColumns));
+export async function writeAcceptancesCsv(
+  rows: AsyncIterable<AcceptanceExportRow>,
+  /** May return a promise to wait for, e.g. until a slow HTTP client has taken what was sent. */
+  write: (text: string) => void | Promise<void>,
+): Promise<void> {
+  await write(acceptanceCsvColumns.join(',') + '\r\n');
+  for await (const row of rows) await write(csvLine(row, acceptanceCsvColumns));
 }

@@ -250,12 +250,23 @@ export class SqliteStore implements Store {
 
   async *exportAcceptances(filter: AcceptanceFilter): AsyncIterable<AcceptanceExportRow> {
     const { where, params } = filterClause(filter);
-    const rows = this.db.prepare<Record<string, string | number>, Omit<AcceptanceExportRow, 'acceptedAt'> & { acceptedAt: number }>(`
+    // Read in pages, never holding a statement open across a yield: while one is open, better-sqlite3
+    // refuses every write on the connection, and a guest's acceptance must not wait for a download.
+    // (local_day, id) is the order of the acceptances_site_day index, so each page is a seek, not a sort.
+    const page = this.db.prepare<Record<string, string | number>, Omit<AcceptanceExportRow, 'acceptedAt'> & { acceptedAt: number }>(`
       SELECT a.id, a.accepted_at AS acceptedAt, a.local_day AS localDay, a.gateway_id AS gatewayId,
         t.release AS termsRelease, t.language AS termsLanguage, t.sha256 AS termsSha256,
         a.client_mac AS clientMac, a.client_ip AS clientIp, a.user_agent AS userAgent, a.language, a.handoff
-      FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id ${where} ORDER BY a.accepted_at, a.id`);
-    for (const row of rows.iterate(params)) yield { ...row, acceptedAt: new Date(row.acceptedAt).toISOString() };
+      FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id
+      ${where ? `${where} AND` : 'WHERE'} (a.local_day, a.id) > (@afterDay, @afterId)
+      ORDER BY a.local_day, a.id LIMIT 1000`);
+    let after = { afterDay: '', afterId: 0 };
+    for (;;) {
+      const rows = page.all({ ...params, ...after });
+      for (const row of rows) yield { ...row, acceptedAt: new Date(row.acceptedAt).toISOString() };
+      if (rows.length < 1000) return;
+      after = { afterDay: rows[rows.length - 1].localDay, afterId: rows[rows.length - 1].id };
+    }
   }
 
   async countAcceptances(filter: AcceptanceFilter): Promise<number> {
