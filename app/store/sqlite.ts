@@ -97,9 +97,9 @@ function prepareStatistics(db: Database.Database) {
       SELECT count(*) AS sessions, count(s.ended_at) AS ended, coalesce(sum(s.ended_at - s.started_at), 0) AS endedMs,
         coalesce(sum(s.bytes_in + s.bytes_out), 0) AS bytes ${sessions}`),
     // The one or two middle lengths of the `ended` ended sessions: the median without reading them all.
-    middleSessionLengths: db.prepare<StatisticsParams & { ended: number }, number>(`
+    middleSessionLengths: db.prepare<StatisticsParams & { middle: number; before: number }, number>(`
       SELECT s.ended_at - s.started_at AS ms ${sessions} AND s.ended_at IS NOT NULL
-      ORDER BY ms LIMIT 2 - @ended % 2 OFFSET (@ended - 1) / 2`).pluck(),
+      ORDER BY ms LIMIT @middle OFFSET @before`).pluck(),
     onlineNow: db.prepare<StatisticsParams, number>(`
       SELECT count(*) FROM gateways g JOIN guest_sessions s ON s.gateway_id = g.id AND s.ended_at IS NULL
       WHERE g.site_id = @siteId AND (@gatewayId IS NULL OR g.id = @gatewayId) AND s.started_at IS NOT NULL`).pluck(),
@@ -302,7 +302,9 @@ export class SqliteStore implements Store {
       sessions: sessions.sessions,
       endedSessions: sessions.ended,
       averageSessionSeconds: sessions.ended === 0 ? null : sessions.endedMs / sessions.ended / 1000,
-      medianSessionSeconds: sessions.ended === 0 ? null : median(sql.middleSessionLengths.all({ ...params, ended: sessions.ended })) / 1000,
+      medianSessionSeconds: sessions.ended === 0 ? null : median(sql.middleSessionLengths.all({
+        ...params, middle: 2 - (sessions.ended % 2), before: Math.floor((sessions.ended - 1) / 2),
+      })) / 1000,
       bytes: sessions.bytes,
       onlineNow: sql.onlineNow.get(params)!,
     };
