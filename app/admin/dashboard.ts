@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { writeAcceptancesCsv } from '../acceptance-csv';
 import type { Context } from '../context';
 import { deviceFamilyLabels, type DeviceFamily } from '../device-family';
@@ -149,6 +148,19 @@ function dashboardPage(request: DashboardRequest, stats: VenueStatistics, gatewa
 
 class DownloadAbandoned extends Error {}
 
+/** Resolves when the client has taken what was written, or has gone; leaves no listener behind. */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** The statistics pages. Mounted behind the admin login, which sets res.locals.adminUser and csrfToken. */
 export function dashboardRouter(ctx: Context): Router {
   const router = Router();
@@ -176,7 +188,7 @@ export function dashboardRouter(ctx: Context): Router {
       await writeAcceptancesCsv(rows, async (text) => {
         if (res.destroyed) throw new DownloadAbandoned();
         // Wait for a slow client instead of buffering a month of rows in memory.
-        if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!res.write(text)) await drainedOrClosed(res);
       });
       res.end();
     } catch (error) {
