@@ -87,7 +87,8 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
   const seed = options.seed ?? 1;
   const random = randomSource(seed);
   const now = options.endAt;
-  const start = now - days * dayMs;
+  // Days start at midnight UTC, so that UTC hour + 1 is the hour in Central European winter time.
+  const start = Math.floor((now - (days - 1) * dayMs) / dayMs) * dayMs;
   let site = await ensureVenue(store, start);
   site = await store.updateSite(site.id, { name: 'Harbour Café', websiteUrl: 'https://harbour-cafe.example/', timezone: options.timezone ?? 'Europe/Berlin' });
   const ctx = createContext(config, store, loadOrCreateSecret(config.dataDir), () => now);
@@ -105,7 +106,7 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
   }
 
   // Acceptance times: days weighted by weekday and a gentle summer peak, hours by the venue's rhythm.
-  // Local hour is approximated from UTC + 1 for the weights only; the store computes the real one.
+  // The local hour is approximated as UTC + 1 for the weights only; the store computes the real one.
   const dayWeights = Array.from({ length: days }, (_, d) => {
     const at = new Date(start + d * dayMs);
     return weekdayWeights[(at.getUTCDay() + 6) % 7] * (1 + 0.3 * Math.sin(((at.getUTCMonth() - 3) / 12) * 2 * Math.PI));
@@ -131,8 +132,10 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
       let r = random() * hourTotal;
       let hour = 0;
       while ((r -= hourWeights[hour]) >= 0) hour++;
-      const at = start + d * dayMs + ((hour + 23) % 24) * 3_600_000 + Math.floor(random() * 3_600_000);
-      times.push(Math.min(at, now - 60_000));
+      const dayStart = start + d * dayMs;
+      const at = dayStart + ((hour + 23) % 24) * 3_600_000 + Math.floor(random() * 3_600_000);
+      // Today's guests have only come until now.
+      times.push(at < now - 60_000 ? at : dayStart + Math.floor(random() * (now - 60_000 - dayStart)));
     }
     times.sort((a, b) => a - b);
     if (!store.db.inTransaction) store.db.exec('BEGIN');
