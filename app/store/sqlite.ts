@@ -279,6 +279,11 @@ export class SqliteStore implements Store {
   // — admin accounts, admin sessions and statistics (issue 4) —
 
   async statistics(query: StatisticsQuery): Promise<StatisticsFigures> {
+    // One read transaction: every figure from the same snapshot, even while guests are accepting.
+    return this.db.transaction(() => this.readStatistics(query))();
+  }
+
+  private readStatistics(query: StatisticsQuery): StatisticsFigures {
     const sql = this.statisticsSql;
     const params = { siteId: query.siteId, fromDay: query.fromDay, toDay: query.toDay, gatewayId: query.gatewayId ?? null };
     const devicesByDay = new Map(sql.devicesByDay.all(params).map((row) => [row.day, row]));
