@@ -1,5 +1,5 @@
 import { UserError } from './gateways/driver';
-import type { DayFigures, GatewayHealth, Site, StatisticsFigures, Store } from './store/types';
+import type { DayFigures, Gateway, Site, StatisticsFigures, Store } from './store/types';
 import { localCalendar } from './venue-time';
 
 /** A period of venue-local days, both ends included. */
@@ -69,17 +69,18 @@ export interface RouterHealth {
   checkIntervalSeconds: number;
 }
 
-function routerHealth(gateway: GatewayHealth, now: number): RouterHealth {
+function routerHealth(gateway: Gateway, now: number): RouterHealth {
+  // The WiFiDog driver keeps the router's Check Interval in its settings.
   const configured = gateway.settings.checkIntervalSeconds;
   const checkIntervalSeconds = typeof configured === 'number' && configured > 0 ? configured : defaultCheckIntervalSeconds;
-  const silentMs = gateway.lastContactAt === null ? null : Math.max(0, now - gateway.lastContactAt);
+  const silentMs = gateway.lastContactAt === undefined ? null : Math.max(0, now - gateway.lastContactAt);
   let status: RouterHealth['status'] = 'never';
   if (silentMs !== null) status = silentMs > silentIntervalsForDown * checkIntervalSeconds * 1000 ? 'down' : 'up';
   return {
     id: gateway.id, name: gateway.name, type: gateway.type, status,
-    lastContactAt: gateway.lastContactAt === null ? null : new Date(gateway.lastContactAt).toISOString(),
+    lastContactAt: gateway.lastContactAt === undefined ? null : new Date(gateway.lastContactAt).toISOString(),
     silentSeconds: silentMs === null ? null : Math.floor(silentMs / 1000),
-    uptimeSeconds: gateway.sysUptime, load: gateway.sysLoad, checkIntervalSeconds,
+    uptimeSeconds: gateway.sysUptime ?? null, load: gateway.sysLoad ?? null, checkIntervalSeconds,
   };
 }
 
@@ -97,7 +98,7 @@ export interface VenueStatistics extends StatisticsFigures {
 
 /** The figures for a period; every day of the period is listed, with zeros where nothing happened. */
 export async function venueStatistics(store: Store, site: Site, period: Period, gatewayId: string | null, now: number): Promise<VenueStatistics> {
-  const gateways = await store.gatewayHealth(site.id);
+  const gateways = await store.listGateways(site.id);
   if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId.slice(0, 64)}".`);
   const figures = await store.statistics({ siteId: site.id, ...period, gatewayId: gatewayId ?? undefined });
   const recorded = new Map(figures.days.map((day) => [day.day, day]));

@@ -7,7 +7,7 @@ import { isRandomisedMac } from '../random-mac';
 import { localCalendar } from '../venue-time';
 import { applyMigrations } from './migrate';
 import type {
-  Acceptance, AcceptanceExportRow, AcceptanceFilter, DayFigures, Gateway, GatewayHealth, NewAcceptance, Site, SiteSettings,
+  Acceptance, AcceptanceExportRow, AcceptanceFilter, DayFigures, Gateway, NewAcceptance, Site, SiteSettings,
   StatisticsFigures, StatisticsQuery, Store, TermsVersion, TermsVersionSummary,
 } from './types';
 
@@ -22,7 +22,10 @@ interface SiteRow {
   default_language: string; accent_color: string; created_at: number;
 }
 interface TermsRow { id: number; site_id: number; release: number; language: string; body: string; sha256: string; published_at: number }
-interface GatewayRow { id: string; site_id: number; type: string; name: string; settings: string; created_at: number }
+interface GatewayRow {
+  id: string; site_id: number; type: string; name: string; settings: string; created_at: number;
+  last_contact_at: number | null; sys_uptime: number | null; sys_memfree: number | null; sys_load: number | null; daemon_uptime: number | null;
+}
 
 const siteColumns: Record<keyof SiteSettings, string> = {
   name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
@@ -44,7 +47,14 @@ function toTerms(row: TermsRow): TermsVersion {
 }
 
 function toGateway(row: GatewayRow): Gateway {
-  return { id: row.id, siteId: row.site_id, type: row.type, name: row.name, settings: JSON.parse(row.settings), createdAt: row.created_at };
+  const gateway: Gateway = { id: row.id, siteId: row.site_id, type: row.type, name: row.name, settings: JSON.parse(row.settings), createdAt: row.created_at };
+  // Health fields appear once the router has reported them.
+  if (row.last_contact_at !== null) gateway.lastContactAt = row.last_contact_at;
+  if (row.sys_uptime !== null) gateway.sysUptime = row.sys_uptime;
+  if (row.sys_memfree !== null) gateway.sysMemfree = row.sys_memfree;
+  if (row.sys_load !== null) gateway.sysLoad = row.sys_load;
+  if (row.daemon_uptime !== null) gateway.daemonUptime = row.daemon_uptime;
+  return gateway;
 }
 
 /** WHERE clause and parameters for an acceptance filter; the names are this module's own. */
@@ -103,9 +113,6 @@ function prepareStatistics(db: Database.Database) {
     onlineNow: db.prepare<StatisticsParams, number>(`
       SELECT count(*) FROM gateways g JOIN guest_sessions s ON s.gateway_id = g.id AND s.ended_at IS NULL
       WHERE g.site_id = @siteId AND (@gatewayId IS NULL OR g.id = @gatewayId) AND s.started_at IS NOT NULL`).pluck(),
-    gatewayHealth: db.prepare<[number], GatewayRow & {
-      last_contact_at: number | null; sys_uptime: number | null; sys_load: number | null; daemon_uptime: number | null;
-    }>('SELECT * FROM gateways WHERE site_id = ? ORDER BY name, id'),
   };
 }
 
@@ -313,12 +320,6 @@ export class SqliteStore implements Store {
       bytes: sessions.bytes,
       onlineNow: sql.onlineNow.get(params)!,
     };
-  }
-
-  async gatewayHealth(siteId: number): Promise<GatewayHealth[]> {
-    return this.statisticsSql.gatewayHealth.all(siteId).map((row) => ({
-      ...toGateway(row), lastContactAt: row.last_contact_at, sysUptime: row.sys_uptime, sysLoad: row.sys_load, daemonUptime: row.daemon_uptime,
-    }));
   }
 
   // — guest page: languages, logo, captive-portal API (issue 5) —

@@ -39,6 +39,16 @@ export interface Gateway {
   /** Owned by the gateway's driver, e.g. pfSense's { address }. */
   settings: Record<string, unknown>;
   createdAt: number;
+  /** The router's last report of itself (WiFiDog ping); absent until it first calls. */
+  lastContactAt?: number;
+  /** Seconds since the router booted. */
+  sysUptime?: number;
+  /** Free memory in kB. */
+  sysMemfree?: number;
+  /** One-minute load average. */
+  sysLoad?: number;
+  /** Seconds the portal daemon (wifidog) has run. */
+  daemonUptime?: number;
 }
 
 export interface NewAcceptance {
@@ -130,14 +140,6 @@ export interface StatisticsFigures {
   onlineNow: number;
 }
 
-export interface GatewayHealth extends Gateway {
-  lastContactAt: number | null;
-  /** Seconds, as the router reports them. */
-  sysUptime: number | null;
-  sysLoad: number | null;
-  daemonUptime: number | null;
-}
-
 export interface Store {
   getSite(id: number): Promise<Site | undefined>;
   /** The venue this installation serves when nothing names one. */
@@ -167,8 +169,6 @@ export interface Store {
 
   /** The dashboard's figures for venue-local days [fromDay, toDay], for the venue or one of its routers. */
   statistics(query: StatisticsQuery): Promise<StatisticsFigures>;
-  /** The venue's routers with what each last reported about itself. */
-  gatewayHealth(siteId: number): Promise<GatewayHealth[]>;
 
   // — guest page: languages, logo, captive-portal API (issue 5): add methods here —
 
