@@ -22,7 +22,8 @@ CREATE TABLE acceptance_counts (
   PRIMARY KEY (site_id, local_day, gateway_id, local_hour, terms_version_id, language, device_family)
 ) WITHOUT ROWID;
 
--- One row per device and venue-local day it was seen, for the whole venue (scope '*') and for the
+-- One row per device and venue-local day it was seen (accepted, or went online as a remembered device,
+-- see guest_sessions_seen below), for the whole venue (scope '*') and for the
 -- router it came through (scope = gateway id; router ids never contain '*').
 -- prev_day is the device's previous day in the same scope, NULL on its first day ever, so:
 --   new devices on a day       = rows of that day with prev_day IS NULL
@@ -54,6 +55,20 @@ BEGIN
     NEW.mac_randomised
   FROM (SELECT '*' AS name UNION ALL SELECT NEW.gateway_id WHERE NEW.gateway_id IS NOT NULL) AS scope
   WHERE NEW.device_id IS NOT NULL;
+END;
+
+-- A remembered device (remember_days) goes online through a WiFiDog session without a new acceptance:
+-- it was seen that day all the same. Sessions start by an UPDATE that sets started_at and local_day
+-- (SqliteStore.startGuestSession); the device's MAC flag is that of the acceptance the session rests on.
+CREATE TRIGGER guest_sessions_seen AFTER UPDATE OF started_at ON guest_sessions
+WHEN OLD.started_at IS NULL AND NEW.started_at IS NOT NULL AND NEW.device_id IS NOT NULL AND NEW.local_day IS NOT NULL
+BEGIN
+  INSERT OR IGNORE INTO device_days (site_id, scope, device_id, local_day, prev_day, mac_randomised)
+  SELECT NEW.site_id, scope.name, NEW.device_id, NEW.local_day,
+    (SELECT max(d.local_day) FROM device_days d
+      WHERE d.site_id = NEW.site_id AND d.scope = scope.name AND d.device_id = NEW.device_id AND d.local_day < NEW.local_day),
+    (SELECT a.mac_randomised FROM acceptances a WHERE a.id = NEW.acceptance_id)
+  FROM (SELECT '*' AS name UNION ALL SELECT NEW.gateway_id WHERE NEW.gateway_id IS NOT NULL) AS scope;
 END;
 
 -- Acceptances recorded before this migration: counted with the family 'other' and no MAC flag.

@@ -134,6 +134,36 @@ describe('statistics over a hand-counted fixture (Europe/Berlin, both DST change
   });
 });
 
+describe('a remembered device (remember_days) going online without a new acceptance', () => {
+  let portal: TestPortal;
+  before(async () => { portal = await testPortal(); });
+  after(() => portal.close());
+
+  it('is seen that day, as returning', async () => {
+    const { store } = portal;
+    const site = await store.updateSite(portal.site.id, { timezone: 'Europe/Berlin', rememberDays: 30 });
+    await store.addGateway({ id: 'bar', siteId: site.id, type: 'wifidog', name: 'Bar', settings: {} }, portal.clock());
+    const terms = (await store.currentTerms(site.id))!;
+    const accepted = await store.recordAcceptance(site, {
+      acceptedAt: Date.parse('2026-05-04T18:00:00Z'), gatewayId: 'bar', termsVersionId: terms.id, deviceId: 'device-x',
+      clientMac: '06:00:00:00:00:01', clientIp: '10.0.0.5', userAgent: null, language: 'en', handoff: 'test',
+    });
+    // Two days later the router logs the device in on a token for that acceptance, as the WiFiDog
+    // driver does: a token row first, then started_at and local_day set when the router confirms it.
+    store.db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, gateway_id, token_hash, device_id, token_expires_at)
+      VALUES (?, ?, 'bar', 'remembered', 'device-x', 0)`).run(accepted.id, site.id);
+    store.db.prepare(`UPDATE guest_sessions SET started_at = ?, local_day = '2026-05-06' WHERE token_hash = 'remembered'`)
+      .run(Date.parse('2026-05-06T17:00:00Z'));
+
+    const stats = await venueStatistics(store, site, { fromDay: '2026-05-06', toDay: '2026-05-06' }, null, portal.clock());
+    assert.deepEqual([stats.acceptances, stats.uniqueDevices, stats.newDevices, stats.returningDevices, stats.sessions], [0, 1, 0, 1, 1]);
+    assert.deepEqual(stats.days, [{ day: '2026-05-06', acceptances: 0, newDevices: 0, returningDevices: 1 }]);
+    assert.equal(stats.randomisedMacShare, 1);
+    const both = await venueStatistics(store, site, { fromDay: '2026-05-04', toDay: '2026-05-06' }, 'bar', portal.clock());
+    assert.deepEqual([both.acceptances, both.uniqueDevices, both.newDevices, both.returningDevices], [1, 1, 1, 0]);
+  });
+});
+
 describe('periods', () => {
   it('are the venue\'s calendar days, whatever the clock changes', () => {
     assert.deepEqual(choosePeriod('7d', undefined, undefined, '2026-03-31'), { fromDay: '2026-03-25', toDay: '2026-03-31' });

@@ -7,9 +7,10 @@ import { isRandomisedMac } from '../random-mac';
 import { localCalendar } from '../venue-time';
 import { applyMigrations } from './migrate';
 import type {
-  Acceptance, AcceptanceExportRow, AcceptanceFilter, DayFigures, Gateway, NewAcceptance, Site, SiteSettings,
-  StatisticsFigures, StatisticsQuery, Store, TermsVersion, TermsVersionSummary,
+  Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, NewAcceptance, Site, SiteSettings, Store,
+  TermsVersion, TermsVersionSummary,
 } from './types';
+import type { DayFigures, StatisticsFigures, StatisticsQuery } from './types';
 
 export class StoreConflictError extends Error {}
 
@@ -125,9 +126,9 @@ function median(middle: number[]): number {
  * statement is prepared once here and each call is short; the async interface is for the store's users.
  */
 export class SqliteStore implements Store {
+  private readonly statisticsSql;
   readonly db: Database.Database;
   private readonly statements;
-  private readonly statisticsSql;
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -137,6 +138,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     applyMigrations(this.db);
+    this.statisticsSql = prepareStatistics(this.db);
 
     const db = this.db;
     this.statements = {
@@ -166,7 +168,6 @@ export class SqliteStore implements Store {
         VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
           @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff, @deviceFamily, @macRandomised)`),
     };
-    this.statisticsSql = prepareStatistics(db);
   }
 
   async getSite(id: number): Promise<Site | undefined> {
@@ -294,8 +295,11 @@ export class SqliteStore implements Store {
     const sql = this.statisticsSql;
     const params = { siteId: query.siteId, fromDay: query.fromDay, toDay: query.toDay, gatewayId: query.gatewayId ?? null };
     const devicesByDay = new Map(sql.devicesByDay.all(params).map((row) => [row.day, row]));
-    const days: DayFigures[] = sql.acceptancesByDay.all(params).map(({ day, acceptances }) => ({
-      day, acceptances, newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
+    const acceptancesByDay = new Map(sql.acceptancesByDay.all(params).map((row) => [row.day, row.acceptances]));
+    // A remembered device can be seen on a day without any acceptance.
+    const days: DayFigures[] = [...new Set([...acceptancesByDay.keys(), ...devicesByDay.keys()])].sort().map((day) => ({
+      day, acceptances: acceptancesByDay.get(day) ?? 0,
+      newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
     }));
     const sum = (key: 'firstInPeriod' | 'newDevices' | 'randomised' | 'withMac') =>
       [...devicesByDay.values()].reduce((total, row) => total + row[key], 0);

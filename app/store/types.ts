@@ -102,11 +102,11 @@ export interface StatisticsQuery {
   gatewayId?: string;
 }
 
-/** One venue-local day; days without any acceptance are left out. */
+/** One venue-local day; days without any acceptance or device are left out. */
 export interface DayFigures {
   day: string;
   acceptances: number;
-  /** Devices seen that day for the first time ever. */
+  /** Devices seen that day (accepting, or online as remembered devices) for the first time ever. */
   newDevices: number;
   /** Devices seen that day that were seen on an earlier day. */
   returningDevices: number;
