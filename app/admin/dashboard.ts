@@ -10,7 +10,7 @@ import {
   choosePeriod, periodNames, randomMacNote, silentIntervalsForDown, venueStatistics, venueToday, type Period, type PeriodName, type RouterHealth,
   type VenueStatistics,
 } from '../statistics';
-import type { Site } from '../store/types';
+import type { Gateway, Site } from '../store/types';
 import { busiestHoursChart, devicesPerDayChart, weekdayNames } from './charts';
 
 const periodLabels: Record<PeriodName, string> = { today: 'Today', '7d': '7 days', '30d': '30 days', custom: 'Custom' };
@@ -20,9 +20,20 @@ const gatewayField = { max: 64, pattern: /^[A-Za-z0-9._:-]+$/ };
 
 interface DashboardRequest {
   site: Site;
+  gateways: Gateway[];
   periodName: PeriodName;
   period: Period;
   gatewayId: string | null;
+}
+
+/** The owner's mistakes (a date that does not exist, an unknown router) become a 400 page in the same words. */
+async function asBadRequest<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserError) throw new HttpError(400, error.message);
+    throw error;
+  }
 }
 
 /** The query of both dashboard URLs: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
@@ -35,21 +46,10 @@ async function readDashboardRequest(ctx: Context, req: Request): Promise<Dashboa
   const gatewayId = optionalField(query, 'gateway', gatewayField) || null;
   const site = await ctx.store.getDefaultSite();
   if (!site) throw new HttpError(503, 'No venue is set up yet.');
-  try {
-    return { site, periodName, period: choosePeriod(periodName, from, to, venueToday(site, ctx.now())), gatewayId };
-  } catch (error) {
-    if (error instanceof UserError) throw new HttpError(400, error.message);
-    throw error;
-  }
-}
-
-async function statisticsFor(ctx: Context, request: DashboardRequest): Promise<VenueStatistics> {
-  try {
-    return await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now());
-  } catch (error) {
-    if (error instanceof UserError) throw new HttpError(400, error.message);
-    throw error;
-  }
+  const gateways = await ctx.store.listGateways(site.id);
+  if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new HttpError(400, `This venue has no router "${gatewayId}".`);
+  const period = await asBadRequest(() => choosePeriod(periodName, from, to, venueToday(site, ctx.now())));
+  return { site, gateways, periodName, period, gatewayId };
 }
 
 const count = new Intl.NumberFormat('en');
@@ -94,7 +94,7 @@ function routerRow(router: RouterHealth, timezone: string) {
 }
 
 /** Everything the page shows, formatted: the view only places it. */
-function dashboardPage(request: DashboardRequest, stats: VenueStatistics, gateways: { id: string; name: string }[], basePath: string) {
+function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePath: string) {
   const link = (query: Record<string, string>) => {
     const params = new URLSearchParams(query);
     if (request.gatewayId) params.set('gateway', request.gatewayId);
@@ -113,7 +113,7 @@ function dashboardPage(request: DashboardRequest, stats: VenueStatistics, gatewa
     from: stats.from,
     to: stats.to,
     routerOptions: [{ value: '', label: 'All routers', selected: request.gatewayId === null },
-      ...gateways.map((g) => ({ value: g.id, label: g.name === g.id ? g.id : `${g.name} (${g.id})`, selected: g.id === request.gatewayId }))],
+      ...request.gateways.map((g) => ({ value: g.id, label: g.name === g.id ? g.id : `${g.name} (${g.id})`, selected: g.id === request.gatewayId }))],
     csvHref: `${basePath}admin/dashboard.csv?${csvQuery}`,
     cards: [
       { label: 'Acceptances', value: count.format(stats.acceptances) },
@@ -167,15 +167,12 @@ export function dashboardRouter(ctx: Context): Router {
 
   router.get('/admin/dashboard', async (req, res) => {
     const request = await readDashboardRequest(ctx, req);
-    const stats = await statisticsFor(ctx, request);
-    const gateways = await ctx.store.listGateways(request.site.id);
-    res.set('Cache-Control', 'no-store').render('admin/dashboard', dashboardPage(request, stats, gateways, req.app.locals.basePath ?? '/'));
+    const stats = await asBadRequest(() => venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now()));
+    res.set('Cache-Control', 'no-store').render('admin/dashboard', dashboardPage(request, stats, req.app.locals.basePath ?? '/'));
   });
 
   router.get('/admin/dashboard.csv', async (req, res) => {
     const request = await readDashboardRequest(ctx, req);
-    const gateway = request.gatewayId === null ? undefined : await ctx.store.getGateway(request.gatewayId);
-    if (request.gatewayId !== null && gateway?.siteId !== request.site.id) throw new HttpError(400, `This venue has no router "${request.gatewayId}".`);
     const { fromDay, toDay } = request.period;
     res.set({
       'Content-Type': 'text/csv; charset=utf-8',
