@@ -5,7 +5,10 @@ import { drivers } from './gateways';
 import { guestRoutes } from './guest/routes';
 import { HttpError } from './http-error';
 import { log } from './log';
+import { countRequests } from './metrics';
+import { monitoringRoutes } from './monitoring';
 import { publicDir, viewsDir } from './paths';
+import { rateLimit } from './rate-limit';
 
 /** The web application, without a listening socket: server.ts listens, tests drive it with supertest. */
 export function createApp(ctx: Context): express.Express {
@@ -16,7 +19,10 @@ export function createApp(ctx: Context): express.Express {
   app.set('x-powered-by', false);
   app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
 
+  app.use(countRequests(ctx.metrics));
   app.use(securityHeaders(ctx.config));
+  app.use(monitoringRoutes(ctx));
+  app.use(rateLimit(ctx.limiters, 'perAddress', (req) => req.ip));
   app.use(express.static(publicDir, { maxAge: '7d', index: false }));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 

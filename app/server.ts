@@ -5,9 +5,13 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, publicLink } from './config';
 import { createContext } from './context';
 import { log } from './log';
+import { schedulePurge } from './privacy';
 import { loadOrCreateSecret } from './secret';
 import { openSqliteStore } from './store/sqlite';
 import { ensureVenue } from './venue-settings';
+
+/** How long requests in flight may take to finish after SIGTERM/SIGINT. */
+const shutdownGraceMs = 15_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,7 +19,8 @@ async function main(): Promise<void> {
   const store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous });
   const secret = loadOrCreateSecret(config.dataDir);
   const site = await ensureVenue(store, Date.now());
-  const app = createApp(createContext(config, store, secret));
+  const ctx = createContext(config, store, secret);
+  const app = createApp(ctx);
 
   const server = config.tlsCert && config.tlsKey
     ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, app)
@@ -25,6 +30,11 @@ async function main(): Promise<void> {
     log.info(`guest page preview: ${publicLink(config, 'preview')}`);
   });
 
+  const stopPurge = schedulePurge(ctx);
+
+  // Stop taking connections, let requests in flight finish (an acceptance being written completes and is
+  // answered), then close the database. A second signal, or a request still running after the grace
+  // period, ends the process at once; SQLite's journal keeps every committed acceptance either way.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -33,6 +43,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log.info('stopping: finishing requests in flight', { signal });
+    stopPurge();
     server.close(() => {
       void store.close().then(() => {
         log.info('stopped');
@@ -40,6 +51,13 @@ async function main(): Promise<void> {
       });
     });
     server.closeIdleConnections();
+    // Keep-alive connections that finish their request now are idle: close them as they become so.
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+    idleSweep.unref();
+    setTimeout(() => {
+      log.warn('requests still running after the grace period: exiting', { seconds: shutdownGraceMs / 1000 });
+      process.exit(1);
+    }, shutdownGraceMs).unref();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

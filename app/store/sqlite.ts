@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import { localCalendar } from '../venue-time';
 import { applyMigrations } from './migrate';
 import type {
-  Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, NewAcceptance, Site, SiteSettings, Store,
-  TermsVersion, TermsVersionSummary,
+  Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GuestRecords, NewAcceptance, PersonalDataChange, Site,
+  SiteSettings, Store, TermsVersion, TermsVersionSummary,
 } from './types';
 
 export class StoreConflictError extends Error {}
@@ -62,6 +62,7 @@ function filterClause(filter: AcceptanceFilter): { where: string; params: Record
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
+  private readonly privacySql;
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -99,6 +100,22 @@ export class SqliteStore implements Store {
           terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff)
         VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
           @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff)`),
+    };
+    this.privacySql = {
+      ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+      purgeAcceptances: db.prepare<{ before: number }>(`UPDATE acceptances SET client_mac = NULL, client_ip = NULL, user_agent = NULL
+        WHERE accepted_at < @before AND (client_mac IS NOT NULL OR client_ip IS NOT NULL OR user_agent IS NOT NULL)`),
+      // Live sessions keep their addresses: the router's checks need them until the session ends.
+      purgeSessions: db.prepare<{ before: number }>(`UPDATE guest_sessions SET client_mac = NULL, client_ip = NULL
+        WHERE (client_mac IS NOT NULL OR client_ip IS NOT NULL)
+          AND (ended_at < @before OR (started_at IS NULL AND token_expires_at < @before))`),
+      guestAcceptances: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
+        'SELECT * FROM acceptances WHERE client_mac = @mac OR device_id = @deviceId ORDER BY accepted_at, id'),
+      guestSessions: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
+        'SELECT * FROM guest_sessions WHERE client_mac = @mac OR device_id = @deviceId ORDER BY id'),
+      forgetAcceptances: db.prepare<{ mac: string; deviceId: string }>(`UPDATE acceptances
+        SET client_mac = NULL, client_ip = NULL, user_agent = NULL, device_id = NULL WHERE client_mac = @mac OR device_id = @deviceId`),
+      forgetSessions: db.prepare<{ mac: string; deviceId: string }>('DELETE FROM guest_sessions WHERE client_mac = @mac OR device_id = @deviceId'),
     };
   }
 
@@ -197,6 +214,43 @@ export class SqliteStore implements Store {
   async countAcceptances(filter: AcceptanceFilter): Promise<number> {
     const { where, params } = filterClause(filter);
     return this.db.prepare<Record<string, string | number>, { n: number }>(`SELECT count(*) AS n FROM acceptances a ${where}`).get(params)!.n;
+  }
+
+  // — durability, monitoring and privacy (issue 6) —
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      return this.privacySql.ping.get()?.ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async backup(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
+  async purgePersonalData(before: number): Promise<PersonalDataChange> {
+    const purge = this.db.transaction(() => ({
+      acceptances: this.privacySql.purgeAcceptances.run({ before }).changes,
+      guestSessions: this.privacySql.purgeSessions.run({ before }).changes,
+    }));
+    return purge.immediate();
+  }
+
+  async findGuestRecords(mac: string, deviceId: string): Promise<GuestRecords> {
+    const guestSessions = this.privacySql.guestSessions.all({ mac, deviceId });
+    // The token hash identifies a login, not the guest; it stays out of what is handed over.
+    for (const session of guestSessions) delete session.token_hash;
+    return { acceptances: this.privacySql.guestAcceptances.all({ mac, deviceId }), guestSessions };
+  }
+
+  async forgetGuest(mac: string, deviceId: string): Promise<PersonalDataChange> {
+    const forget = this.db.transaction(() => ({
+      guestSessions: this.privacySql.forgetSessions.run({ mac, deviceId }).changes,
+      acceptances: this.privacySql.forgetAcceptances.run({ mac, deviceId }).changes,
+    }));
+    return forget.immediate();
   }
 
   // — guest sessions and router health (WiFiDog, issue 3) —
