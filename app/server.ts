@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, publicLink } from './config';
 import { createContext } from './context';
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
     ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, app)
     : http.createServer(app);
   server.listen(config.port, config.host || undefined, () => {
-    log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${config.port}`, data: config.dataDir });
+    const { port } = server.address() as AddressInfo;
+    log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${port}`, data: config.dataDir });
     log.info(`guest page preview: ${publicLink(config, 'preview')}`);
   });
 

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { csvCell, run } from '../app/cli';
+import { openSqliteStore } from '../app/store/sqlite';
+import { tempDir, testClock } from './helpers';
+
+describe('command line', () => {
+  let dataDir: string;
+  const clock = testClock();
+
+  async function portico(...argv: string[]) {
+    let out = '';
+    let err = '';
+    const code = await run(argv, {
+      env: { DATA_DIR: dataDir, PUBLIC_URL: 'http://192.168.10.5:8080/' },
+      out: (text) => { out += text; },
+      err: (text) => { err += text; },
+      now: clock,
+    });
+    return { code, out, err };
+  }
+
+  before(() => { dataDir = tempDir(); });
+  after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('adds, lists and explains a pfSense gateway', async () => {
+    assert.equal((await portico('gateway', 'add', '--type', 'pfsense', '--id', 'lobby', '--name', 'Lobby', '--address', '192.168.10.1:8002')).code, 0);
+    const list = await portico('gateway', 'list', '--json');
+    assert.deepEqual(JSON.parse(list.out).map((g: { id: string; type: string; settings: unknown }) => [g.id, g.type, g.settings]),
+      [['lobby', 'pfsense', { address: '192.168.10.1:8002' }]]);
+    const setup = await portico('gateway', 'setup', 'lobby');
+    assert.equal(setup.code, 0);
+    for (const text of ["None, don't authenticate users", 'After authentication Redirection URL', 'Allowed Hostnames', 'Hostname: 192.168.10.5', 'Logout popup', 'gateway page lobby']) {
+      assert.ok(setup.out.includes(text), `setup mentions ${text}`);
+    }
+    const page = await portico('gateway', 'page', 'lobby');
+    assert.match(page.out, /action="http:\/\/192\.168\.10\.5:8080\/pfsense\/lobby"/);
+    for (const placeholder of ['$PORTAL_ACTION$', '$PORTAL_ZONE$', '$PORTAL_REDIRURL$', '$CLIENT_MAC$', '$CLIENT_IP$']) assert.ok(page.out.includes(placeholder));
+  });
+
+  it('refuses a duplicate or malformed gateway without a stack trace', async () => {
+    for (const args of [
+      ['gateway', 'add', '--type', 'pfsense', '--id', 'lobby'],
+      ['gateway', 'add', '--type', 'cisco', '--id', 'x'],
+      ['gateway', 'add', '--type', 'pfsense', '--id', 'bad id!'],
+      ['gateway', 'add', '--type', 'pfsense', '--id', 'y', '--address', 'http://x/'],
+      ['gateway', 'setup', 'missing'],
+    ]) {
+      const result = await portico(...args);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.err, /^portico gateway: /);
+      assert.doesNotMatch(result.err, /\n\s+at /);
+    }
+  });
+
+  it('prints usage and exits non-zero on wrong arguments', async () => {
+    for (const args of [[], ['nonsense'], ['gateway'], ['gateway', 'add', '--bogus'], ['gateway', 'setup'], ['settings', 'set', 'timezone'], ['export', 'acceptances', '--format', 'xml'], ['export', 'acceptances', '--from', 'yesterday']]) {
+      const result = await portico(...args);
+      assert.equal(result.code, 2, args.join(' '));
+      assert.match(result.err, /Usage: npx portico/);
+    }
+    assert.equal((await portico('help')).code, 0);
+  });
+
+  it('sets and shows the venue settings, refusing bad values', async () => {
+    assert.equal((await portico('settings', 'set', 'venue_name', 'The Anchor')).code, 0);
+    assert.equal((await portico('settings', 'set', 'website_url', 'https://anchor.example/')).code, 0);
+    assert.equal((await portico('settings', 'set', 'timezone', 'Europe/London')).code, 0);
+    assert.equal((await portico('settings', 'set', 'session_minutes', '90')).code, 0);
+    const shown = (await portico('settings', 'show')).out;
+    for (const line of ['venue_name\tThe Anchor', 'website_url\thttps://anchor.example/', 'timezone\tEurope/London', 'session_minutes\t90']) assert.ok(shown.includes(line), line);
+    for (const [key, value] of [['timezone', 'Mars/Base'], ['website_url', 'javascript:alert(1)'], ['session_minutes', '0'], ['session_minutes', '1.5'], ['colour', 'red'], ['accent_color', 'red']]) {
+      const result = await portico('settings', 'set', key, value);
+      assert.equal(result.code, 1, `${key}=${value}`);
+    }
+  });
+
+  it('publishes terms as new releases and lists them with their hash', async () => {
+    const file = path.join(dataDir, 'terms.md');
+    fs.writeFileSync(file, '# House rules\n\nBe nice.\n');
+    const published = await portico('terms', 'publish', file);
+    assert.match(published.out, /release 2 \(en, sha256 [0-9a-f]{64}\)/);
+    fs.writeFileSync(file, 'Sei nett.');
+    assert.match((await portico('terms', 'publish', file, '--language', 'de')).out, /release 3 \(de/);
+    const list = (await portico('terms', 'list')).out.trim().split('\n');
+    assert.equal(list.length, 3);
+    assert.match(list[0], /^release 3\tde\t/);
+    assert.equal((await portico('terms', 'publish', path.join(dataDir, 'missing.md'))).code, 1);
+    fs.writeFileSync(file, '  \n');
+    assert.equal((await portico('terms', 'publish', file)).code, 1);
+  });
+
+  it('exports acceptances as CSV and JSON, by venue-local day', async () => {
+    const store = openSqliteStore(dataDir);
+    const site = (await store.getDefaultSite())!;
+    const terms = (await store.currentTerms(site.id))!;
+    for (const [day, agent] of [[Date.UTC(2026, 10, 1, 9), 'Phone, "quoted"'], [Date.UTC(2026, 10, 2, 23, 30), '=HYPERLINK("x")']] as const) {
+      await store.recordAcceptance(site, {
+        acceptedAt: day, gatewayId: 'lobby', termsVersionId: terms.id, deviceId: 'd', clientMac: '02:00:00:00:00:01',
+        clientIp: '192.168.10.20', userAgent: agent, language: 'en', handoff: 'pfsense http://192.168.10.1:8002',
+      });
+    }
+    await store.close();
+    const csv = (await portico('export', 'acceptances')).out.split('\r\n');
+    assert.equal(csv[0], 'id,acceptedAt,localDay,gatewayId,termsRelease,termsLanguage,termsSha256,clientMac,clientIp,userAgent,language,handoff');
+    assert.equal(csv.length, 4); // header, two rows, trailing empty
+    assert.ok(csv[1].includes('"Phone, ""quoted"""'));
+    assert.ok(csv[2].includes(`"'=HYPERLINK(""x"")"`), 'formula neutralised');
+    // London keeps GMT in November: 23:30 UTC is still the 2nd there.
+    const json = JSON.parse((await portico('export', 'acceptances', '--format', 'json', '--from', '2026-11-02', '--to', '2026-11-02')).out);
+    assert.equal(json.length, 1);
+    assert.equal(json[0].localDay, '2026-11-02');
+    assert.equal(json[0].acceptedAt, '2026-11-02T23:30:00.000Z');
+    assert.equal(JSON.parse((await portico('export', 'acceptances', '--format', 'json', '--from', '2026-12-01')).out).length, 0);
+  });
+
+  it('neutralises spreadsheet formulas in CSV cells', () => {
+    assert.equal(csvCell('+1'), "'+1");
+    assert.equal(csvCell('-1'), "'-1");
+    assert.equal(csvCell('@x'), "'@x");
+    assert.equal(csvCell(null), '');
+    assert.equal(csvCell(12), '12');
+  });
+});

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { applyMigrations } from '../../app/store/migrate';
+import { openSqliteStore, StoreConflictError, type SqliteStore } from '../../app/store/sqlite';
+import type { Site } from '../../app/store/types';
+import { ensureVenue } from '../../app/venue-settings';
+import { localCalendar } from '../../app/venue-time';
+import { tempDir } from '../helpers';
+
+describe('SQLite store', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let site: Site;
+  before(async () => {
+    dir = tempDir();
+    store = openSqliteStore(dir);
+    site = await ensureVenue(store, 1_000);
+  });
+  after(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens one file in WAL mode with foreign keys and a busy timeout', () => {
+    assert.ok(fs.existsSync(path.join(dir, 'portico.db')));
+    assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(store.db.pragma('busy_timeout', { simple: true }), 5000);
+    assert.equal(store.db.pragma('synchronous', { simple: true }), 1); // NORMAL
+  });
+
+  it('records every migration once and never re-applies it', async () => {
+    const versions = store.db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    const files = fs.readdirSync(path.join(__dirname, '..', '..', '..', 'migrations')).filter((f) => f.endsWith('.sql'));
+    assert.equal(versions.length, files.length);
+    assert.deepEqual(applyMigrations(store.db), []);
+    const again = openSqliteStore(dir);
+    assert.equal(again.db.prepare('SELECT count(*) FROM schema_migrations').pluck().get(), files.length);
+    await again.close();
+  });
+
+  it('rolls back a failing migration whole', () => {
+    const migrations = tempDir();
+    fs.writeFileSync(path.join(migrations, '001_ok.sql'), 'CREATE TABLE a (x);');
+    fs.writeFileSync(path.join(migrations, '002_bad.sql'), 'CREATE TABLE b (x); INSERT INTO nowhere VALUES (1);');
+    const db = new Database(':memory:');
+    assert.throws(() => applyMigrations(db, migrations));
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('a', 'b')").pluck().all();
+    assert.deepEqual(tables, ['a']);
+    fs.rmSync(migrations, { recursive: true });
+  });
+
+  it('seeds one venue with placeholder terms, once', async () => {
+    assert.equal((await ensureVenue(store, 2_000)).id, site.id);
+    const terms = await store.listTerms(site.id);
+    assert.equal(terms.length, 1);
+    assert.equal(terms[0].release, 1);
+  });
+
+  it('publishes terms as new releases and never changes an old one', async () => {
+    const before = (await store.currentTerms(site.id))!;
+    const [en, de] = await store.publishTerms(site.id, [{ language: 'en', body: 'New rules' }, { language: 'de', body: 'Neue Regeln' }], 5_000);
+    assert.equal(en.release, before.release + 1);
+    assert.equal(de.release, en.release);
+    assert.equal(en.sha256, createHash('sha256').update('New rules').digest('hex'));
+    assert.equal((await store.getTermsVersion(before.id))!.body, before.body);
+    assert.equal((await store.currentTerms(site.id, 'de'))!.body, 'Neue Regeln');
+    assert.equal((await store.currentTerms(site.id, 'fr'))!.body, 'New rules', 'falls back to the default language');
+  });
+
+  it('refuses a second gateway with the same id', async () => {
+    await store.addGateway({ id: 'gw', siteId: site.id, type: 'pfsense', name: 'GW', settings: { address: 'a' } }, 1);
+    await assert.rejects(store.addGateway({ id: 'gw', siteId: site.id, type: 'pfsense', name: 'GW', settings: {} }, 2), StoreConflictError);
+    assert.deepEqual((await store.getGateway('gw'))!.settings, { address: 'a' });
+  });
+
+  it('fixes the venue-local day and hour of an acceptance at insert', async () => {
+    const berlin = await store.updateSite(site.id, { timezone: 'Europe/Berlin' });
+    const terms = (await store.currentTerms(site.id))!;
+    // 22:30 UTC on 24 October 2026 is 00:30 on Sunday the 25th in Berlin (CEST, UTC+2).
+    const acceptance = await store.recordAcceptance(berlin, {
+      acceptedAt: Date.UTC(2026, 9, 24, 22, 30), gatewayId: 'gw', termsVersionId: terms.id, deviceId: null, clientMac: null,
+      clientIp: '10.0.0.2', userAgent: null, language: 'en', handoff: 'test',
+    });
+    const row = store.db.prepare('SELECT local_day, local_hour, local_weekday FROM acceptances WHERE id = ?').get(acceptance.id);
+    assert.deepEqual(row, { local_day: '2026-10-25', local_hour: 0, local_weekday: 7 });
+  });
+});
+
+describe('venue calendar', () => {
+  it('follows daylight saving time', () => {
+    // Berlin leaves summer time at 03:00 CEST on 25 October 2026 (01:00 UTC).
+    assert.deepEqual(localCalendar(Date.UTC(2026, 9, 25, 0, 30), 'Europe/Berlin'), { day: '2026-10-25', hour: 2, weekday: 7 });
+    assert.deepEqual(localCalendar(Date.UTC(2026, 9, 25, 1, 30), 'Europe/Berlin'), { day: '2026-10-25', hour: 2, weekday: 7 });
+    assert.deepEqual(localCalendar(Date.UTC(2026, 2, 29, 1, 30), 'Europe/Berlin'), { day: '2026-03-29', hour: 3, weekday: 7 });
+    assert.deepEqual(localCalendar(Date.UTC(2026, 10, 27, 23, 59), 'America/New_York'), { day: '2026-11-27', hour: 18, weekday: 5 });
+  });
+});
