@@ -21,7 +21,9 @@ export interface CliIo {
 
 const usage = `Usage: npx portico <command>   (works on DATA_DIR, default ./data)
 
-  gateway add --type <${[...drivers.keys()].join('|')}> --id <id> [--name <name>] [--address <host[:port]>]
+  gateway add --type <${[...drivers.keys()].join('|')}> --id <id> [--name <name>]
+              [--address <host[:port]>]      pfSense: the portal address guests reach
+              [--check-interval <seconds>]   WiFiDog: the router's Check Interval (default 60)
   gateway list [--json]
   gateway setup <id>          the settings to make on the router
   gateway page <id>           pfSense: the "Portal page contents" file to upload
@@ -64,12 +66,13 @@ async function gatewayCommand({ args, config, store, io }: Invocation): Promise<
   if (action === 'add') {
     const { values } = options(rest, {
       type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' },
+      'check-interval': { type: 'string' },
     }, 0);
     if (!values.type || !values.id) throw new UsageError('gateway add needs --type and --id');
     const driver = driverFor(values.type);
     if (!driver) throw new UserError(`unknown gateway type "${values.type}"; types: ${[...drivers.keys()].join(', ')}`);
     if (!gatewayIdPattern.test(values.id)) throw new UserError('--id must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
-    const settings = driver.parseSettings({ address: values.address });
+    const settings = driver.parseSettings({ address: values.address, 'check-interval': values['check-interval'] });
     const gateway = await store.addGateway({ id: values.id, siteId: site.id, type: driver.type, name: values.name ?? values.id, settings }, io.now());
     io.out(`Added ${driver.label} "${gateway.id}". Next: npx portico gateway setup ${gateway.id}\n`);
   } else if (action === 'list') {

@@ -1,4 +1,6 @@
 import { BlockList, isIP } from 'node:net';
+import { HttpError } from '../http-error';
+import { optionalField, requiredField } from '../request-fields';
 
 // Where a router can live: the private and loopback ranges (RFC 1918, RFC 4193, RFC 6598 carrier-grade NAT).
 const routerRanges = new BlockList();
@@ -27,4 +29,16 @@ export function parseClientIp(value: string): string | null {
 export function normalizeMac(value: string): string | null {
   const match = /^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$/i.exec(value);
   return match ? match.slice(1).join(':').toLowerCase() : null;
+}
+
+/**
+ * The captured guest's addresses as the router put them in the query: the IP always, the MAC when the
+ * router's ARP lookup found one (routers leave it out or empty otherwise). A malformed one is a 400.
+ */
+export function reportedAddresses(query: Record<string, unknown>, names: { mac: string; ip: string }): { mac: string | null; ip: string } {
+  const macText = optionalField(query, names.mac, { max: 17 }) ?? '';
+  const mac = macText === '' ? null : normalizeMac(macText);
+  const ip = parseClientIp(requiredField(query, names.ip, { max: 45 }));
+  if ((macText !== '' && mac === null) || ip === null) throw new HttpError(400, 'The router sent a device address that is not valid.');
+  return { mac, ip };
 }

@@ -8,7 +8,7 @@ import { log, maskMac } from '../log';
 import { rateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway } from '../store/types';
-import { isPrivateAddress, normalizeMac, parseClientIp } from './address';
+import { isPrivateAddress, reportedAddresses } from './address';
 import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
 /*
@@ -98,10 +98,7 @@ export const pfsense: GatewayDriver = {
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
       }
       // pfSense leaves MAC empty when ARP has no entry (a routed guest network); the IP is always known.
-      const macText = optionalField(req.query, 'client_mac', { max: 17 }) ?? '';
-      const mac = macText === '' ? null : normalizeMac(macText);
-      const ip = parseClientIp(requiredField(req.query, 'client_ip', { max: 45 }));
-      if ((macText !== '' && mac === null) || ip === null) throw new HttpError(400, 'The router sent a device address that is not valid.');
+      const { mac, ip } = reportedAddresses(req.query, { mac: 'client_mac', ip: 'client_ip' });
       optionalField(req.query, 'redirurl', { max: 2048 }); // the page the guest asked for: never followed
 
       const site = await ctx.store.getSite(gateway.siteId);

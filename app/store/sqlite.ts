@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import { localCalendar } from '../venue-time';
 import { applyMigrations } from './migrate';
 import type {
-  Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GuestRecords, NewAcceptance, PersonalDataChange, Site,
-  SiteSettings, Store, TermsVersion, TermsVersionSummary,
+  Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason, LoginClaim,
+  NewAcceptance, NewLoginToken, PersonalDataChange, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
 } from './types';
 
 export class StoreConflictError extends Error {}
@@ -20,7 +20,10 @@ interface SiteRow {
   default_language: string; accent_color: string; created_at: number;
 }
 interface TermsRow { id: number; site_id: number; release: number; language: string; body: string; sha256: string; published_at: number }
-interface GatewayRow { id: string; site_id: number; type: string; name: string; settings: string; created_at: number }
+interface GatewayRow {
+  id: string; site_id: number; type: string; name: string; settings: string; created_at: number;
+  last_contact_at: number | null; sys_uptime: number | null; sys_memfree: number | null; sys_load: number | null; daemon_uptime: number | null;
+}
 
 const siteColumns: Record<keyof SiteSettings, string> = {
   name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
@@ -42,7 +45,42 @@ function toTerms(row: TermsRow): TermsVersion {
 }
 
 function toGateway(row: GatewayRow): Gateway {
-  return { id: row.id, siteId: row.site_id, type: row.type, name: row.name, settings: JSON.parse(row.settings), createdAt: row.created_at };
+  const gateway: Gateway = { id: row.id, siteId: row.site_id, type: row.type, name: row.name, settings: JSON.parse(row.settings), createdAt: row.created_at };
+  // Health fields appear once the router has reported them.
+  if (row.last_contact_at !== null) gateway.lastContactAt = row.last_contact_at;
+  if (row.sys_uptime !== null) gateway.sysUptime = row.sys_uptime;
+  if (row.sys_memfree !== null) gateway.sysMemfree = row.sys_memfree;
+  if (row.sys_load !== null) gateway.sysLoad = row.sys_load;
+  if (row.daemon_uptime !== null) gateway.daemonUptime = row.daemon_uptime;
+  return gateway;
+}
+
+interface GuestSessionRow {
+  id: number; acceptance_id: number | null; site_id: number; gateway_id: string | null; token_hash: string; device_id: string | null;
+  client_mac: string | null; client_ip: string | null; token_expires_at: number; started_at: number | null; local_day: string | null;
+  last_counters_at: number | null; bytes_in: number; bytes_out: number; ended_at: number | null; end_reason: GuestSessionEndReason | null;
+}
+
+function toGuestSession(row: GuestSessionRow): GuestSession {
+  return {
+    id: row.id, acceptanceId: row.acceptance_id, siteId: row.site_id, gatewayId: row.gateway_id, deviceId: row.device_id,
+    clientMac: row.client_mac, clientIp: row.client_ip, tokenExpiresAt: row.token_expires_at, startedAt: row.started_at,
+    localDay: row.local_day, lastCountersAt: row.last_counters_at, bytesIn: row.bytes_in, bytesOut: row.bytes_out,
+    endedAt: row.ended_at, endReason: row.end_reason,
+  };
+}
+
+interface AcceptanceRow {
+  id: number; accepted_at: number; local_day: string; site_id: number; gateway_id: string | null; terms_version_id: number;
+  device_id: string | null; client_mac: string | null; client_ip: string | null; user_agent: string | null; language: string; handoff: string;
+}
+
+function toAcceptance(row: AcceptanceRow): Acceptance {
+  return {
+    id: row.id, acceptedAt: row.accepted_at, localDay: row.local_day, siteId: row.site_id, gatewayId: row.gateway_id,
+    termsVersionId: row.terms_version_id, deviceId: row.device_id, clientMac: row.client_mac, clientIp: row.client_ip,
+    userAgent: row.user_agent, language: row.language, handoff: row.handoff,
+  };
 }
 
 /** WHERE clause and parameters for an acceptance filter; the names are this module's own. */
@@ -62,6 +100,7 @@ function filterClause(filter: AcceptanceFilter): { where: string; params: Record
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
+  private readonly sessionSql;
   private readonly privacySql;
 
   constructor(file: string, options: SqliteOptions = {}) {
@@ -100,6 +139,38 @@ export class SqliteStore implements Store {
           terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff)
         VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
           @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff)`),
+    };
+
+    this.sessionSql = {
+      insertToken: db.prepare<NewLoginToken>(`INSERT INTO guest_sessions
+          (acceptance_id, site_id, gateway_id, token_hash, device_id, client_mac, client_ip, token_expires_at)
+        VALUES (@acceptanceId, @siteId, @gatewayId, @tokenHash, @deviceId, @clientMac, @clientIp, @tokenExpiresAt)`),
+      byId: db.prepare<[number], GuestSessionRow>('SELECT * FROM guest_sessions WHERE id = ?'),
+      byToken: db.prepare<[string], GuestSessionRow>('SELECT * FROM guest_sessions WHERE token_hash = ?'),
+      // The WHERE clause is the whole token check: unused, unexpired, same router, IP and (when known) MAC.
+      // A token issued without a MAC (the router's ARP lookup failed) takes the MAC the router reports now.
+      start: db.prepare<LoginClaim & { at: number; localDay: string }, GuestSessionRow>(`UPDATE guest_sessions
+        SET started_at = @at, local_day = @localDay, client_mac = coalesce(client_mac, @clientMac)
+        WHERE token_hash = @tokenHash AND started_at IS NULL AND ended_at IS NULL AND token_expires_at > @at
+          AND gateway_id = @gatewayId AND client_ip = @clientIp AND (client_mac IS NULL OR client_mac = @clientMac)
+        RETURNING *`),
+      endReplaced: db.prepare<{ id: number; gatewayId: string; clientMac: string; at: number }>(`UPDATE guest_sessions
+        SET ended_at = @at, end_reason = 'replaced'
+        WHERE gateway_id = @gatewayId AND client_mac = @clientMac AND started_at IS NOT NULL AND ended_at IS NULL AND id != @id`),
+      counters: db.prepare<{ id: number; bytesIn: number; bytesOut: number; at: number }>(`UPDATE guest_sessions
+        SET bytes_in = @bytesIn, bytes_out = @bytesOut, last_counters_at = @at WHERE id = @id AND ended_at IS NULL`),
+      end: db.prepare<{ id: number; reason: string; at: number; bytesIn: number | null; bytesOut: number | null }>(`UPDATE guest_sessions
+        SET ended_at = @at, end_reason = @reason, bytes_in = coalesce(@bytesIn, bytes_in), bytes_out = coalesce(@bytesOut, bytes_out)
+        WHERE id = @id AND ended_at IS NULL`),
+      live: db.prepare<[string], GuestSessionRow>(`SELECT * FROM guest_sessions
+        WHERE gateway_id = ? AND started_at IS NOT NULL AND ended_at IS NULL ORDER BY started_at DESC, id DESC`),
+      remembered: db.prepare<{ siteId: number; deviceId: string; release: number; since: number }, AcceptanceRow>(`
+        SELECT a.* FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id
+        WHERE a.device_id = @deviceId AND a.site_id = @siteId AND t.release = @release AND a.accepted_at >= @since
+        ORDER BY a.accepted_at DESC LIMIT 1`),
+      contact: db.prepare<GatewayHealth & { id: string; at: number }>(`UPDATE gateways
+        SET last_contact_at = @at, sys_uptime = @sysUptime, sys_memfree = @sysMemfree, sys_load = @sysLoad, daemon_uptime = @daemonUptime
+        WHERE id = @id`),
     };
     this.privacySql = {
       ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
@@ -254,6 +325,48 @@ export class SqliteStore implements Store {
   }
 
   // — guest sessions and router health (WiFiDog, issue 3) —
+
+  async createLoginToken(token: NewLoginToken): Promise<GuestSession> {
+    const { lastInsertRowid } = this.sessionSql.insertToken.run(token);
+    return toGuestSession(this.sessionSql.byId.get(Number(lastInsertRowid))!);
+  }
+
+  async startGuestSession(site: Site, claim: LoginClaim, at: number): Promise<GuestSession | undefined> {
+    const start = this.db.transaction(() => {
+      // One UPDATE … RETURNING checks and consumes the token, so two racing logins cannot both win.
+      const row = this.sessionSql.start.get({ ...claim, at, localDay: localCalendar(at, site.timezone).day });
+      if (row) this.sessionSql.endReplaced.run({ id: row.id, gatewayId: claim.gatewayId, clientMac: claim.clientMac, at });
+      return row;
+    });
+    const row = start.immediate();
+    return row && toGuestSession(row);
+  }
+
+  async findGuestSession(tokenHash: string): Promise<GuestSession | undefined> {
+    const row = this.sessionSql.byToken.get(tokenHash);
+    return row && toGuestSession(row);
+  }
+
+  async recordSessionCounters(id: number, bytes: { in: number; out: number }, at: number): Promise<void> {
+    this.sessionSql.counters.run({ id, bytesIn: bytes.in, bytesOut: bytes.out, at });
+  }
+
+  async endGuestSession(id: number, reason: GuestSessionEndReason, at: number, bytes?: { in: number; out: number }): Promise<void> {
+    this.sessionSql.end.run({ id, reason, at, bytesIn: bytes?.in ?? null, bytesOut: bytes?.out ?? null });
+  }
+
+  async liveGuestSessions(gatewayId: string): Promise<GuestSession[]> {
+    return this.sessionSql.live.all(gatewayId).map(toGuestSession);
+  }
+
+  async rememberedAcceptance(siteId: number, deviceId: string, release: number, since: number): Promise<Acceptance | undefined> {
+    const row = this.sessionSql.remembered.get({ siteId, deviceId, release, since });
+    return row && toAcceptance(row);
+  }
+
+  async recordGatewayContact(gatewayId: string, health: GatewayHealth, at: number): Promise<boolean> {
+    return this.sessionSql.contact.run({ ...health, id: gatewayId, at }).changes > 0;
+  }
 
   // — admin accounts, admin sessions and statistics (issue 4) —
 

@@ -39,6 +39,66 @@ export interface Gateway {
   /** Owned by the gateway's driver, e.g. pfSense's { address }. */
   settings: Record<string, unknown>;
   createdAt: number;
+  /** The router's last report of itself (WiFiDog ping); absent until it first calls. */
+  lastContactAt?: number;
+  /** Seconds since the router booted. */
+  sysUptime?: number;
+  /** Free memory in kB. */
+  sysMemfree?: number;
+  /** One-minute load average. */
+  sysLoad?: number;
+  /** Seconds the portal daemon (wifidog) has run. */
+  daemonUptime?: number;
+}
+
+/** What a router reports about itself on each ping; null where it sent nothing readable. */
+export interface GatewayHealth {
+  sysUptime: number | null;
+  sysMemfree: number | null;
+  sysLoad: number | null;
+  daemonUptime: number | null;
+}
+
+/** A login token waiting for its router to confirm it; only the token's SHA-256 is kept. */
+export interface NewLoginToken {
+  tokenHash: string;
+  /** The acceptance the guest is let online on (a fresh one, or the remembered one). */
+  acceptanceId: number;
+  siteId: number;
+  gatewayId: string;
+  deviceId: string | null;
+  clientMac: string | null;
+  clientIp: string;
+  tokenExpiresAt: number;
+}
+
+export type GuestSessionEndReason = 'logout' | 'session_length' | 'replaced';
+
+/** A login token and, once the router confirmed it, the guest's session on the router. */
+export interface GuestSession {
+  id: number;
+  acceptanceId: number | null;
+  siteId: number;
+  gatewayId: string | null;
+  deviceId: string | null;
+  clientMac: string | null;
+  clientIp: string | null;
+  tokenExpiresAt: number;
+  startedAt: number | null;
+  localDay: string | null;
+  lastCountersAt: number | null;
+  bytesIn: number;
+  bytesOut: number;
+  endedAt: number | null;
+  endReason: GuestSessionEndReason | null;
+}
+
+/** Who the router says is logging in with a token: all must match what the token was issued for. */
+export interface LoginClaim {
+  tokenHash: string;
+  gatewayId: string;
+  clientMac: string;
+  clientIp: string;
 }
 
 export interface NewAcceptance {
@@ -133,6 +193,25 @@ export interface Store {
   forgetGuest(mac: string, deviceId: string): Promise<PersonalDataChange>;
 
   // — guest sessions and router health (WiFiDog, issue 3): add methods here —
+  /** Stores a new login token (as its hash) for a guest about to be handed to the router. */
+  createLoginToken(token: NewLoginToken): Promise<GuestSession>;
+  /**
+   * Consumes a live, unused token whose gateway, IP and MAC (if it was issued with one) match the
+   * claim, and starts its session at `at`; undefined if there is no such token. Earlier live sessions
+   * of the same device on the same router end as 'replaced'.
+   */
+  startGuestSession(site: Site, claim: LoginClaim, at: number): Promise<GuestSession | undefined>;
+  findGuestSession(tokenHash: string): Promise<GuestSession | undefined>;
+  /** Stores the router's byte counters of a live session. */
+  recordSessionCounters(id: number, bytes: { in: number; out: number }, at: number): Promise<void>;
+  /** Ends a live session (no-op if it already ended), keeping its bytes for the statistics. */
+  endGuestSession(id: number, reason: GuestSessionEndReason, at: number, bytes?: { in: number; out: number }): Promise<void>;
+  /** Sessions started and not yet ended on one router, newest first. */
+  liveGuestSessions(gatewayId: string): Promise<GuestSession[]>;
+  /** The device's newest acceptance of the site's terms release `release` at or after `since`. */
+  rememberedAcceptance(siteId: number, deviceId: string, release: number, since: number): Promise<Acceptance | undefined>;
+  /** Records a router's ping; false if no gateway has that id. */
+  recordGatewayContact(gatewayId: string, health: GatewayHealth, at: number): Promise<boolean>;
 
   // — admin accounts, admin sessions and statistics (issue 4): add methods here —
 

@@ -1,0 +1,355 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { Router, type Response } from 'express';
+import type { Context } from '../context';
+import { deviceIdFor } from '../guest/device-id';
+import type { GuestState } from '../guest/state';
+import { renderTermsPage } from '../guest/terms-page';
+import { HttpError } from '../http-error';
+import { log, maskMac } from '../log';
+import { rateLimit } from '../rate-limit';
+import { optionalField, requiredField } from '../request-fields';
+import type { Acceptance, Gateway, GatewayHealth, Site } from '../store/types';
+import { isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
+import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
+
+/*
+ * WiFiDog auth-server protocol, as wifidog-gateway 1.3.0 speaks it (wifidog/wifidog-gateway src/http.c,
+ * src/auth.c, src/centralserver.c, src/ping_thread.c, src/firewall.c; shared/reference/gateways.md §3):
+ * - the gateway sends a captured browser to login/?gw_address=&gw_port=&gw_id=[&mac=]&url=;
+ * - after the terms we send the browser to http://gw_address:gw_port/wifidog/auth?token=T, and the
+ *   gateway asks us auth/?stage=login&ip=&mac=&token=&incoming=&outgoing=&gw_id= (HTTP/1.0);
+ * - it strstr()s the whole response for "Auth: " and reads the number: 1 lets the guest online,
+ *   0 refuses; every CheckInterval stage=counters asks again, which is how a session is ended;
+ * - ping/ every CheckInterval: any response without "Pong" marks the auth server down.
+ */
+
+const tokenPattern = /^[A-Za-z0-9_-]{1,128}$/;
+const counterPattern = /^\d{1,20}$/;
+
+/** The browser goes from our accept straight to the router, which asks us at once: minutes are plenty. */
+export const loginTokenLifetimeMs = 5 * 60 * 1000;
+/** WiFiDog's own default CheckInterval (src/conf.h). */
+export const defaultCheckIntervalSeconds = 60;
+/** The gateway's own web server port as DD-WRT sets it by default. */
+const defaultGatewayPort = 2060;
+const unknownGatewayWarningMs = 10 * 60 * 1000;
+
+interface WifiDogSettings {
+  checkIntervalSeconds: number;
+}
+
+function settingsOf(gateway: Gateway): WifiDogSettings {
+  const interval = (gateway.settings as Partial<WifiDogSettings>).checkIntervalSeconds;
+  return { checkIntervalSeconds: typeof interval === 'number' ? interval : defaultCheckIntervalSeconds };
+}
+
+/** Only the hash is stored: a leaked database lets no one log in. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** http://host:port of the gateway's own web server, with an IPv6 literal in brackets. */
+function gatewayOrigin(address: string, port: string): string {
+  const bare = address.replace(/^\[(.*)\]$/, '$1');
+  return `http://${isIP(bare) === 6 ? `[${bare}]` : bare}:${port}`;
+}
+
+interface TokenRequest {
+  gateway: Gateway;
+  site: Site;
+  acceptance: Acceptance;
+  mac: string | null;
+  ip: string;
+  gatewayAddress: string;
+  gatewayPort: string;
+}
+
+/** Issues a single-use login token bound to this router and device; returns where the browser takes it. */
+async function issueLoginToken(ctx: Context, request: TokenRequest): Promise<string> {
+  const token = randomBytes(24).toString('base64url'); // 192 random bits
+  await ctx.store.createLoginToken({
+    tokenHash: hashToken(token),
+    acceptanceId: request.acceptance.id,
+    siteId: request.site.id,
+    gatewayId: request.gateway.id,
+    deviceId: request.mac === null ? null : deviceIdFor(ctx.keys.deviceId, request.mac),
+    clientMac: request.mac,
+    clientIp: request.ip,
+    tokenExpiresAt: ctx.now() + loginTokenLifetimeMs,
+  });
+  return `${gatewayOrigin(request.gatewayAddress, request.gatewayPort)}/wifidog/auth?token=${token}`;
+}
+
+/**
+ * The acceptance a returning device may be let through on: the same device accepted the current terms
+ * release within the venue's remember period. A new release is always asked again.
+ */
+async function rememberedAcceptance(ctx: Context, site: Site, mac: string | null): Promise<Acceptance | undefined> {
+  if (site.rememberDays <= 0 || mac === null) return undefined;
+  const terms = await ctx.store.currentTerms(site.id);
+  if (!terms) return undefined;
+  const since = ctx.now() - site.rememberDays * 24 * 60 * 60 * 1000;
+  return ctx.store.rememberedAcceptance(site.id, deviceIdFor(ctx.keys.deviceId, mac), terms.release, since);
+}
+
+async function wifidogGateway(ctx: Context, gatewayId: string): Promise<Gateway | undefined> {
+  const gateway = await ctx.store.getGateway(gatewayId);
+  return gateway?.type === 'wifidog' ? gateway : undefined;
+}
+
+function bytesCounter(query: Record<string, unknown>, name: string): number | undefined {
+  const text = optionalField(query, name, { max: 20, pattern: counterPattern });
+  return text === undefined || text === '' ? undefined : Math.min(Number(text), Number.MAX_SAFE_INTEGER);
+}
+
+/** A number from the ping, or null: a router reporting odd figures still gets its Pong. */
+function healthFigure(query: Record<string, unknown>, name: string, pattern: RegExp): number | null {
+  const value = query[name];
+  return typeof value === 'string' && pattern.test(value) ? Number(value) : null;
+}
+
+type AuthCode = 0 | 1;
+
+function answerAuth(res: Response, code: AuthCode, status = 200): void {
+  res.status(status).type('text/plain').set('Cache-Control', 'no-store').send(`Auth: ${code}`);
+}
+
+/** What the gateway's stage=login/counters/logout asks, checked; an HttpError means a malformed request. */
+async function authStage(ctx: Context, query: Record<string, unknown>): Promise<AuthCode> {
+  const stage = requiredField(query, 'stage', { max: 16 });
+  const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
+  const token = requiredField(query, 'token', { max: 128, pattern: tokenPattern });
+  const ip = parseClientIp(requiredField(query, 'ip', { max: 45 }));
+  const mac = normalizeMac(requiredField(query, 'mac', { max: 17 }));
+  if (ip === null || mac === null) throw new HttpError(400, 'The device address is not valid.');
+  const incoming = bytesCounter(query, 'incoming');
+  const outgoing = bytesCounter(query, 'outgoing');
+  const bytes = incoming !== undefined && outgoing !== undefined ? { in: incoming, out: outgoing } : undefined;
+  const tokenHash = hashToken(token);
+  const now = ctx.now();
+
+  if (stage === 'login') {
+    const gateway = await wifidogGateway(ctx, gatewayId);
+    const site = gateway && await ctx.store.getSite(gateway.siteId);
+    const session = site && await ctx.store.startGuestSession(site, { tokenHash, gatewayId, clientMac: mac, clientIp: ip }, now);
+    if (!session) {
+      log.warn('wifidog login refused: token unknown, used, expired or issued to another device or router', { gateway: gatewayId, mac: maskMac(mac) });
+      return 0;
+    }
+    log.info('guest online', { gateway: gatewayId, session: session.id, mac: maskMac(mac) });
+    return 1;
+  }
+  if (stage !== 'counters' && stage !== 'logout') throw new HttpError(400, 'Unknown stage.');
+
+  const session = await ctx.store.findGuestSession(tokenHash);
+  // A token that never started a session, or one from another router or device, keeps nobody online.
+  if (!session || session.startedAt === null || session.gatewayId !== gatewayId || session.clientMac !== mac) return 0;
+  if (stage === 'logout') {
+    await ctx.store.endGuestSession(session.id, 'logout', now, bytes);
+    log.info('guest logged out', { gateway: gatewayId, session: session.id });
+    return 0;
+  }
+  if (session.endedAt !== null) return 0;
+  const site = await ctx.store.getSite(session.siteId);
+  if (!site || now >= session.startedAt + site.sessionMinutes * 60 * 1000) {
+    await ctx.store.endGuestSession(session.id, 'session_length', now, bytes);
+    log.info('guest session ran out', { gateway: gatewayId, session: session.id });
+    return 0;
+  }
+  if (bytes) await ctx.store.recordSessionCounters(session.id, bytes, now);
+  return 1;
+}
+
+/** What the gateway's gw_message.php?message= names (src/centralserver.h GATEWAY_MESSAGE_*), in the guest's words. */
+const gatewayMessages: Record<string, { title: string; message: string }> = {
+  denied: {
+    title: 'Not connected',
+    message: 'This Wi-Fi login has expired or was already used. Open any website to see the terms again.',
+  },
+  activate: {
+    title: 'Almost there',
+    message: 'Your Wi-Fi access is being activated. Open any website in a moment.',
+  },
+  failed_validation: {
+    title: 'Not connected',
+    message: 'Your Wi-Fi access could not be confirmed. Open any website to see the terms again.',
+  },
+  'logged-out': {
+    title: 'Logged out',
+    message: 'You are logged out of the Wi-Fi. Open any website to connect again.',
+  },
+};
+
+export const wifidog: GatewayDriver = {
+  type: 'wifidog',
+  label: 'DD-WRT WiFiDog gateway',
+
+  parseSettings(options) {
+    if (options.address !== undefined) throw new UserError('--address is for pfSense; a WiFiDog router is known by its Gateway ID (--id)');
+    const text = options['check-interval'] ?? String(defaultCheckIntervalSeconds);
+    const seconds = Number(text);
+    if (!/^\d{1,4}$/.test(text) || seconds < 10 || seconds > 3600) throw new UserError('--check-interval must be whole seconds from 10 to 3600');
+    return { checkIntervalSeconds: seconds } satisfies WifiDogSettings;
+  },
+
+  routes(ctx) {
+    const router = Router();
+    const unknownGatewayWarnedAt = new Map<string, number>();
+    // Over a limit the answer is a 429 without "Auth:", which the gateway treats as an error and leaves the
+    // guest as they are: a flood with a stolen token cannot make Portico tell the router to disconnect anyone.
+    const perGateway = rateLimit(ctx.limiters, 'perGateway', (req) => req.query.gw_id);
+    const perToken = rateLimit(ctx.limiters, 'perToken', (req) => req.query.token);
+    const routerContact = (request: string) => ctx.metrics.count('portico_router_contacts_total', { type: 'wifidog', request });
+
+    // Express matches with and without the trailing slash, so login/? and login? both arrive here.
+    router.get('/wifidog/login', perGateway, async (req, res) => {
+      const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
+      const gateway = await wifidogGateway(ctx, gatewayId);
+      if (!gateway) {
+        log.warn('wifidog login for an unregistered gateway', { gateway: gatewayId });
+        throw new HttpError(404, 'This Wi-Fi network is not set up on this portal. Please tell the staff.', 'Unknown network');
+      }
+      const gatewayAddress = requiredField(req.query, 'gw_address', { max: 47 });
+      const gatewayPort = requiredField(req.query, 'gw_port', { max: 5, pattern: /^\d+$/ });
+      if (!isPrivateAddress(gatewayAddress) || Number(gatewayPort) < 1 || Number(gatewayPort) > 65535) {
+        log.warn('wifidog login with a gateway address that is not a private one', { gateway: gateway.id });
+        throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
+      }
+      // WiFiDog omits mac when its ARP lookup fails (src/http.c http_callback_404); the IP is always there.
+      const { mac, ip } = reportedAddresses(req.query, { mac: 'mac', ip: 'ip' });
+      optionalField(req.query, 'url', { max: 2048 }); // the page the guest asked for: never followed
+
+      const site = await ctx.store.getSite(gateway.siteId);
+      if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
+      const remembered = await rememberedAcceptance(ctx, site, mac);
+      if (remembered) {
+        // No new acceptance is written: the guest accepted nothing now. The session points at the
+        // acceptance it relies on, which names the same terms release.
+        const location = await issueLoginToken(ctx, { gateway, site, acceptance: remembered, mac, ip, gatewayAddress, gatewayPort });
+        log.info('returning guest let through', { gateway: gateway.id, acceptance: remembered.id, mac: maskMac(mac) });
+        res.set('Cache-Control', 'no-store').redirect(302, location);
+        return;
+      }
+      log.debug('wifidog guest captured', { gateway: gateway.id, mac: maskMac(mac) });
+      await renderTermsPage(ctx, res, {
+        gateway, site, mac, ip,
+        handoff: { gatewayAddress, gatewayPort },
+        formFields: {},
+        handoffOrigin: gatewayOrigin(gatewayAddress, gatewayPort),
+      });
+    });
+
+    router.get('/wifidog/auth', perGateway, perToken, async (req, res) => {
+      routerContact('auth');
+      let code: AuthCode;
+      try {
+        code = await authStage(ctx, req.query);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        // The gateway reads only "Auth: N": a malformed question is a refusal it understands.
+        log.warn('wifidog auth request refused', { reason: error.message, ip: req.ip ?? '' });
+        answerAuth(res, 0, 400);
+        return;
+      }
+      answerAuth(res, code);
+    });
+
+    router.get('/wifidog/ping', perGateway, async (req, res) => {
+      routerContact('ping');
+      const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
+      const health: GatewayHealth = {
+        sysUptime: healthFigure(req.query, 'sys_uptime', /^\d{1,15}$/),
+        sysMemfree: healthFigure(req.query, 'sys_memfree', /^\d{1,15}$/),
+        sysLoad: healthFigure(req.query, 'sys_load', /^\d{1,6}(\.\d{1,6})?$/),
+        daemonUptime: healthFigure(req.query, 'wifidog_uptime', /^\d{1,15}$/),
+      };
+      const now = ctx.now();
+      const gateway = await wifidogGateway(ctx, gatewayId);
+      if (gateway) {
+        await ctx.store.recordGatewayContact(gateway.id, health, now);
+      } else if (now - (unknownGatewayWarnedAt.get(gatewayId) ?? -Infinity) >= unknownGatewayWarningMs) {
+        // Still Pong: the router works, it is only not registered yet. Warn now and then, not every minute.
+        if (unknownGatewayWarnedAt.size >= 1000) unknownGatewayWarnedAt.clear();
+        unknownGatewayWarnedAt.set(gatewayId, now);
+        log.warn(`WiFiDog router "${gatewayId}" is not registered; add it with: npx portico gateway add --type wifidog --id ${gatewayId}`, { gateway: gatewayId });
+      }
+      res.type('text/plain').set('Cache-Control', 'no-store').send('Pong');
+    });
+
+    // The gateway sends the guest here once it let them online (src/auth.c, AUTH_ALLOWED).
+    router.get('/wifidog/portal', perGateway, perToken, async (req, res) => {
+      const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
+      optionalField(req.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
+      const gateway = await wifidogGateway(ctx, gatewayId);
+      const site = gateway && await ctx.store.getSite(gateway.siteId);
+      if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.', 'Unknown network');
+      res.set('Cache-Control', 'no-store').render('guest/online', { site, preview: false });
+    });
+
+    router.get('/wifidog/gw_message.php', (req, res) => {
+      const name = optionalField(req.query, 'message', { max: 32 }) ?? '';
+      const page = Object.hasOwn(gatewayMessages, name) ? gatewayMessages[name] : undefined;
+      if (!page) throw new HttpError(400, 'The Wi-Fi router sent a message this portal does not know. Open any website to try again.');
+      res.set('Cache-Control', 'no-store').render('error', page);
+    });
+
+    return router;
+  },
+
+  checkAcceptForm(_form, state) {
+    // The state is signed by us, but it may come from a page made for another router type.
+    if (!state.handoff.gatewayAddress || !state.handoff.gatewayPort || state.ip === null) {
+      throw new HttpError(400, 'This page is out of date. Please open any website to see the terms again.', 'Page out of date');
+    }
+  },
+
+  async handoff(ctx, { gateway, site, state, acceptance }) {
+    const location = await issueLoginToken(ctx, {
+      gateway, site, acceptance, mac: state.mac, ip: state.ip!,
+      gatewayAddress: state.handoff.gatewayAddress, gatewayPort: state.handoff.gatewayPort,
+    });
+    // 303: the browser GETs the gateway's /wifidog/auth, and the gateway asks us stage=login.
+    return { status: 303, location };
+  },
+
+  handoffOrigin(state: GuestState) {
+    return gatewayOrigin(state.handoff.gatewayAddress, state.handoff.gatewayPort);
+  },
+
+  setupText(gateway, site, config) {
+    const url = config.publicUrl;
+    const ssl = url.protocol === 'https:';
+    const port = url.port || (ssl ? '443' : '80');
+    const { checkIntervalSeconds: interval } = settingsOf(gateway);
+    const sessionSeconds = site.sessionMinutes * 60;
+    // Idle guests are logged out after CheckInterval × ClientTimeout: about five minutes, never longer than a session.
+    const clientTimeout = Math.max(1, Math.min(Math.floor(300 / interval), Math.floor(sessionSeconds / interval)));
+    return [
+      `DD-WRT (WiFiDog) setup for gateway "${gateway.id}" (${gateway.name}) of ${site.name}`,
+      '',
+      'In DD-WRT, Services > Hotspot > WiFiDog, set:',
+      '',
+      '  WiFiDog daemon ............ Enable',
+      `  Gateway ID ................ ${gateway.id}`,
+      `  Port (gateway port) ....... ${defaultGatewayPort}`,
+      `  Check Interval (sec.) ..... ${interval}`,
+      `  Client Timeout ............ ${clientTimeout}`,
+      `  AuthServer Hostname ....... ${url.hostname}`,
+      `  AuthServer SSL Available .. ${ssl ? 'Enable' : 'Disable'}`,
+      ssl ? `  AuthServer SSL Port ....... ${port}` : `  AuthServer HTTP Port ...... ${port}`,
+      `  AuthServer Path ........... ${url.pathname}wifidog/`,
+      '',
+      'Then Save and Apply Settings.',
+      '',
+      'The Gateway ID must be typed exactly as above: Portico only serves routers it knows by that id.',
+      'WiFiDog lets guests reach the auth server before login by itself; nothing else needs opening.',
+      ...(ssl ? ['SSL needs a WiFiDog built with SSL support; if the router\'s pings never arrive, give the router a plain-HTTP address for Portico.'] : []),
+      '',
+      `Session length: ${site.sessionMinutes} minutes. The router asks Portico every ${interval} s, and Portico`,
+      `disconnects the guest at the first check after that (at most ${interval} s late).`,
+      `Idle guests are logged out after ${interval * clientTimeout} s without traffic (Check Interval x Client Timeout).`,
+      `The router pings Portico every ${interval} s; after ${interval * 3} s of silence it counts as down.`,
+    ].join('\n');
+  },
+};
