@@ -13,6 +13,7 @@ import { pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
  */
 
 const website = 'https://cafe.example/welcome';
+const wifidogRouterAddress = '10.99.0.1:2060';
 
 /** Values an attacker on the guest network would try, next to random text. */
 const hostileValues = [
@@ -21,7 +22,7 @@ const hostileValues = [
   `http://${pfsenseRouterAddress}/index.php?zone=guest`, 'http://192.168.1.1:8003/index.php?zone=guest', 'http://10.0.0.1/index.php',
   'https://cafe.example.evil.example/', '%0d%0aLocation:%20https://evil.example', '\r\nSet-Cookie: x=1', '../../../etc/passwd',
   '<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' OR 1=1 --", '\u0000', '%00', '%', '%zz', '%C3%28', '%FF%FE',
-  website, 'guest', 'GUEST', 'cafe', '02:00:00:00:99:02', 'ff:ff:ff:ff:ff:ff', '192.168.1.50', '::1', '999.1.1.1', '10.0.0.1%eth0',
+  website, 'guest', 'GUEST', 'cafe', 'dd', '10.99.0.1', '2060', 'login', 'counters', 'logout', 'denied', '02:00:00:00:99:02', 'ff:ff:ff:ff:ff:ff', '192.168.1.50', '::1', '999.1.1.1', '10.0.0.1%eth0',
   'x'.repeat(5000), 'é'.repeat(3000), '0', '-1', '1e309', 'NaN', 'null', '[]', '{}', 'true',
 ];
 
@@ -115,9 +116,14 @@ describe('fuzz: hostile requests to every public route', () => {
     portal = await listeningPortal();
     await portal.store.updateSite(portal.site.id, { websiteUrl: website });
     await portal.store.addGateway({ id: 'cafe', siteId: portal.site.id, type: 'pfsense', name: 'Café', settings: { address: pfsenseRouterAddress } }, portal.clock());
-    for (const host of [new URL(portal.url).host, new URL(website).host, pfsenseRouterAddress]) allowedHosts.add(host);
-    const page = await fetch(new URL(pfsenseEntryPath('cafe', { mac: '02:00:00:00:99:02', ip: '192.168.1.50' }).slice(1), portal.url));
-    states.push(/name="state" value="([^"]+)"/.exec(await page.text())![1]);
+    await portal.store.addGateway({ id: 'dd', siteId: portal.site.id, type: 'wifidog', name: 'DD-WRT', settings: {} }, portal.clock());
+    // Portico itself, the venue website, the registered pfSense, and the WiFiDog router at the address it reported.
+    for (const host of [new URL(portal.url).host, new URL(website).host, pfsenseRouterAddress, wifidogRouterAddress]) allowedHosts.add(host);
+    const pfsensePage = await fetch(new URL(pfsenseEntryPath('cafe', { mac: '02:00:00:00:99:02', ip: '192.168.1.50' }).slice(1), portal.url));
+    states.push(/name="state" value="([^"]+)"/.exec(await pfsensePage.text())![1]);
+    const [address, port] = wifidogRouterAddress.split(':');
+    const wifidogPage = await fetch(new URL(`wifidog/login/?gw_address=${address}&gw_port=${port}&gw_id=dd&ip=10.99.0.2&mac=02:00:00:00:99:03&url=http%3A%2F%2Fx.example%2F`, portal.url));
+    states.push(/name="state" value="([^"]+)"/.exec(await wifidogPage.text())![1]);
   });
   after(async () => {
     agent.destroy();
@@ -145,7 +151,8 @@ describe('fuzz: hostile requests to every public route', () => {
 
   it('answers thousands of malformed requests with 2xx–4xx, redirects only to the venue and its router, and writes nothing refused', async () => {
     const statuses = new Map<number, number>();
-    await fc.assert(fc.asyncProperty(fuzzRequests(() => states[0]), async (request) => {
+    let turn = 0;
+    await fc.assert(fc.asyncProperty(fuzzRequests(() => states[turn++ % states.length]), async (request) => {
       const rowsBefore = writtenRows();
       const response = await send(request);
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
@@ -161,7 +168,7 @@ describe('fuzz: hostile requests to every public route', () => {
     }), { numRuns: 1500, seed: Number(process.env.FUZZ_SEED ?? 20261127) });
     assert.equal([...statuses.values()].reduce((a, b) => a + b), 1500);
     // The fuzz reached past the checks too: pages served and acceptances handed to the router.
-    for (const status of [200, 307, 400, 404]) assert.ok((statuses.get(status) ?? 0) > 0, `no ${status} among ${JSON.stringify([...statuses])}`);
+    for (const status of [200, 303, 307, 400, 404]) assert.ok((statuses.get(status) ?? 0) > 0, `no ${status} among ${JSON.stringify([...statuses])}`);
     assert.equal((await fetch(new URL('healthz', portal.url))).status, 200);
   });
 
