@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { FixedWindowLimiter } from '../app/rate-limit';
-import { countRows, listeningPortal, testClock } from './helpers';
+import request from 'supertest';
+import { countRows, listeningPortal, testClock, testPortal } from './helpers';
 import { captureLog } from './log-capture';
 import { pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
 
@@ -100,5 +101,23 @@ describe('rate limits on a busy venue', () => {
     assert.equal(countRows(portal.store, 'acceptances'), 30);
     const other = await fetch(new URL(pfsenseEntryPath('bar', { mac: '02:00:00:00:09:09', ip: '192.168.9.9' }).slice(1), portal.url));
     assert.equal(other.status, 200);
+  });
+});
+
+describe('rate limit per WiFiDog token', () => {
+  it('refuses a flood with one token with a 429 the gateway reads as an error (no "Auth: 0"), other tokens unaffected', async () => {
+    const portal = await testPortal();
+    try {
+      await portal.store.addGateway({ id: 'dd', siteId: portal.site.id, type: 'wifidog', name: 'DD-WRT', settings: {} }, portal.clock());
+      const auth = (token: string) => request(portal.app).get(`/wifidog/auth/?stage=counters&ip=10.99.0.2&mac=02:00:00:00:99:03&token=${token}&incoming=1&outgoing=1&gw_id=dd`);
+      // One counters call a minute is what a gateway sends; 30 a minute is the budget.
+      for (let n = 0; n < 30; n++) assert.equal((await auth('stolen-token-1234')).text, 'Auth: 0'); // unknown token: refused, not limited
+      const limited = await auth('stolen-token-1234');
+      assert.equal(limited.status, 429);
+      assert.doesNotMatch(limited.text, /Auth:/);
+      assert.equal((await auth('another-token-5678')).status, 200);
+    } finally {
+      await portal.close();
+    }
   });
 });
