@@ -36,6 +36,7 @@ describe('monitoring: /healthz and /metrics', () => {
     assert.equal((await acceptAsPfSenseGuest(portal.app, 'cafe', { mac: '02:00:00:00:00:01', ip: '192.168.1.9' }, portal.site.websiteUrl)).status, 307);
     await request(portal.app).get('/pfsense/nowhere?zone=guest').expect(404);
     await request(portal.app).get('/some/random/path').expect(404);
+    await request(portal.app).get('/wifidog/ping/?gw_id=dd&sys_uptime=1&sys_memfree=1&sys_load=0.1&wifidog_uptime=1').expect(200);
 
     const metrics = await request(portal.app).get('/metrics').set('authorization', `Bearer ${token}`).expect(200).expect('content-type', /text\/plain; version=0.0.4/);
     assert.match(metrics.text, /^# TYPE portico_http_requests_total counter$/m);
@@ -44,6 +45,7 @@ describe('monitoring: /healthz and /metrics', () => {
     assert.match(metrics.text, /^portico_http_requests_total\{route="\/accept",method="POST",status="307"\} 1$/m);
     assert.match(metrics.text, /^portico_http_requests_total\{route="unmatched",method="GET",status="404"\} 1$/m);
     assert.match(metrics.text, /^portico_acceptances_total\{type="pfsense"\} 1$/m);
+    assert.match(metrics.text, /^portico_router_contacts_total\{type="wifidog",request="ping"\} 1$/m);
     assert.match(metrics.text, /^portico_errors_total 0$/m);
     assert.doesNotMatch(metrics.text, /random/, 'raw paths never become labels');
   });
