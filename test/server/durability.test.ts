@@ -4,36 +4,15 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { run } from '../../app/cli';
 import { tempDir } from '../helpers';
-import { startServerProcess, type ServerProcess } from './server-process';
-
-const routerAddress = '127.0.0.1:8002';
-
-async function addGateway(dataDir: string): Promise<void> {
-  const io = { env: { DATA_DIR: dataDir }, out: () => {}, err: (text: string) => { throw new Error(text); }, now: Date.now };
-  assert.equal(await run(['gateway', 'add', '--type', 'pfsense', '--id', 'cafe', '--address', routerAddress], io), 0);
-}
+import { acceptFormFor, addPfSenseGateway, startServerProcess, type ServerProcess } from './server-process';
 
 function macFor(n: number): string {
   return `02:00:00:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
 }
 
-/** The terms page pfSense's forwarding form leads to, as a guest with this MAC sees it: returns its signed state. */
-async function openTermsPage(server: ServerProcess, n: number): Promise<string> {
-  const entry = new URL('pfsense/cafe', server.url);
-  entry.search = new URLSearchParams({
-    zone: 'guest', portal_action: `http://${routerAddress}/index.php?zone=guest`, client_mac: macFor(n), client_ip: `10.1.${n >> 8}.${n & 255}`,
-  }).toString();
-  const response = await fetch(entry);
-  const html = await response.text();
-  assert.equal(response.status, 200, html);
-  return /name="state" value="([^"]+)"/.exec(html)![1];
-}
-
 /** POSTs the accept form; resolves true only when Portico answered with the handoff to the router. */
-function accept(server: ServerProcess, state: string): Promise<boolean> {
-  const body = new URLSearchParams({ state, zone: 'guest', redirurl: 'https://example.com/', accept: 'Accept' }).toString();
+function accept(server: ServerProcess, body: string): Promise<boolean> {
   return new Promise((resolve) => {
     const request = http.request(new URL('accept', server.url), {
       method: 'POST', agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
@@ -56,13 +35,13 @@ describe('durability: killing the server never loses an answered acceptance', ()
   });
 
   it('keeps every acceptance a guest got an answer for across a SIGKILL during concurrent acceptances', async () => {
-    await addGateway(dataDir);
+    await addPfSenseGateway(dataDir);
     const first = await startServerProcess(dataDir);
     servers.push(first);
 
     const guests = 150;
-    const states: string[] = [];
-    for (let n = 0; n < guests; n++) states.push(await openTermsPage(first, n));
+    const forms: string[] = [];
+    for (let n = 0; n < guests; n++) forms.push(await acceptFormFor(first, macFor(n), `10.1.${n >> 8}.${n & 255}`));
 
     // 12 guests at a time tap Accept; the server is killed once 40 have been answered.
     const answered = new Set<number>();
@@ -71,7 +50,7 @@ describe('durability: killing the server never loses an answered acceptance', ()
     const worker = async () => {
       while (next < guests) {
         const n = next++;
-        if (await accept(first, states[n])) answered.add(n);
+        if (await accept(first, forms[n])) answered.add(n);
         if (answered.size >= 40 && !killed) {
           killed = true;
           first.child.kill('SIGKILL');

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { run } from '../../app/cli';
 import { projectRoot } from '../../app/paths';
 
 /** The real server (node dist/app/server.js) as a child process on a loopback port with its own DATA_DIR. */
@@ -46,4 +47,24 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
     void exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${output}`)); });
   });
   return { url, child, log: () => output, exited };
+}
+
+/** The pfSense portal address the gateway "cafe" of addPfSenseGateway is registered with. */
+export const routerAddress = '127.0.0.1:8002';
+
+/** Registers pfSense gateway "cafe" in DATA_DIR through the command line, as the owner would. */
+export async function addPfSenseGateway(dataDir: string): Promise<void> {
+  const io = { env: { DATA_DIR: dataDir }, out: () => {}, err: (text: string) => { throw new Error(text); }, now: Date.now };
+  if (await run(['gateway', 'add', '--type', 'pfsense', '--id', 'cafe', '--address', routerAddress], io) !== 0) throw new Error('gateway add failed');
+}
+
+/** The accept form a pfSense guest with these addresses would post, from the terms page the server serves. */
+export async function acceptFormFor(server: ServerProcess, mac: string, ip: string): Promise<string> {
+  const entry = new URL('pfsense/cafe', server.url);
+  entry.search = new URLSearchParams({ zone: 'guest', portal_action: `http://${routerAddress}/index.php?zone=guest`, client_mac: mac, client_ip: ip }).toString();
+  const response = await fetch(entry);
+  const html = await response.text();
+  if (response.status !== 200) throw new Error(`terms page: ${response.status} ${html.slice(0, 200)}`);
+  const state = /name="state" value="([^"]+)"/.exec(html)![1];
+  return new URLSearchParams({ state, zone: 'guest', redirurl: 'https://example.com/', accept: 'Accept' }).toString();
 }

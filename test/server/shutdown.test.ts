@@ -4,24 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { run } from '../../app/cli';
 import { tempDir } from '../helpers';
-import { startServerProcess, type ServerProcess } from './server-process';
-
-async function setUp(dataDir: string): Promise<ServerProcess> {
-  const io = { env: { DATA_DIR: dataDir }, out: () => {}, err: (text: string) => { throw new Error(text); }, now: Date.now };
-  assert.equal(await run(['gateway', 'add', '--type', 'pfsense', '--id', 'cafe', '--address', '127.0.0.1:8002'], io), 0);
-  return startServerProcess(dataDir);
-}
-
-async function acceptBody(server: ServerProcess): Promise<string> {
-  const entry = new URL('pfsense/cafe', server.url);
-  entry.search = new URLSearchParams({
-    zone: 'guest', portal_action: 'http://127.0.0.1:8002/index.php?zone=guest', client_mac: '02:00:00:00:aa:01', client_ip: '10.0.0.9',
-  }).toString();
-  const state = /name="state" value="([^"]+)"/.exec(await (await fetch(entry)).text())![1];
-  return new URLSearchParams({ state, zone: 'guest', redirurl: 'https://example.com/', accept: 'Accept' }).toString();
-}
+import { acceptFormFor, addPfSenseGateway, startServerProcess, type ServerProcess } from './server-process';
 
 /** A POST /accept whose body arrives in two parts: in flight until `finish` is called. */
 async function slowAccept(server: ServerProcess, body: string) {
@@ -64,12 +48,19 @@ describe('stopping the server', () => {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('on SIGTERM stops taking connections, finishes the acceptance in flight, closes the database and exits 0', async () => {
+  /** A running server in a fresh DATA_DIR with one acceptance half-sent. */
+  async function serverWithAcceptanceInFlight() {
     const dataDir = tempDir();
     dirs.push(dataDir);
-    const server = await setUp(dataDir);
+    await addPfSenseGateway(dataDir);
+    const server = await startServerProcess(dataDir);
     servers.push(server);
-    const request = await slowAccept(server, await acceptBody(server));
+    const request = await slowAccept(server, await acceptFormFor(server, '02:00:00:00:aa:01', '10.0.0.9'));
+    return { dataDir, server, request };
+  }
+
+  it('on SIGTERM stops taking connections, finishes the acceptance in flight, closes the database and exits 0', async () => {
+    const { dataDir, server, request } = await serverWithAcceptanceInFlight();
 
     server.child.kill('SIGTERM');
     await until(() => server.log().includes('stopping: finishing requests in flight'), 'the stop log line');
@@ -90,11 +81,7 @@ describe('stopping the server', () => {
   });
 
   it('exits at once on a second signal, even with a request still in flight', async () => {
-    const dataDir = tempDir();
-    dirs.push(dataDir);
-    const server = await setUp(dataDir);
-    servers.push(server);
-    const request = await slowAccept(server, await acceptBody(server));
+    const { server, request } = await serverWithAcceptanceInFlight();
 
     server.child.kill('SIGTERM');
     await until(() => server.log().includes('stopping'), 'the stop log line');
