@@ -1,4 +1,6 @@
 import express, { type ErrorRequestHandler, type Request } from 'express';
+import { logoRoutes } from './admin/logo';
+import { adminRoutes } from './admin/routes';
 import { securityHeaders } from './content-security';
 import type { Context } from './context';
 import { drivers } from './gateways';
@@ -24,11 +26,14 @@ export function createApp(ctx: Context): express.Express {
   app.use(monitoringRoutes(ctx));
   app.use(rateLimit(ctx.limiters, 'perAddress', (req) => req.ip));
   app.use(express.static(publicDir, { maxAge: '7d', index: false }));
+  // Before the guest body parser: the admin parses its own (larger) forms and alone has a session.
+  app.use(adminRoutes(ctx));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.get('/', (_req, res) => res.redirect(302, 'preview'));
   for (const driver of drivers.values()) app.use(driver.routes(ctx));
   app.use(guestRoutes(ctx));
+  app.use(logoRoutes(ctx));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is no page at this address.')));
   app.use(errorHandler);

@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config';
+import { checkNewPassword, checkUsername, hashPassword } from './admin/passwords';
+import { ConfigError, loadConfig, publicLink, type Config } from './config';
 import { createContext, type Context } from './context';
-import { gatewayIdPattern, UserError } from './gateways/driver';
-import { driverFor, drivers } from './gateways';
+import { UserError } from './gateways/driver';
+import { driverFor, drivers, parseNewGateway } from './gateways';
 import { exportGuest, forgetGuest, purgeExpiredPersonalData } from './privacy';
 import { loadOrCreateSecret } from './secret';
 import { openSqliteStore } from './store/sqlite';
 import { StoreConflictError } from './store/sqlite';
 import type { AcceptanceExportRow, Store } from './store/types';
-import { ensureVenue, parseSiteSetting, siteSettingKeys } from './venue-settings';
+import { ensureVenue, parseSiteSetting, parseTermsText, siteSettingKeys } from './venue-settings';
 
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
@@ -17,6 +18,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   now: () => number;
+  /** All of standard input, for --password-stdin. */
+  readStdin: () => Promise<string>;
 }
 
 const usage = `Usage: npx portico <command>   (works on DATA_DIR, default ./data)
@@ -32,6 +35,8 @@ const usage = `Usage: npx portico <command>   (works on DATA_DIR, default ./data
   terms publish <file> [--language <code>]
   terms list
   export acceptances [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+  admin add <username> --password-stdin      create an admin account (the password is the first line of input)
+  admin passwd <username> --password-stdin   set an admin's password
   backup <file>               a consistent copy of the database, safe while Portico runs
   purge                       clear MAC, IP and user agent older than RETENTION_DAYS now
   guest export <mac>          everything held about one device, as JSON
@@ -69,12 +74,12 @@ async function gatewayCommand({ args, config, store, io }: Invocation): Promise<
       'check-interval': { type: 'string' },
     }, 0);
     if (!values.type || !values.id) throw new UsageError('gateway add needs --type and --id');
-    const driver = driverFor(values.type);
-    if (!driver) throw new UserError(`unknown gateway type "${values.type}"; types: ${[...drivers.keys()].join(', ')}`);
-    if (!gatewayIdPattern.test(values.id)) throw new UserError('--id must be 1 to 64 letters, digits, ".", "_", ":" or "-"');
-    const settings = driver.parseSettings({ address: values.address, 'check-interval': values['check-interval'] });
-    const gateway = await store.addGateway({ id: values.id, siteId: site.id, type: driver.type, name: values.name ?? values.id, settings }, io.now());
-    io.out(`Added ${driver.label} "${gateway.id}". Next: npx portico gateway setup ${gateway.id}\n`);
+    const newGateway = parseNewGateway({
+      type: values.type, id: values.id, name: values.name,
+      options: { address: values.address, 'check-interval': values['check-interval'] },
+    }, site.id);
+    const gateway = await store.addGateway(newGateway, io.now());
+    io.out(`Added ${driverFor(gateway.type)!.label} "${gateway.id}". Next: npx portico gateway setup ${gateway.id}\n`);
   } else if (action === 'list') {
     const { values } = options(rest, { json: { type: 'boolean' } }, 0);
     const gateways = await store.listGateways();
@@ -121,14 +126,13 @@ async function termsCommand({ args, store, io }: Invocation): Promise<void> {
     const { values, positionals: [file] } = options(rest, { language: { type: 'string' } }, 1);
     const language = values.language ?? site.defaultLanguage;
     if (!/^[a-z]{2}$/.test(language)) throw new UserError('--language must be a two-letter code such as en');
-    let body: string;
+    let text: string;
     try {
-      body = fs.readFileSync(file, 'utf8').trim();
+      text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    if (body === '') throw new UserError(`${file} is empty`);
-    if (body.length > 100_000) throw new UserError(`${file} is longer than 100,000 characters`);
+    const body = parseTermsText(text, file);
     const [version] = await store.publishTerms(site.id, [{ language, body }], io.now());
     io.out(`Published terms release ${version.release} (${language}, sha256 ${version.sha256}).\n`);
   } else if (action === 'list') {
@@ -216,11 +220,29 @@ async function guestCommand(invocation: Invocation): Promise<void> {
   }
 }
 
+async function adminCommand({ args, config, store, io }: Invocation): Promise<void> {
+  const [action, ...rest] = args;
+  if (action !== 'add' && action !== 'passwd') throw new UsageError(`unknown admin command "${action ?? ''}"`);
+  const { values, positionals: [username] } = options(rest, { 'password-stdin': { type: 'boolean' } }, 1);
+  if (!values['password-stdin']) throw new UsageError('give the password on standard input with --password-stdin, never as an argument');
+  const password = checkNewPassword((await io.readStdin()).split(/\r?\n/)[0]);
+  if (action === 'add') {
+    await store.addAdminUser(checkUsername(username), await hashPassword(password), io.now());
+    io.out(`Added admin "${username}". Sign in at ${publicLink(config, 'admin/login')}\n`);
+  } else {
+    const user = await store.findAdminUser(username);
+    if (!user) throw new UserError(`no admin "${username}"`);
+    await store.setAdminPassword(user.id, await hashPassword(password), io.now());
+    io.out(`Changed the password of "${user.username}"; its open sessions are signed out.\n`);
+  }
+}
+
 const commands: Record<string, (invocation: Invocation) => Promise<void>> = {
   gateway: gatewayCommand,
   settings: settingsCommand,
   terms: termsCommand,
   export: exportCommand,
+  admin: adminCommand,
   backup: backupCommand,
   purge: purgeCommand,
   guest: guestCommand,
@@ -266,5 +288,10 @@ export function main(argv: string[]): Promise<number> {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     now: Date.now,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   });
 }

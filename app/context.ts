@@ -13,6 +13,8 @@ export interface Context {
     guestState: Buffer;
     /** Keys the pseudonymous device id (HMAC of the MAC). */
     deviceId: Buffer;
+    /** Signs the admin session cookie. */
+    adminSession: Buffer;
   };
   /** Milliseconds since the epoch; tests pass their own clock. */
   now: () => number;
@@ -26,7 +28,11 @@ export function createContext(config: Config, store: Store, secret: Buffer, now:
   return {
     config,
     store,
-    keys: { guestState: deriveKey(secret, 'guest-state'), deviceId: deriveKey(secret, 'device-id') },
+    keys: {
+      guestState: deriveKey(secret, 'guest-state'),
+      deviceId: deriveKey(secret, 'device-id'),
+      adminSession: deriveKey(secret, 'admin-session'),
+    },
     now,
     metrics: new Metrics(),
     limiters: createRateLimiters(config.rateLimits, now),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, publicLink } from './config';
 import { createContext } from './context';
+import { createSetupLink } from './admin/setup-link';
 import { log } from './log';
 import { schedulePurge } from './privacy';
 import { loadOrCreateSecret } from './secret';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const site = await ensureVenue(store, Date.now());
   const ctx = createContext(config, store, secret);
   const app = createApp(ctx);
+  const setupLink = await createSetupLink(ctx);
 
   const server = config.tlsCert && config.tlsKey
     ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, app)
@@ -30,6 +32,9 @@ async function main(): Promise<void> {
     const { port } = server.address() as AddressInfo;
     log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${port}`, data: config.dataDir });
     log.info(`guest page preview: ${publicLink(config, 'preview')}`);
+    // The one token ever logged, on purpose: it is how the owner of a fresh installation gets in. It works once.
+    if (setupLink) log.info(`no admin account yet: open this one-time link to create it: ${setupLink}`);
+    else log.info(`admin: ${publicLink(config, 'admin/login')}`);
   });
 
   const stopPurge = schedulePurge(ctx);

@@ -60,6 +60,16 @@ export function parseWebsiteUrl(value: string): string {
   return url.href;
 }
 
+export const maxTermsLength = 100_000;
+
+/** A terms text to publish (from a file or the admin editor): trimmed, not empty, not too long. */
+export function parseTermsText(text: string, what: string): string {
+  const body = text.trim();
+  if (body === '') throw new UserError(`${what} is empty`);
+  if (body.length > maxTermsLength) throw new UserError(`${what} is longer than ${maxTermsLength.toLocaleString('en')} characters`);
+  return body;
+}
+
 export const placeholderTerms = `# Terms of use
 
 This Wi-Fi is offered free of charge to our guests. By tapping Accept you agree to these terms.

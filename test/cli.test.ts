@@ -18,6 +18,7 @@ describe('command line', () => {
       out: (text) => { out += text; },
       err: (text) => { err += text; },
       now: clock,
+      readStdin: async () => '',
     });
     return { code, out, err };
   }

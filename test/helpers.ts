@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../app/app';
+import type { CliIo } from '../app/cli';
 import { loadConfig, type Config } from '../app/config';
 import { createContext, type Context } from '../app/context';
 import { log } from '../app/log';
@@ -75,4 +76,11 @@ export async function listeningPortal(env: Record<string, string> = {}): Promise
 
 export function countRows(store: SqliteStore, table: string): number {
   return (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+/** Command-line input and output for run(): everything written is kept in `output`, stdin is empty. */
+export function commandIo(env: Record<string, string>, now: () => number = Date.now) {
+  const written: string[] = [];
+  const io: CliIo = { env, out: (text) => written.push(text), err: (text) => written.push(text), now, readStdin: async () => '' };
+  return { io, output: () => written.join(''), clear: () => { written.length = 0; } };
 }

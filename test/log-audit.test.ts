@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { run } from '../app/cli';
 import { pfsense } from '../app/gateways/pfsense';
-import { listeningPortal } from './helpers';
+import { commandIo, listeningPortal } from './helpers';
 import { captureLog } from './log-capture';
 import { TestBrowser } from './sim/browser';
 import { startPfSense } from './sim/pfsense';
@@ -48,7 +48,7 @@ describe('log audit: a whole guest flow, refusals and data-subject commands leav
       await fetch(new URL('metrics', portal.url), { headers: { authorization: `Bearer ${metricsToken}` } });
 
       // The owner's data-subject commands and a backup, on the same data folder.
-      const io = { env: { DATA_DIR: portal.dataDir }, out: () => {}, err: () => {}, now: portal.clock };
+      const { io } = commandIo({ DATA_DIR: portal.dataDir }, portal.clock);
       assert.equal(await run(['guest', 'export', mac], io), 0);
       assert.equal(await run(['guest', 'forget', mac.toUpperCase()], io), 0);
       assert.equal(await run(['purge'], io), 0);

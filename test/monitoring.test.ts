@@ -5,7 +5,7 @@ import { afterEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { run } from '../app/cli';
-import { testPortal, type TestPortal } from './helpers';
+import { commandIo, testPortal, type TestPortal } from './helpers';
 import { acceptAsPfSenseGuest, pfsenseRouterAddress } from './sim/pfsense-guest';
 
 const token = 'metrics-token-0123456789';
@@ -66,14 +66,13 @@ describe('npx portico backup', () => {
     for (let n = 0; n < 20; n++) await acceptAsPfSenseGuest(portal.app, 'cafe', { mac: `02:00:00:00:01:${n.toString(16).padStart(2, '0')}`, ip: '192.168.1.9' }, portal.site.websiteUrl);
 
     const file = path.join(portal.dataDir, 'copy.db');
-    const out: string[] = [];
-    const io = { env: { DATA_DIR: portal.dataDir }, out: (t: string) => out.push(t), err: (t: string) => out.push(t), now: portal.clock };
+    const { io, output, clear } = commandIo({ DATA_DIR: portal.dataDir }, portal.clock);
     // Guests keep accepting while the backup runs on its own connection.
     const busy = Promise.all(Array.from({ length: 20 }, (_, n) =>
       acceptAsPfSenseGuest(portal.app, 'cafe', { mac: `02:00:00:00:02:${n.toString(16).padStart(2, '0')}`, ip: '192.168.1.9' }, portal.site.websiteUrl)));
-    assert.equal(await run(['backup', file], io), 0, out.join(''));
+    assert.equal(await run(['backup', file], io), 0, output());
     await busy;
-    assert.match(out.join(''), /Backed up the database to/);
+    assert.match(output(), /Backed up the database to/);
 
     const copy = new Database(file, { readonly: true });
     assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
@@ -83,9 +82,9 @@ describe('npx portico backup', () => {
     copy.close();
 
     const size = fs.statSync(file).size;
-    out.length = 0;
+    clear();
     assert.equal(await run(['backup', file], io), 1);
-    assert.match(out.join(''), /already exists/);
+    assert.match(output(), /already exists/);
     assert.equal(fs.statSync(file).size, size);
     assert.equal(await run(['backup', path.join(portal.dataDir, 'no', 'such', 'dir.db')], io), 1);
   });

@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { run } from '../app/cli';
 import { deviceIdFor } from '../app/guest/device-id';
 import { exportGuest, forgetGuest, purgeExpiredPersonalData, storablePersonalFields } from '../app/privacy';
-import { testPortal, type TestPortal } from './helpers';
+import { commandIo, testPortal, type TestPortal } from './helpers';
 import { acceptAsPfSenseGuest, pfsenseRouterAddress } from './sim/pfsense-guest';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -61,10 +61,9 @@ describe('privacy: retention, purge, export and forget', () => {
 
     // Run again: nothing left to clear; the same from the command line, on its own clock.
     assert.deepEqual(await purgeExpiredPersonalData(portal.ctx), { acceptances: 0, guestSessions: 0 });
-    const out: string[] = [];
-    const io = { env: { DATA_DIR: portal.dataDir, RETENTION_DAYS: '10' }, out: (t: string) => out.push(t), err: (t: string) => out.push(t), now: portal.clock };
+    const { io, output } = commandIo({ DATA_DIR: portal.dataDir, RETENTION_DAYS: '10' }, portal.clock);
     assert.equal(await run(['purge'], io), 0);
-    assert.match(out.join(''), /older than 10 days: 1 acceptances, 1 guest sessions/);
+    assert.match(output(), /older than 10 days: 1 acceptances, 1 guest sessions/);
     assert.equal(acceptances(portal)[1].client_mac, null);
   });
 
@@ -94,18 +93,17 @@ describe('privacy: retention, purge, export and forget', () => {
   it('offers export and forget on the command line', async () => {
     portal = await portalWithGateway();
     await acceptAsPfSenseGuest(portal.app, 'cafe', alice, portal.site.websiteUrl);
-    const out: string[] = [];
-    const io = { env: { DATA_DIR: portal.dataDir }, out: (t: string) => out.push(t), err: (t: string) => out.push(t), now: portal.clock };
+    const { io, output, clear } = commandIo({ DATA_DIR: portal.dataDir }, portal.clock);
     assert.equal(await run(['guest', 'export', alice.mac], io), 0);
-    const exported = JSON.parse(out.join(''));
+    const exported = JSON.parse(output());
     assert.equal(exported.acceptances.length, 1, 'found by MAC');
     assert.equal(exported.acceptances[0].client_ip, alice.ip);
-    out.length = 0;
+    clear();
     assert.equal(await run(['guest', 'forget', alice.mac], io), 0);
-    assert.match(out.join(''), /1 acceptances unlinked, 0 guest sessions deleted/);
+    assert.match(output(), /1 acceptances unlinked, 0 guest sessions deleted/);
     assert.equal(acceptances(portal)[0].client_mac, null);
-    out.length = 0;
+    clear();
     assert.equal(await run(['guest', 'forget', 'not-a-mac'], io), 1);
-    assert.match(out.join(''), /is not a MAC address/);
+    assert.match(output(), /is not a MAC address/);
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { hashPassword } from '../app/admin/passwords';
+import { csrfOf, ownerPassword } from './admin/admin-helpers';
 import { countRows, testPortal, type TestPortal } from './helpers';
 import { pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
 
@@ -112,5 +114,31 @@ describe('security: redirects, spoofed gateways, page policy and cookies', () =>
     for (const res of [page, accepted, await request(portal.app).get('/preview'), await request(portal.app).get(wifidogLogin({})), await request(portal.app).get('/nowhere')]) {
       assert.equal(res.headers['set-cookie'], undefined);
     }
+  });
+});
+
+describe('security: admin sign-in', () => {
+  let portal: TestPortal;
+  before(async () => { portal = await testPortal(); });
+  after(() => portal.close());
+
+  it('keeps no session for a refused admin request (a flood of them writes nothing)', async () => {
+    for (const path of ['/admin/setup', '/admin/setup?token=made-up']) {
+      const res = await request(portal.app).get(path);
+      assert.ok(res.status >= 400, `${path}: ${res.status}`);
+      assert.equal(res.headers['set-cookie'], undefined, path);
+    }
+    const signIn = await request(portal.app).post('/admin/login').type('form').send({ username: 'owner', password: 'guess' }).expect(403);
+    assert.equal(signIn.headers['set-cookie'], undefined);
+    assert.equal(countRows(portal.store, 'admin_sessions'), 0);
+  });
+
+  it('refuses a CSRF token taken from another session (an attacker\'s own sign-in page)', async () => {
+    await portal.store.addAdminUser('owner', await hashPassword(ownerPassword), portal.clock());
+    const attacker = request.agent(portal.app);
+    const attackerToken = csrfOf((await attacker.get('/admin/login')).text);
+    const victim = request.agent(portal.app);
+    await victim.get('/admin/login').expect(200);
+    await victim.post('/admin/login').type('form').send({ _csrf: attackerToken, username: 'owner', password: ownerPassword }).expect(403);
   });
 });

@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import { localCalendar } from '../venue-time';
 import { applyMigrations } from './migrate';
 import type {
-  Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason, LoginClaim,
-  NewAcceptance, NewLoginToken, PersonalDataChange, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
+  AdminUser, Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason,
+  LoginClaim, NewAcceptance, NewLoginToken, PersonalDataChange, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
 } from './types';
 
 export class StoreConflictError extends Error {}
@@ -17,9 +17,10 @@ export interface SqliteOptions {
 
 interface SiteRow {
   id: number; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
-  default_language: string; accent_color: string; created_at: number;
+  default_language: string; accent_color: string; logo_sha256: string | null; created_at: number;
 }
 interface TermsRow { id: number; site_id: number; release: number; language: string; body: string; sha256: string; published_at: number }
+interface AdminUserRow { id: number; username: string; password_hash: string; password_changed_at: number; created_at: number }
 interface GatewayRow {
   id: string; site_id: number; type: string; name: string; settings: string; created_at: number;
   last_contact_at: number | null; sys_uptime: number | null; sys_memfree: number | null; sys_load: number | null; daemon_uptime: number | null;
@@ -33,7 +34,8 @@ const siteColumns: Record<keyof SiteSettings, string> = {
 function toSite(row: SiteRow): Site {
   return {
     id: row.id, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
-    rememberDays: row.remember_days, defaultLanguage: row.default_language, accentColor: row.accent_color, createdAt: row.created_at,
+    rememberDays: row.remember_days, defaultLanguage: row.default_language, accentColor: row.accent_color, logoSha256: row.logo_sha256,
+    createdAt: row.created_at,
   };
 }
 
@@ -42,6 +44,10 @@ function toTerms(row: TermsRow): TermsVersion {
     id: row.id, siteId: row.site_id, release: row.release, language: row.language, body: row.body, sha256: row.sha256,
     publishedAt: row.published_at,
   };
+}
+
+function toAdminUser(row: AdminUserRow): AdminUser {
+  return { id: row.id, username: row.username, passwordHash: row.password_hash, passwordChangedAt: row.password_changed_at, createdAt: row.created_at };
 }
 
 function toGateway(row: GatewayRow): Gateway {
@@ -102,6 +108,7 @@ export class SqliteStore implements Store {
   private readonly statements;
   private readonly sessionSql;
   private readonly privacySql;
+  private readonly adminSql;
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -187,6 +194,29 @@ export class SqliteStore implements Store {
       forgetAcceptances: db.prepare<{ mac: string; deviceId: string }>(`UPDATE acceptances
         SET client_mac = NULL, client_ip = NULL, user_agent = NULL, device_id = NULL WHERE client_mac = @mac OR device_id = @deviceId`),
       forgetSessions: db.prepare<{ mac: string; deviceId: string }>('DELETE FROM guest_sessions WHERE client_mac = @mac OR device_id = @deviceId'),
+    };
+
+    this.adminSql = {
+      countUsers: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM admin_users'),
+      insertUser: db.prepare<[string, string, number, number]>(
+        'INSERT INTO admin_users (username, password_hash, password_changed_at, created_at) VALUES (?, ?, ?, ?)'),
+      userById: db.prepare<[number], AdminUserRow>('SELECT * FROM admin_users WHERE id = ?'),
+      userByName: db.prepare<[string], AdminUserRow>('SELECT * FROM admin_users WHERE username = ?'),
+      setPassword: db.prepare<[string, number, number]>('UPDATE admin_users SET password_hash = ?, password_changed_at = ? WHERE id = ?'),
+      insertSetupToken: db.prepare<[string, number]>('INSERT INTO admin_setup_tokens (token_hash, created_at) VALUES (?, ?)'),
+      useSetupToken: db.prepare<[number, string]>('UPDATE admin_setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'),
+      session: db.prepare<[string, number], { data: string }>('SELECT data FROM admin_sessions WHERE sid_hash = ? AND expires_at > ?'),
+      saveSession: db.prepare<[string, string, number]>(`INSERT INTO admin_sessions (sid_hash, data, expires_at) VALUES (?, ?, ?)
+        ON CONFLICT (sid_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`),
+      touchSession: db.prepare<[number, string]>('UPDATE admin_sessions SET expires_at = ? WHERE sid_hash = ?'),
+      deleteSession: db.prepare<[string]>('DELETE FROM admin_sessions WHERE sid_hash = ?'),
+      deleteExpiredSessions: db.prepare<[number]>('DELETE FROM admin_sessions WHERE expires_at <= ?'),
+      insertLogo: db.prepare<[string, Buffer, number]>('INSERT OR IGNORE INTO logos (sha256, image, created_at) VALUES (?, ?, ?)'),
+      setSiteLogo: db.prepare<[string, number]>('UPDATE sites SET logo_sha256 = ? WHERE id = ?'),
+      deleteUnusedLogos: db.prepare('DELETE FROM logos WHERE sha256 NOT IN (SELECT logo_sha256 FROM sites WHERE logo_sha256 IS NOT NULL)'),
+      logo: db.prepare<[string], { image: Buffer }>('SELECT image FROM logos WHERE sha256 = ?'),
+      renameGateway: db.prepare<[string, string]>('UPDATE gateways SET name = ? WHERE id = ?'),
+      deleteGateway: db.prepare<[string]>('DELETE FROM gateways WHERE id = ?'),
     };
   }
 
@@ -369,6 +399,93 @@ export class SqliteStore implements Store {
   }
 
   // — admin accounts, admin sessions and statistics (issue 4) —
+
+  async countAdminUsers(): Promise<number> {
+    return this.adminSql.countUsers.get()!.n;
+  }
+
+  async addAdminUser(username: string, passwordHash: string, at: number): Promise<AdminUser> {
+    let id: number;
+    try {
+      id = Number(this.adminSql.insertUser.run(username, passwordHash, at, at).lastInsertRowid);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StoreConflictError(`admin "${username}" already exists`);
+      throw error;
+    }
+    return (await this.getAdminUser(id))!;
+  }
+
+  async getAdminUser(id: number): Promise<AdminUser | undefined> {
+    const row = this.adminSql.userById.get(id);
+    return row && toAdminUser(row);
+  }
+
+  async findAdminUser(username: string): Promise<AdminUser | undefined> {
+    const row = this.adminSql.userByName.get(username);
+    return row && toAdminUser(row);
+  }
+
+  async setAdminPassword(id: number, passwordHash: string, at: number): Promise<void> {
+    this.adminSql.setPassword.run(passwordHash, at, id);
+  }
+
+  async addSetupToken(tokenHash: string, at: number): Promise<void> {
+    this.adminSql.insertSetupToken.run(tokenHash, at);
+  }
+
+  async createFirstAdmin(tokenHash: string, username: string, passwordHash: string, at: number): Promise<AdminUser | undefined> {
+    const create = this.db.transaction(() => {
+      if (this.adminSql.countUsers.get()!.n > 0) return undefined;
+      if (this.adminSql.useSetupToken.run(at, tokenHash).changes !== 1) return undefined;
+      return Number(this.adminSql.insertUser.run(username, passwordHash, at, at).lastInsertRowid);
+    });
+    const id = create.immediate();
+    return id === undefined ? undefined : this.getAdminUser(id);
+  }
+
+  async getAdminSession(sidHash: string, now: number): Promise<string | undefined> {
+    return this.adminSql.session.get(sidHash, now)?.data;
+  }
+
+  async saveAdminSession(sidHash: string, data: string, expiresAt: number): Promise<void> {
+    this.adminSql.saveSession.run(sidHash, data, expiresAt);
+  }
+
+  async touchAdminSession(sidHash: string, expiresAt: number): Promise<void> {
+    this.adminSql.touchSession.run(expiresAt, sidHash);
+  }
+
+  async deleteAdminSession(sidHash: string): Promise<void> {
+    this.adminSql.deleteSession.run(sidHash);
+  }
+
+  async deleteExpiredAdminSessions(now: number): Promise<number> {
+    return this.adminSql.deleteExpiredSessions.run(now).changes;
+  }
+
+  async setLogo(siteId: number, png: Buffer, at: number): Promise<Site> {
+    const sha256 = createHash('sha256').update(png).digest('hex');
+    this.db.transaction(() => {
+      this.adminSql.insertLogo.run(sha256, png, at);
+      this.adminSql.setSiteLogo.run(sha256, siteId);
+      this.adminSql.deleteUnusedLogos.run();
+    }).immediate();
+    const site = await this.getSite(siteId);
+    if (!site) throw new Error(`no site ${siteId}`);
+    return site;
+  }
+
+  async getLogo(sha256: string): Promise<Buffer | undefined> {
+    return this.adminSql.logo.get(sha256)?.image;
+  }
+
+  async renameGateway(id: string, name: string): Promise<boolean> {
+    return this.adminSql.renameGateway.run(name, id).changes === 1;
+  }
+
+  async removeGateway(id: string): Promise<boolean> {
+    return this.adminSql.deleteGateway.run(id).changes === 1;
+  }
 
   // — guest page: languages, logo, captive-portal API (issue 5) —
 

@@ -12,6 +12,8 @@ export interface Site {
   rememberDays: number;
   defaultLanguage: string;
   accentColor: string;
+  /** SHA-256 of the venue's logo (served at logo/<sha256>.png), null without one. */
+  logoSha256: string | null;
   createdAt: number;
 }
 
@@ -154,6 +156,14 @@ export interface PersonalDataChange {
   guestSessions: number;
 }
 
+export interface AdminUser {
+  id: number;
+  username: string;
+  passwordHash: string;
+  passwordChangedAt: number;
+  createdAt: number;
+}
+
 export interface Store {
   getSite(id: number): Promise<Site | undefined>;
   /** The venue this installation serves when nothing names one. */
@@ -214,6 +224,31 @@ export interface Store {
   recordGatewayContact(gatewayId: string, health: GatewayHealth, at: number): Promise<boolean>;
 
   // — admin accounts, admin sessions and statistics (issue 4): add methods here —
+  countAdminUsers(): Promise<number>;
+  /** Throws StoreConflictError when the user name is taken (names compare without case). */
+  addAdminUser(username: string, passwordHash: string, at: number): Promise<AdminUser>;
+  getAdminUser(id: number): Promise<AdminUser | undefined>;
+  findAdminUser(username: string): Promise<AdminUser | undefined>;
+  setAdminPassword(id: number, passwordHash: string, at: number): Promise<void>;
+  addSetupToken(tokenHash: string, at: number): Promise<void>;
+  /**
+   * Creates the first admin with an unused setup token, marking it used, in one transaction;
+   * undefined when the token is unknown or used, or an admin exists already.
+   */
+  createFirstAdmin(tokenHash: string, username: string, passwordHash: string, at: number): Promise<AdminUser | undefined>;
+  /** Session data (JSON) by the SHA-256 of the session id, unless expired. */
+  getAdminSession(sidHash: string, now: number): Promise<string | undefined>;
+  saveAdminSession(sidHash: string, data: string, expiresAt: number): Promise<void>;
+  touchAdminSession(sidHash: string, expiresAt: number): Promise<void>;
+  deleteAdminSession(sidHash: string): Promise<void>;
+  deleteExpiredAdminSessions(now: number): Promise<number>;
+  /** Stores the (already resized) PNG and makes it the site's logo; unused logos are deleted. */
+  setLogo(siteId: number, png: Buffer, at: number): Promise<Site>;
+  getLogo(sha256: string): Promise<Buffer | undefined>;
+  /** Changes a router's name; false when there is no such router. */
+  renameGateway(id: string, name: string): Promise<boolean>;
+  /** Removes a router; its acceptances and guest sessions keep their rows, with gateway_id NULL. */
+  removeGateway(id: string): Promise<boolean>;
 
   // — guest page: languages, logo, captive-portal API (issue 5): add methods here —
 

@@ -122,6 +122,7 @@ describe('gateway add and gateway setup for WiFiDog', () => {
       out: (text) => { out += text; },
       err: (text) => { err += text; },
       now: () => Date.UTC(2026, 10, 27),
+      readStdin: async () => '',
     });
     return { code, out, err };
   }

@@ -3,6 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { run } from '../../app/cli';
 import { projectRoot } from '../../app/paths';
+import { commandIo } from '../helpers';
 
 /** The real server (node dist/app/server.js) as a child process on a loopback port with its own DATA_DIR. */
 export interface ServerProcess {
@@ -54,8 +55,8 @@ export const routerAddress = '127.0.0.1:8002';
 
 /** Registers pfSense gateway "cafe" in DATA_DIR through the command line, as the owner would. */
 export async function addPfSenseGateway(dataDir: string): Promise<void> {
-  const io = { env: { DATA_DIR: dataDir }, out: () => {}, err: (text: string) => { throw new Error(text); }, now: Date.now };
-  if (await run(['gateway', 'add', '--type', 'pfsense', '--id', 'cafe', '--address', routerAddress], io) !== 0) throw new Error('gateway add failed');
+  const { io, output } = commandIo({ DATA_DIR: dataDir });
+  if (await run(['gateway', 'add', '--type', 'pfsense', '--id', 'cafe', '--address', routerAddress], io) !== 0) throw new Error(`gateway add failed: ${output()}`);
 }
 
 /** The accept form a pfSense guest with these addresses would post, from the terms page the server serves. */

@@ -1,0 +1,58 @@
+import { Router, type RequestHandler } from 'express';
+import multer from 'multer';
+import sharp from 'sharp';
+import type { Context } from '../context';
+import { UserError } from '../gateways/driver';
+import { HttpError } from '../http-error';
+
+/*
+ * The venue logo is stored resized as PNG (small enough for a slow guest link, sharp enough on a
+ * phone's 2x screen) in the database, and served at logo/<sha256>.png: a new logo is a new URL, so
+ * the old one can be cached for good.
+ */
+const maxUploadBytes = 5 * 1024 * 1024;
+const box = { width: 600, height: 200 };
+const acceptedFormats = new Set(['png', 'jpeg', 'webp', 'gif']);
+
+/** Shrinks an uploaded picture to fit the logo box, as PNG; throws UserError for anything but an image. */
+export async function resizeLogo(upload: Buffer): Promise<Buffer> {
+  const image = sharp(upload, { limitInputPixels: 40_000_000, failOn: 'error' });
+  let format: string | undefined;
+  try {
+    format = (await image.metadata()).format;
+  } catch {
+    throw new UserError('The logo must be a PNG, JPEG, WebP or GIF picture; this file is not one.');
+  }
+  if (!format || !acceptedFormats.has(format)) throw new UserError('The logo must be a PNG, JPEG, WebP or GIF picture.');
+  try {
+    return await image.rotate().resize({ ...box, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 9 }).toBuffer();
+  } catch {
+    throw new UserError('The logo picture could not be read; it may be damaged.');
+  }
+}
+
+/** Parses the logo form (multipart) into req.file and req.body, with the limits as 4xx pages. */
+export const parseLogoUpload: RequestHandler = (req, res, next) => {
+  multer({ storage: multer.memoryStorage(), limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 } })
+    .single('logo')(req, res, (error?: unknown) => {
+      if (error instanceof multer.MulterError) {
+        const tooLarge = error.code === 'LIMIT_FILE_SIZE';
+        return next(new HttpError(tooLarge ? 413 : 400, tooLarge ? 'The logo file is larger than 5 MB.' : 'The logo form could not be read.'));
+      }
+      next(error);
+    });
+};
+
+const logoFilePattern = /^([0-9a-f]{64})\.png$/;
+
+/** Serves logo/<sha256>.png to guests (no session: this is a guest path). */
+export function logoRoutes(ctx: Context): Router {
+  const router = Router();
+  router.get('/logo/:file', async (req, res) => {
+    const sha256 = logoFilePattern.exec(req.params.file)?.[1];
+    const image = sha256 && await ctx.store.getLogo(sha256);
+    if (!image) throw new HttpError(404, 'There is no such logo.');
+    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'public, max-age=31536000, immutable' }).send(image);
+  });
+  return router;
+}

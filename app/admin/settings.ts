@@ -1,0 +1,90 @@
+import { Router, type Response } from 'express';
+import type { Context } from '../context';
+import { UserError } from '../gateways/driver';
+import { HttpError } from '../http-error';
+import { languages } from '../languages';
+import { log } from '../log';
+import { optionalField } from '../request-fields';
+import type { Site, SiteSettings } from '../store/types';
+import { parseSiteSetting, siteSettingKeys } from '../venue-settings';
+import { resizeLogo } from './logo';
+
+const timeZones = Intl.supportedValuesOf('timeZone');
+
+/** The form's values, by the same keys as `portico settings set`. */
+function formValues(site: Site): Record<string, string> {
+  return {
+    venue_name: site.name, website_url: site.websiteUrl, timezone: site.timezone, session_minutes: String(site.sessionMinutes),
+    remember_days: String(site.rememberDays), default_language: site.defaultLanguage, accent_color: site.accentColor,
+  };
+}
+
+/** The venue the admin edits: the installation's one site. */
+export async function defaultSite(ctx: Context): Promise<Site> {
+  const site = await ctx.store.getDefaultSite();
+  if (!site) throw new HttpError(503, 'No venue is set up yet.');
+  return site;
+}
+
+function renderSettings(res: Response, status: number, site: Site, values: Record<string, string>, errors: Record<string, string>, notice: string | null): void {
+  res.status(status).set('Cache-Control', 'no-store').render('admin/settings', {
+    title: 'Settings', active: 'settings', site, values, errors, notice, timeZones, languages,
+  });
+}
+
+/** The venue settings form and the logo upload. */
+export function settingsRoutes(ctx: Context): Router {
+  const router = Router();
+  const settingsPage = `${ctx.config.publicUrl.pathname}admin/settings`;
+
+  router.get('/admin/settings', async (req, res) => {
+    const site = await defaultSite(ctx);
+    const notice = req.query.saved !== undefined ? 'Settings saved.' : req.query.logo !== undefined ? 'Logo saved.' : null;
+    renderSettings(res, 200, site, formValues(site), {}, notice);
+  });
+
+  router.post('/admin/settings', async (req, res) => {
+    const site = await defaultSite(ctx);
+    const values = formValues(site);
+    const errors: Record<string, string> = {};
+    let changes: Partial<SiteSettings> = {};
+    // Only the settings the form sent; each checked by the same parser as the command line.
+    for (const key of siteSettingKeys) {
+      const value = optionalField(req.body, key, { max: 200 });
+      if (value === undefined) continue;
+      values[key] = value;
+      try {
+        changes = { ...changes, ...parseSiteSetting(key, value) };
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        errors[key] = error.message;
+      }
+    }
+    if (Object.keys(errors).length > 0) {
+      log.warn('admin settings refused', { fields: Object.keys(errors).join(',') });
+      return renderSettings(res, 400, site, values, errors, null);
+    }
+    await ctx.store.updateSite(site.id, changes);
+    log.info('venue settings changed', { user: res.locals.adminUser, fields: Object.keys(changes).join(',') });
+    res.redirect(303, `${settingsPage}?saved`);
+  });
+
+  // The multipart body was parsed (and its CSRF token checked) before this route: see routes.ts.
+  router.post('/admin/settings/logo', async (req, res) => {
+    const site = await defaultSite(ctx);
+    if (!req.file) return renderSettings(res, 400, site, formValues(site), { logo: 'Choose a picture file to upload.' }, null);
+    let png: Buffer;
+    try {
+      png = await resizeLogo(req.file.buffer);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      log.warn('admin logo refused', { reason: error.message });
+      return renderSettings(res, 400, site, formValues(site), { logo: error.message }, null);
+    }
+    const updated = await ctx.store.setLogo(site.id, png, ctx.now());
+    log.info('venue logo changed', { user: res.locals.adminUser, bytes: png.length, sha256: updated.logoSha256 });
+    res.redirect(303, `${settingsPage}?logo`);
+  });
+
+  return router;
+}

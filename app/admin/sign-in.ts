@@ -1,0 +1,94 @@
+import { Router, type Response } from 'express';
+import type { Context } from '../context';
+import { UserError } from '../gateways/driver';
+import { HttpError } from '../http-error';
+import { log } from '../log';
+import { optionalField } from '../request-fields';
+import { accountPolicy, addressPolicy, LoginThrottle } from './login-throttle';
+import { checkNewPassword, checkUsername, hashPassword, unknownUserHash, verifyPassword } from './passwords';
+import { signIn, signOut } from './session';
+import { hashSetupToken } from './setup-link';
+
+const setupTokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
+function renderLogin(res: Response, status: number, username: string, error: string | null): void {
+  res.status(status).set('Cache-Control', 'no-store').render('admin/login', { title: 'Sign in', username, error });
+}
+
+function renderSetup(res: Response, status: number, token: string, username: string, error: string | null): void {
+  res.status(status).set('Cache-Control', 'no-store').render('admin/setup', { title: 'Create the admin account', token, username, error });
+}
+
+const setupLinkDead = () => new HttpError(410,
+  'This setup link has been used already or is not valid. Sign in at the admin page, or create an account with: npx portico admin add <name> --password-stdin',
+  'Setup link used');
+
+/** Sign-in, sign-out and the first-run setup link: the admin pages reachable without signing in. */
+export function signInRoutes(ctx: Context, throttle = new LoginThrottle(ctx.now)): Router {
+  const router = Router();
+  const admin = `${ctx.config.publicUrl.pathname}admin/`;
+
+  router.get('/admin/login', (_req, res) => renderLogin(res, 200, '', null));
+
+  router.post('/admin/login', async (req, res) => {
+    const username = optionalField(req.body, 'username', { max: 64 }) ?? '';
+    const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
+    const accountKey = `account:${username.toLowerCase()}`;
+    const addressKey = `address:${req.ip ?? ''}`;
+    const lockedUntil = throttle.lockedUntil([accountKey, addressKey]);
+    if (lockedUntil !== null) {
+      log.warn('admin sign-in refused: locked after repeated failures', { ip: req.ip ?? '' });
+      const minutes = Math.ceil((lockedUntil - ctx.now()) / 60_000);
+      return renderLogin(res, 429, username, `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+    }
+    const user = await ctx.store.findAdminUser(username);
+    // An unknown name is checked against a dummy hash, so that it takes as long as a wrong password.
+    const passwordMatches = await verifyPassword(password, user?.passwordHash ?? unknownUserHash);
+    if (!user || !passwordMatches) {
+      throttle.fail(accountKey, accountPolicy);
+      throttle.fail(addressKey, addressPolicy);
+      log.warn('admin sign-in failed', { ip: req.ip ?? '' });
+      return renderLogin(res, 401, username, 'The user name or password is not right.');
+    }
+    throttle.clear(accountKey);
+    await signIn(ctx, req, user.id);
+    log.info('admin signed in', { user: user.username, ip: req.ip ?? '' });
+    res.redirect(303, admin);
+  });
+
+  router.post('/admin/logout', async (req, res) => {
+    await signOut(req);
+    res.clearCookie('portico_admin', { path: `${ctx.config.publicUrl.pathname}admin` });
+    res.redirect(303, `${admin}login`);
+  });
+
+  // The token travels in the query string, not the path, so that refused requests never log it.
+  router.get('/admin/setup', async (req, res) => {
+    const token = optionalField(req.query, 'token', { max: 64, pattern: setupTokenPattern }) ?? '';
+    if (token === '' || await ctx.store.countAdminUsers() > 0) throw setupLinkDead();
+    renderSetup(res, 200, token, '', null);
+  });
+
+  router.post('/admin/setup', async (req, res) => {
+    const token = optionalField(req.body, 'token', { max: 64, pattern: setupTokenPattern }) ?? '';
+    const username = optionalField(req.body, 'username', { max: 64 }) ?? '';
+    const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
+    const confirmation = optionalField(req.body, 'password_confirmation', { max: 1024 }) ?? '';
+    if (token === '') throw setupLinkDead();
+    try {
+      checkUsername(username);
+      checkNewPassword(password);
+      if (password !== confirmation) throw new UserError('The two passwords are not the same.');
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      return renderSetup(res, 400, token, username, error.message);
+    }
+    const user = await ctx.store.createFirstAdmin(hashSetupToken(token), username, await hashPassword(password), ctx.now());
+    if (!user) throw setupLinkDead();
+    log.info('admin account created with the setup link', { user: user.username });
+    await signIn(ctx, req, user.id);
+    res.redirect(303, `${admin}settings`);
+  });
+
+  return router;
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import sharp from 'sharp';
+import { createSetupLink } from '../../app/admin/setup-link';
+import { projectRoot } from '../../app/paths';
+import { listeningPortal } from '../helpers';
+
+const screenshots = path.join(projectRoot, 'docs', 'screenshots');
+
+/** A plain two-colour mark standing in for a venue's logo. */
+function demoLogo(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="300">
+    <rect width="900" height="300" rx="40" fill="#12355b"/><circle cx="150" cy="150" r="95" fill="#f2a541"/>
+    <rect x="300" y="110" width="520" height="80" rx="20" fill="#f2a541"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 }, () => {
+  let portal: Awaited<ReturnType<typeof listeningPortal>>;
+  let browser: Browser;
+  before(async () => {
+    portal = await listeningPortal();
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await portal.close();
+  });
+
+  it('sets up the admin from the setup link, signs in, publishes terms and sees the guest page change', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const outside: string[] = [];
+    page.on('request', (request) => { if (!request.url().startsWith(portal.url)) outside.push(request.url()); });
+    const errors: string[] = [];
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+
+    // First run: the link from the log creates the account and signs the owner in.
+    const link = await createSetupLink(portal.ctx);
+    await page.goto(link!);
+    await page.fill('#username', 'owner');
+    await page.fill('#password', 'a long enough password');
+    await page.fill('#password_confirmation', 'a long enough password');
+    await page.click('button:has-text("Create the account")');
+    assert.equal(new URL(page.url()).pathname, '/admin/settings');
+
+    // Settings, with a logo, as the README screenshot shows them.
+    await page.fill('#venue_name', 'The Anchor');
+    await page.fill('#website_url', 'https://theanchor.example/');
+    await page.fill('#timezone', 'Europe/London');
+    await page.click('button:has-text("Save settings")');
+    assert.match(await page.textContent('.notice') ?? '', /Settings saved/);
+    await page.setInputFiles('#logo', { name: 'anchor.png', mimeType: 'image/png', buffer: await demoLogo() });
+    await page.click('button:has-text("Upload logo")');
+    assert.match(await page.textContent('.notice') ?? '', /Logo saved/);
+    assert.equal(await page.$eval('img.logo-preview', (img) => (img as HTMLImageElement).naturalWidth), 600);
+    fs.mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, 'admin-settings.png'), fullPage: true });
+
+    // Sign out, then sign in again; the admin home is the dashboard.
+    await page.click('button:has-text("Sign out owner")');
+    assert.equal(new URL(page.url()).pathname, '/admin/login');
+    await page.goto(`${portal.url}admin/settings`);
+    assert.equal(new URL(page.url()).pathname, '/admin/login', 'signed out');
+    await page.fill('#username', 'owner');
+    await page.fill('#password', 'a long enough password');
+    await page.click('button:has-text("Sign in")');
+    assert.equal(new URL(page.url()).pathname, '/admin/dashboard');
+    await page.goto(`${portal.url}admin/dashboard`);
+    assert.equal(new URL(page.url()).pathname, '/admin/dashboard', 'signed in: the dashboard URL is not sent to the sign-in page');
+
+    // Publish new terms, then the guest page shows them.
+    await page.goto(`${portal.url}admin/terms`);
+    await page.fill('#terms_en', '# House rules\n\nWelcome aboard The Anchor. Please be kind to the crew.\n\n- No illegal use\n- Fair use: no large downloads at peak times');
+    await page.fill('#terms_de', '# Hausregeln\n\nWillkommen an Bord.');
+    await page.click('button:has-text("Publish a new release")');
+    assert.match(await page.textContent('.notice') ?? '', /Release 2 is published/);
+    await page.screenshot({ path: path.join(screenshots, 'admin-terms.png'), fullPage: true });
+
+    await page.goto(`${portal.url}preview`);
+    assert.match(await page.textContent('.terms') ?? '', /Please be kind to the crew/);
+    assert.equal(await page.$eval('img.venue-logo', (img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0), true);
+
+    assert.deepEqual(outside, [], 'nothing is loaded from another host');
+    assert.deepEqual(errors.filter((text) => !/404/.test(text)), [], 'no script or CSP errors (the 404 is the dashboard, mounted at merge)');
+    await page.close();
+  });
+});

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import sharp from 'sharp';
+import request from 'supertest';
+import { signedInPortal } from './admin-helpers';
+
+const valid = {
+  venue_name: 'The Anchor', website_url: 'https://anchor.example/', timezone: 'Europe/London', session_minutes: '120',
+  remember_days: '7', default_language: 'en', accent_color: '#AA3300',
+};
+
+describe('admin settings', () => {
+  const admin = signedInPortal();
+
+  it('shows the current settings', async () => {
+    const page = await admin.agent.get('/admin/settings').expect(200);
+    assert.match(page.text, /value="Café Test"/);
+    assert.match(page.text, /value="https:\/\/cafe.example\/"/);
+    assert.match(page.text, /aria-current="page">Settings/);
+  });
+
+  it('saves valid settings', async () => {
+    await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid })
+      .expect(303).expect('Location', '/admin/settings?saved');
+    const site = (await admin.portal.store.getSite(admin.portal.site.id))!;
+    assert.deepEqual(
+      { name: site.name, websiteUrl: site.websiteUrl, timezone: site.timezone, sessionMinutes: site.sessionMinutes, rememberDays: site.rememberDays, accentColor: site.accentColor },
+      { name: 'The Anchor', websiteUrl: 'https://anchor.example/', timezone: 'Europe/London', sessionMinutes: 120, rememberDays: 7, accentColor: '#aa3300' });
+    assert.match((await admin.agent.get('/admin/settings?saved')).text, /Settings saved/);
+  });
+
+  const invalid: [string, string, RegExp][] = [
+    ['timezone', 'Mars/Olympus', /timezone must be an IANA time zone/],
+    ['website_url', 'javascript:alert(1)', /website_url must be an http or https address/],
+    ['website_url', 'not a url', /website_url must be a full address/],
+    ['session_minutes', 'abc', /session_minutes must be a whole number/],
+    ['remember_days', '400', /remember_days must be a whole number from 0 to 365/],
+    ['venue_name', '   ', /venue_name must be 1 to 100 characters/],
+    ['accent_color', 'red', /accent_color must be a colour/],
+  ];
+  for (const [field, value, message] of invalid) {
+    it(`refuses ${field}="${value}" with a form error and changes nothing`, async () => {
+      const before = await admin.portal.store.getSite(admin.portal.site.id);
+      const response = await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid, venue_name: 'Changed', [field]: value });
+      assert.equal(response.status, 400);
+      assert.match(response.text, message);
+      assert.match(response.text, /Please correct the marked fields/);
+      assert.deepEqual(await admin.portal.store.getSite(admin.portal.site.id), before);
+    });
+  }
+
+  it('refuses a field given twice', async () => {
+    const response = await admin.agent.post('/admin/settings').type('form').send(`_csrf=${admin.csrf}&venue_name=a&venue_name=b`);
+    assert.equal(response.status, 400);
+  });
+});
+
+describe('admin logo', () => {
+  const admin = signedInPortal();
+
+  const picture = (width: number, height: number, background: string) =>
+    sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
+
+  async function upload(file: Buffer, csrf = admin.csrf) {
+    return admin.agent.post('/admin/settings/logo').field('_csrf', csrf).attach('logo', file, { filename: 'logo.png', contentType: 'image/png' });
+  }
+
+  it('resizes an uploaded picture, serves it with long caching, and shows it on the guest page', async () => {
+    const response = await upload(await picture(1800, 900, '#336699'));
+    assert.equal(response.status, 303, response.text);
+    const site = (await admin.portal.store.getSite(admin.portal.site.id))!;
+    assert.match(site.logoSha256 ?? '', /^[0-9a-f]{64}$/);
+
+    const logo = await request(admin.portal.app).get(`/logo/${site.logoSha256}.png`).buffer(true).expect(200);
+    assert.equal(logo.headers['content-type'], 'image/png');
+    assert.equal(logo.headers['cache-control'], 'public, max-age=31536000, immutable');
+    const size = await sharp(logo.body as Buffer).metadata();
+    assert.equal(size.format, 'png');
+    assert.deepEqual([size.width, size.height], [400, 200]);
+
+    const guest = await request(admin.portal.app).get('/preview').expect(200);
+    assert.match(guest.text, new RegExp(`<img class="venue-logo" src="/logo/${site.logoSha256}.png"`));
+    assert.match((await admin.agent.get('/admin/settings')).text, new RegExp(`logo/${site.logoSha256}.png`));
+  });
+
+  it('gives a new logo a new URL and drops the old one', async () => {
+    const old = (await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256;
+    assert.equal((await upload(await picture(100, 50, '#ff0000'))).status, 303);
+    const site = (await admin.portal.store.getSite(admin.portal.site.id))!;
+    assert.notEqual(site.logoSha256, old);
+    const small = await request(admin.portal.app).get(`/logo/${site.logoSha256}.png`).buffer(true).expect(200);
+    assert.deepEqual([(await sharp(small.body as Buffer).metadata()).width], [100], 'small pictures are not enlarged');
+    await request(admin.portal.app).get(`/logo/${old}.png`).expect(404);
+    await request(admin.portal.app).get('/logo/../secret.key').expect(404);
+  });
+
+  it('refuses a file that is not a picture, an empty form, and a form without the CSRF token', async () => {
+    const before = (await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256;
+    const text = await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'));
+    assert.equal(text.status, 400);
+    assert.match(text.text, /must be a PNG, JPEG, WebP or GIF/);
+    const garbage = await upload(Buffer.from('not an image at all'));
+    assert.equal(garbage.status, 400);
+    const empty = await admin.agent.post('/admin/settings/logo').field('_csrf', admin.csrf);
+    assert.equal(empty.status, 400);
+    assert.match(empty.text, /Choose a picture/);
+    const forged = await upload(await picture(10, 10, '#000000'), 'forged');
+    assert.equal(forged.status, 403);
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, before);
+  });
+});

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { accountPolicy, addressPolicy } from '../../app/admin/login-throttle';
+import { hashPassword } from '../../app/admin/passwords';
+import { createSetupLink } from '../../app/admin/setup-link';
+import { countRows, testPortal, type TestPortal } from '../helpers';
+import { csrfOf, ownerPassword } from './admin-helpers';
+
+describe('first-run setup link', () => {
+  let portal: TestPortal;
+  before(async () => { portal = await testPortal(); });
+  after(() => portal.close());
+
+  it('creates the first admin once, signs them in, and then no longer works', async () => {
+    const link = await createSetupLink(portal.ctx);
+    assert.ok(link);
+    const url = new URL(link);
+    assert.equal(url.origin + url.pathname, 'http://portal.test/admin/setup');
+    const token = url.searchParams.get('token')!;
+    // Only the hash is stored.
+    const stored = portal.store.db.prepare('SELECT token_hash FROM admin_setup_tokens').all() as { token_hash: string }[];
+    assert.equal(stored.length, 1);
+    assert.notEqual(stored[0].token_hash, token);
+
+    const agent = request.agent(portal.app);
+    const form = await agent.get(`/admin/setup?token=${token}`).expect(200);
+    assert.match(form.text, /Create the account/);
+    const csrf = csrfOf(form.text);
+
+    const mismatch = await agent.post('/admin/setup').type('form')
+      .send({ _csrf: csrf, token, username: 'owner', password: ownerPassword, password_confirmation: 'something else!' }).expect(400);
+    assert.match(mismatch.text, /not the same/);
+    const short = await agent.post('/admin/setup').type('form')
+      .send({ _csrf: csrf, token, username: 'owner', password: 'short', password_confirmation: 'short' }).expect(400);
+    assert.match(short.text, /at least 10 characters/);
+    assert.equal(await portal.store.countAdminUsers(), 0);
+
+    await agent.post('/admin/setup').type('form')
+      .send({ _csrf: csrf, token, username: 'owner', password: ownerPassword, password_confirmation: ownerPassword })
+      .expect(303).expect('Location', '/admin/settings');
+    await agent.get('/admin/settings').expect(200);
+    assert.equal(await portal.store.countAdminUsers(), 1);
+
+    // Used: neither the page nor the form works again, for anyone.
+    const other = request.agent(portal.app);
+    await other.get(`/admin/setup?token=${token}`).expect(410);
+    const otherCsrf = csrfOf((await other.get('/admin/login')).text);
+    await other.post('/admin/setup').type('form')
+      .send({ _csrf: otherCsrf, token, username: 'intruder', password: ownerPassword, password_confirmation: ownerPassword }).expect(410);
+    assert.equal(await portal.store.countAdminUsers(), 1);
+    assert.equal(await createSetupLink(portal.ctx), null, 'no new link once an admin exists');
+  });
+
+  it('refuses a made-up token', async () => {
+    const fresh = await testPortal();
+    try {
+      await createSetupLink(fresh.ctx);
+      const agent = request.agent(fresh.app);
+      const made = 'A'.repeat(43);
+      const form = await agent.get(`/admin/setup?token=${made}`).expect(200); // the form shows; the token is checked on submit
+      await agent.post('/admin/setup').type('form')
+        .send({ _csrf: csrfOf(form.text), token: made, username: 'owner', password: ownerPassword, password_confirmation: ownerPassword }).expect(410);
+      await agent.get('/admin/setup?token=short').expect(400);
+      assert.equal(await fresh.store.countAdminUsers(), 0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('sign-in with lockout', () => {
+  let portal: TestPortal;
+  before(async () => {
+    portal = await testPortal({ TRUST_PROXY: 'true' }); // the test names its addresses in X-Forwarded-For
+    await portal.store.addAdminUser('owner', await hashPassword(ownerPassword), portal.clock());
+  });
+  after(() => portal.close());
+
+  async function attempt(username: string, password: string, ip = '203.0.113.7') {
+    const agent = request.agent(portal.app);
+    const csrf = csrfOf((await agent.get('/admin/login')).text);
+    return agent.post('/admin/login').set('X-Forwarded-For', ip).type('form').send({ _csrf: csrf, username, password });
+  }
+
+  it('says the same for an unknown name and a wrong password', async () => {
+    const unknown = await attempt('nobody', ownerPassword, '198.51.100.1');
+    const wrong = await attempt('owner', 'wrong password', '198.51.100.1');
+    assert.equal(unknown.status, 401);
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.text, /user name or password is not right/);
+    portal.clock.advance(accountPolicy.lockMs + accountPolicy.windowMs);
+  });
+
+  it('locks the account after repeated failures, whatever the address, until the lock ends', async () => {
+    for (let i = 0; i < accountPolicy.maxFailures; i++) assert.equal((await attempt('owner', `wrong ${i}`, `192.0.2.${i}`)).status, 401);
+    const locked = await attempt('owner', ownerPassword, '192.0.2.99');
+    assert.equal(locked.status, 429);
+    assert.match(locked.text, /Too many failed sign-ins/);
+    assert.equal(countRows(portal.store, 'admin_sessions') > 0, true);
+
+    portal.clock.advance(accountPolicy.lockMs - 60_000);
+    assert.equal((await attempt('owner', ownerPassword, '192.0.2.99')).status, 429);
+    portal.clock.advance(61_000);
+    const ok = await attempt('owner', ownerPassword, '192.0.2.99');
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.location, '/admin/');
+  });
+
+  it('locks an address that tries many names', async () => {
+    portal.clock.advance(addressPolicy.windowMs + 1);
+    for (let i = 0; i < addressPolicy.maxFailures; i++) assert.equal((await attempt(`guess${i}`, 'password1234', '203.0.113.50')).status, 401);
+    assert.equal((await attempt('owner', ownerPassword, '203.0.113.50')).status, 429);
+    assert.equal((await attempt('owner', ownerPassword, '203.0.113.51')).status, 303, 'other addresses still sign in');
+  });
+});
