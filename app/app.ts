@@ -4,7 +4,9 @@ import { adminRoutes } from './admin/routes';
 import { securityHeaders } from './content-security';
 import type { Context } from './context';
 import { drivers } from './gateways';
+import { captivePortalApi } from './guest/captive-portal-api';
 import { guestRoutes } from './guest/routes';
+import { stylesheetPath, stylesheetRoutes } from './guest/stylesheets';
 import { HttpError } from './http-error';
 import { log } from './log';
 import { countRequests } from './metrics';
@@ -20,12 +22,13 @@ export function createApp(ctx: Context): express.Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('x-powered-by', false);
   app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
+  app.locals.stylesheet = stylesheetPath(); // pages without a venue (errors) get the default colours
 
   app.use(countRequests(ctx.metrics));
   app.use(securityHeaders(ctx.config));
   app.use(monitoringRoutes(ctx));
   app.use(rateLimit(ctx.limiters, 'perAddress', (req) => req.ip));
-  app.use(express.static(publicDir, { maxAge: '7d', index: false }));
+  app.use(stylesheetRoutes());
   // Before the guest body parser: the admin parses its own (larger) forms and alone has a session.
   app.use(adminRoutes(ctx));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
@@ -34,6 +37,9 @@ export function createApp(ctx: Context): express.Express {
   for (const driver of drivers.values()) app.use(driver.routes(ctx));
   app.use(guestRoutes(ctx));
   app.use(logoRoutes(ctx));
+  app.use(captivePortalApi(ctx));
+  // After the routes: a file lookup on every guest and router request would cost a stat() each.
+  app.use(express.static(publicDir, { maxAge: '7d', index: false }));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is no page at this address.')));
   app.use(errorHandler);

@@ -2,26 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { csvCell, run } from '../app/cli';
+import { csvCell } from '../app/cli';
 import { openSqliteStore } from '../app/store/sqlite';
-import { tempDir, testClock } from './helpers';
+import { runCli, tempDir, testClock } from './helpers';
 
 describe('command line', () => {
   let dataDir: string;
   const clock = testClock();
 
-  async function portico(...argv: string[]) {
-    let out = '';
-    let err = '';
-    const code = await run(argv, {
-      env: { DATA_DIR: dataDir, PUBLIC_URL: 'http://192.168.10.5:8080/' },
-      out: (text) => { out += text; },
-      err: (text) => { err += text; },
-      now: clock,
-      readStdin: async () => '',
-    });
-    return { code, out, err };
-  }
+  const portico = (...argv: string[]) => runCli(argv, { dataDir, publicUrl: 'http://192.168.10.5:8080/', now: clock });
 
   before(() => { dataDir = tempDir(); });
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));

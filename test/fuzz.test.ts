@@ -4,7 +4,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { countRows, listeningPortal } from './helpers';
-import { pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
+import { acceptForm, pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
 
 /*
  * Property-based fuzzing of every public route: thousands of malformed, oversized, mis-encoded and
@@ -68,7 +68,7 @@ const segment = fc.oneof(fc.constantFrom('cafe', 'nowhere', '..', '%2e%2e', '%zz
 const contentTypes = ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-16', 'application/x-www-form-urlencoded; charset=latin1',
   'application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded; charset="', ''];
 
-function fuzzRequests(validState: () => string): fc.Arbitrary<FuzzRequest> {
+function fuzzRequests(genuineForm: () => URLSearchParams): fc.Arbitrary<FuzzRequest> {
   const query = fc.tuple(params, fc.boolean()).map(([pairs, raw]) => encodePairs(pairs, raw));
   const headers = fc.record({
     'user-agent': text.map((t) => t.replace(/[^\u0020-\u007e]/g, '').slice(0, 8000)),
@@ -88,12 +88,12 @@ function fuzzRequests(validState: () => string): fc.Arbitrary<FuzzRequest> {
     fc.tuple(params, fc.boolean()).map(([pairs, raw]) => encodePairs(pairs, raw)),
     // a genuine page's state with hostile companions, or the state tampered with
     fc.tuple(params, fc.nat(), fc.boolean()).map(([pairs, at, tamper]) => {
-      let state = validState();
+      let state = genuineForm().get('state')!;
       if (tamper) state = state.slice(0, at % state.length) + (state[at % state.length] === 'A' ? 'B' : 'A') + state.slice((at % state.length) + 1);
       return new URLSearchParams([['state', state], ...pairs]).toString();
     }),
     // the genuine form, with extra or repeated fields an attacker adds
-    fc.tuple(params).map(([pairs]) => new URLSearchParams([['state', validState()], ['zone', 'guest'], ['redirurl', website], ['accept', 'Accept'], ...pairs]).toString()),
+    fc.tuple(params).map(([pairs]) => new URLSearchParams([...genuineForm(), ...pairs]).toString()),
     fc.nat({ max: 40_000 }).map((n) => `state=${'A'.repeat(n)}`),
     fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1')),
   );
@@ -110,7 +110,7 @@ describe('fuzz: hostile requests to every public route', () => {
   let portal: Awaited<ReturnType<typeof listeningPortal>>;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   const allowedHosts = new Set<string>();
-  const states: string[] = [];
+  const forms: URLSearchParams[] = [];
 
   before(async () => {
     portal = await listeningPortal();
@@ -120,10 +120,10 @@ describe('fuzz: hostile requests to every public route', () => {
     // Portico itself, the venue website, the registered pfSense, and the WiFiDog router at the address it reported.
     for (const host of [new URL(portal.url).host, new URL(website).host, pfsenseRouterAddress, wifidogRouterAddress]) allowedHosts.add(host);
     const pfsensePage = await fetch(new URL(pfsenseEntryPath('cafe', { mac: '02:00:00:00:99:02', ip: '192.168.1.50' }).slice(1), portal.url));
-    states.push(/name="state" value="([^"]+)"/.exec(await pfsensePage.text())![1]);
+    forms.push(acceptForm(await pfsensePage.text()));
     const [address, port] = wifidogRouterAddress.split(':');
     const wifidogPage = await fetch(new URL(`wifidog/login/?gw_address=${address}&gw_port=${port}&gw_id=dd&ip=10.99.0.2&mac=02:00:00:00:99:03&url=http%3A%2F%2Fx.example%2F`, portal.url));
-    states.push(/name="state" value="([^"]+)"/.exec(await wifidogPage.text())![1]);
+    forms.push(acceptForm(await wifidogPage.text()));
   });
   after(async () => {
     agent.destroy();
@@ -152,7 +152,7 @@ describe('fuzz: hostile requests to every public route', () => {
   it('answers thousands of malformed requests with 2xx–4xx, redirects only to the venue and its router, and writes nothing refused', async () => {
     const statuses = new Map<number, number>();
     let turn = 0;
-    await fc.assert(fc.asyncProperty(fuzzRequests(() => states[turn++ % states.length]), async (request) => {
+    await fc.assert(fc.asyncProperty(fuzzRequests(() => forms[turn++ % forms.length]), async (request) => {
       const rowsBefore = writtenRows();
       const response = await send(request);
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);

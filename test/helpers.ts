@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../app/app';
-import type { CliIo } from '../app/cli';
+import { run } from '../app/cli';
 import { loadConfig, type Config } from '../app/config';
 import { createContext, type Context } from '../app/context';
 import { log } from '../app/log';
@@ -78,9 +78,16 @@ export function countRows(store: SqliteStore, table: string): number {
   return (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
-/** Command-line input and output for run(): everything written is kept in `output`, stdin is empty. */
-export function commandIo(env: Record<string, string>, now: () => number = Date.now) {
-  const written: string[] = [];
-  const io: CliIo = { env, out: (text) => written.push(text), err: (text) => written.push(text), now, readStdin: async () => '' };
-  return { io, output: () => written.join(''), clear: () => { written.length = 0; } };
+/** Runs `npx portico …` in-process on a data folder, capturing what it prints. */
+export async function runCli(argv: string[], options: { dataDir: string; publicUrl: string; now?: () => number; stdin?: string; env?: Record<string, string> }) {
+  let out = '';
+  let err = '';
+  const code = await run(argv, {
+    env: { ...options.env, DATA_DIR: options.dataDir, PUBLIC_URL: options.publicUrl },
+    out: (text) => { out += text; },
+    err: (text) => { err += text; },
+    now: options.now ?? (() => Date.UTC(2026, 10, 27, 12)),
+    readStdin: async () => options.stdin ?? '',
+  });
+  return { code, out, err };
 }

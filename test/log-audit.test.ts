@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { run } from '../app/cli';
 import { pfsense } from '../app/gateways/pfsense';
-import { commandIo, listeningPortal } from './helpers';
+import { listeningPortal, runCli } from './helpers';
 import { captureLog } from './log-capture';
 import { TestBrowser } from './sim/browser';
 import { startPfSense } from './sim/pfsense';
@@ -48,11 +47,10 @@ describe('log audit: a whole guest flow, refusals and data-subject commands leav
       await fetch(new URL('metrics', portal.url), { headers: { authorization: `Bearer ${metricsToken}` } });
 
       // The owner's data-subject commands and a backup, on the same data folder.
-      const { io } = commandIo({ DATA_DIR: portal.dataDir }, portal.clock);
-      assert.equal(await run(['guest', 'export', mac], io), 0);
-      assert.equal(await run(['guest', 'forget', mac.toUpperCase()], io), 0);
-      assert.equal(await run(['purge'], io), 0);
-      assert.equal(await run(['backup', path.join(portal.dataDir, 'audit-copy.db')], io), 0);
+      const cli = { dataDir: portal.dataDir, publicUrl: portal.url, now: portal.clock };
+      for (const argv of [['guest', 'export', mac], ['guest', 'forget', mac.toUpperCase()], ['purge'], ['backup', path.join(portal.dataDir, 'audit-copy.db')]]) {
+        assert.equal((await runCli(argv, cli)).code, 0, argv.join(' '));
+      }
     });
 
     // The flow was logged …

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import request from 'supertest';
-import { run } from '../app/cli';
-import { commandIo, testPortal, type TestPortal } from './helpers';
+import { runCli, testPortal, type TestPortal } from './helpers';
 import { acceptAsPfSenseGuest, pfsenseRouterAddress } from './sim/pfsense-guest';
 
 const token = 'metrics-token-0123456789';
@@ -33,7 +32,7 @@ describe('monitoring: /healthz and /metrics', () => {
     await request(portal.app).get('/metrics').expect(401).expect('www-authenticate', /Bearer/);
     await request(portal.app).get('/metrics').set('authorization', 'Bearer wrong-token-but-long-enough').expect(401);
 
-    assert.equal((await acceptAsPfSenseGuest(portal.app, 'cafe', { mac: '02:00:00:00:00:01', ip: '192.168.1.9' }, portal.site.websiteUrl)).status, 307);
+    assert.equal((await acceptAsPfSenseGuest(portal.app, 'cafe', { mac: '02:00:00:00:00:01', ip: '192.168.1.9' })).status, 307);
     await request(portal.app).get('/pfsense/nowhere?zone=guest').expect(404);
     await request(portal.app).get('/some/random/path').expect(404);
     await request(portal.app).get('/wifidog/ping/?gw_id=dd&sys_uptime=1&sys_memfree=1&sys_load=0.1&wifidog_uptime=1').expect(200);
@@ -63,16 +62,17 @@ describe('npx portico backup', () => {
   it('copies a consistent database while guests keep accepting, and never overwrites a file', async () => {
     portal = await testPortal();
     await portal.store.addGateway({ id: 'cafe', siteId: portal.site.id, type: 'pfsense', name: 'Café', settings: { address: pfsenseRouterAddress } }, portal.clock());
-    for (let n = 0; n < 20; n++) await acceptAsPfSenseGuest(portal.app, 'cafe', { mac: `02:00:00:00:01:${n.toString(16).padStart(2, '0')}`, ip: '192.168.1.9' }, portal.site.websiteUrl);
+    for (let n = 0; n < 20; n++) await acceptAsPfSenseGuest(portal.app, 'cafe', { mac: `02:00:00:00:01:${n.toString(16).padStart(2, '0')}`, ip: '192.168.1.9' });
 
     const file = path.join(portal.dataDir, 'copy.db');
-    const { io, output, clear } = commandIo({ DATA_DIR: portal.dataDir }, portal.clock);
+    const cli = { dataDir: portal.dataDir, publicUrl: portal.config.publicUrl.href, now: portal.clock };
     // Guests keep accepting while the backup runs on its own connection.
     const busy = Promise.all(Array.from({ length: 20 }, (_, n) =>
-      acceptAsPfSenseGuest(portal.app, 'cafe', { mac: `02:00:00:00:02:${n.toString(16).padStart(2, '0')}`, ip: '192.168.1.9' }, portal.site.websiteUrl)));
-    assert.equal(await run(['backup', file], io), 0, output());
+      acceptAsPfSenseGuest(portal.app, 'cafe', { mac: `02:00:00:00:02:${n.toString(16).padStart(2, '0')}`, ip: '192.168.1.9' })));
+    const backup = await runCli(['backup', file], cli);
     await busy;
-    assert.match(output(), /Backed up the database to/);
+    assert.equal(backup.code, 0, backup.err);
+    assert.match(backup.out, /Backed up the database to/);
 
     const copy = new Database(file, { readonly: true });
     assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
@@ -82,10 +82,10 @@ describe('npx portico backup', () => {
     copy.close();
 
     const size = fs.statSync(file).size;
-    clear();
-    assert.equal(await run(['backup', file], io), 1);
-    assert.match(output(), /already exists/);
+    const again = await runCli(['backup', file], cli);
+    assert.equal(again.code, 1);
+    assert.match(again.err, /already exists/);
     assert.equal(fs.statSync(file).size, size);
-    assert.equal(await run(['backup', path.join(portal.dataDir, 'no', 'such', 'dir.db')], io), 1);
+    assert.equal((await runCli(['backup', path.join(portal.dataDir, 'no', 'such', 'dir.db')], cli)).code, 1);
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { run } from '../app/cli';
 import { deviceIdFor } from '../app/guest/device-id';
 import { exportGuest, forgetGuest, purgeExpiredPersonalData, storablePersonalFields } from '../app/privacy';
-import { commandIo, testPortal, type TestPortal } from './helpers';
+import { runCli, testPortal, type TestPortal } from './helpers';
 import { acceptAsPfSenseGuest, pfsenseRouterAddress } from './sim/pfsense-guest';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -14,6 +13,10 @@ async function portalWithGateway(env: Record<string, string> = {}): Promise<Test
   const portal = await testPortal(env);
   await portal.store.addGateway({ id: 'cafe', siteId: portal.site.id, type: 'pfsense', name: 'Café', settings: { address: pfsenseRouterAddress } }, portal.clock());
   return portal;
+}
+
+function cliOn(portal: TestPortal) {
+  return { dataDir: portal.dataDir, publicUrl: portal.config.publicUrl.href, now: portal.clock };
 }
 
 function acceptances(portal: TestPortal) {
@@ -31,7 +34,7 @@ describe('privacy: retention, purge, export and forget', () => {
 
   it('stores the device id but never the raw MAC, IP or user agent when RETENTION_DAYS is 0', async () => {
     portal = await portalWithGateway({ RETENTION_DAYS: '0' });
-    assert.equal((await acceptAsPfSenseGuest(portal.app, 'cafe', alice, portal.site.websiteUrl)).status, 307);
+    assert.equal((await acceptAsPfSenseGuest(portal.app, 'cafe', alice)).status, 307);
     const [row] = acceptances(portal);
     assert.equal(row.device_id, deviceIdFor(portal.ctx.keys.deviceId, alice.mac));
     assert.deepEqual([row.client_mac, row.client_ip, row.user_agent], [null, null, null]);
@@ -40,10 +43,10 @@ describe('privacy: retention, purge, export and forget', () => {
 
   it('purges personal fields older than the retention period and keeps the acceptance as evidence', async () => {
     portal = await portalWithGateway({ RETENTION_DAYS: '30' });
-    const old = await acceptAsPfSenseGuest(portal.app, 'cafe', alice, portal.site.websiteUrl);
+    const old = await acceptAsPfSenseGuest(portal.app, 'cafe', alice);
     assert.equal(old.status, 307);
     portal.clock.advance(20 * dayMs);
-    await acceptAsPfSenseGuest(portal.app, 'cafe', bob, portal.site.websiteUrl);
+    await acceptAsPfSenseGuest(portal.app, 'cafe', bob);
     const aliceId = deviceIdFor(portal.ctx.keys.deviceId, alice.mac);
     const bobId = deviceIdFor(portal.ctx.keys.deviceId, bob.mac);
     addSession(portal, { ...alice, deviceId: aliceId, startedAt: portal.clock() - 20 * dayMs, endedAt: portal.clock() - 20 * dayMs + 3600_000, expiresAt: 0 });
@@ -61,19 +64,19 @@ describe('privacy: retention, purge, export and forget', () => {
 
     // Run again: nothing left to clear; the same from the command line, on its own clock.
     assert.deepEqual(await purgeExpiredPersonalData(portal.ctx), { acceptances: 0, guestSessions: 0 });
-    const { io, output } = commandIo({ DATA_DIR: portal.dataDir, RETENTION_DAYS: '10' }, portal.clock);
-    assert.equal(await run(['purge'], io), 0);
-    assert.match(output(), /older than 10 days: 1 acceptances, 1 guest sessions/);
+    const purge = await runCli(['purge'], { ...cliOn(portal), env: { RETENTION_DAYS: '10' } });
+    assert.equal(purge.code, 0);
+    assert.match(purge.out, /older than 10 days: 1 acceptances, 1 guest sessions/);
     assert.equal(acceptances(portal)[1].client_mac, null);
   });
 
   it('exports everything held about one device by MAC and device id, then forgets it', async () => {
     portal = await portalWithGateway();
-    await acceptAsPfSenseGuest(portal.app, 'cafe', alice, portal.site.websiteUrl);
-    await acceptAsPfSenseGuest(portal.app, 'cafe', bob, portal.site.websiteUrl);
+    await acceptAsPfSenseGuest(portal.app, 'cafe', alice);
+    await acceptAsPfSenseGuest(portal.app, 'cafe', bob);
     portal.clock.advance(40 * dayMs);
     await purgeExpiredPersonalData(portal.ctx); // alice's first acceptance now has only its device id
-    await acceptAsPfSenseGuest(portal.app, 'cafe', alice, portal.site.websiteUrl);
+    await acceptAsPfSenseGuest(portal.app, 'cafe', alice);
     const aliceId = deviceIdFor(portal.ctx.keys.deviceId, alice.mac);
     addSession(portal, { ...alice, deviceId: aliceId, startedAt: portal.clock(), endedAt: null, expiresAt: 0 });
 
@@ -92,18 +95,18 @@ describe('privacy: retention, purge, export and forget', () => {
 
   it('offers export and forget on the command line', async () => {
     portal = await portalWithGateway();
-    await acceptAsPfSenseGuest(portal.app, 'cafe', alice, portal.site.websiteUrl);
-    const { io, output, clear } = commandIo({ DATA_DIR: portal.dataDir }, portal.clock);
-    assert.equal(await run(['guest', 'export', alice.mac], io), 0);
-    const exported = JSON.parse(output());
+    await acceptAsPfSenseGuest(portal.app, 'cafe', alice);
+    const exportRun = await runCli(['guest', 'export', alice.mac], cliOn(portal));
+    assert.equal(exportRun.code, 0);
+    const exported = JSON.parse(exportRun.out);
     assert.equal(exported.acceptances.length, 1, 'found by MAC');
     assert.equal(exported.acceptances[0].client_ip, alice.ip);
-    clear();
-    assert.equal(await run(['guest', 'forget', alice.mac], io), 0);
-    assert.match(output(), /1 acceptances unlinked, 0 guest sessions deleted/);
+    const forget = await runCli(['guest', 'forget', alice.mac], cliOn(portal));
+    assert.equal(forget.code, 0);
+    assert.match(forget.out, /1 acceptances unlinked, 0 guest sessions deleted/);
     assert.equal(acceptances(portal)[0].client_mac, null);
-    clear();
-    assert.equal(await run(['guest', 'forget', 'not-a-mac'], io), 1);
-    assert.match(output(), /is not a MAC address/);
+    const wrong = await runCli(['guest', 'forget', 'not-a-mac'], cliOn(portal));
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.err, /is not a MAC address/);
   });
 });

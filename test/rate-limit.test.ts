@@ -4,7 +4,7 @@ import { FixedWindowLimiter } from '../app/rate-limit';
 import request from 'supertest';
 import { countRows, listeningPortal, testClock, testPortal } from './helpers';
 import { captureLog } from './log-capture';
-import { pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
+import { acceptForm, pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
 
 describe('fixed-window limiter', () => {
   it('allows `limit` hits per key per minute, then says how long to wait, and starts afresh each window', () => {
@@ -37,10 +37,10 @@ async function guestThroughPfSense(portal: Portal, n: number, headers: Record<st
   const html = await page.text();
   const css = await fetch(new URL('guest.css', portal.url), { headers });
   await css.arrayBuffer();
-  const state = /name="state" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const form = page.status === 200 ? acceptForm(html) : new URLSearchParams();
   const accepted = await fetch(new URL('accept', portal.url), {
     method: 'POST', redirect: 'manual', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ state, zone: 'guest', redirurl: portal.site.websiteUrl, accept: 'Accept' }),
+    body: form,
   });
   await accepted.arrayBuffer();
   return [page.status, css.status, accepted.status];

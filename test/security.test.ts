@@ -4,7 +4,7 @@ import request from 'supertest';
 import { hashPassword } from '../app/admin/passwords';
 import { csrfOf, ownerPassword } from './admin/admin-helpers';
 import { countRows, testPortal, type TestPortal } from './helpers';
-import { pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
+import { acceptForm, pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
 
 /*
  * The guest network is hostile ground: every URL a request carries is an attempt to send a guest
@@ -19,6 +19,9 @@ const elsewhere = [
   'http://192.168.1.1.evil.example:8002/index.php?zone=guest', `https://${pfsenseRouterAddress}/index.php?zone=guest\r\nLocation: https://evil.example/`,
   'http://8.8.8.8/index.php?zone=guest', 'http://[::ffff:8.8.8.8]/index.php?zone=guest',
 ];
+
+/** A link, form, resource or hidden field that would take the guest to the attacker's host. */
+const leadsToEvil = /(href|action|src|value)="(https?:)?\/\/evil\.example/i;
 
 function stateFrom(html: string): string {
   return /name="state" value="([^"]+)"/.exec(html)![1];
@@ -50,23 +53,26 @@ describe('security: redirects, spoofed gateways, page policy and cookies', () =>
     }
   });
 
-  it('never follows redirurl or url: the terms page and the handoff carry the venue website only', async () => {
+  it('never follows redirurl or url: the terms page and the handoff carry Portico\'s own online page only', async () => {
     const path = pfsenseEntryPath('cafe', guest).replace(/redirurl=[^&]*/, `redirurl=${encodeURIComponent('https://evil.example/')}`);
     const page = await request(portal.app).get(path).expect(200);
-    assert.doesNotMatch(page.text, /evil\.example/);
-    assert.match(page.text, /name="redirurl" value="https:\/\/cafe.example\/welcome"/);
-    const state = stateFrom(page.text);
-    // The form posted back with a different redirurl (it would go on to pfSense) is refused, nothing recorded.
-    for (const redirurl of ['https://evil.example/', '', `${website}?x=1`]) {
-      await request(portal.app).post('/accept').type('form').send({ state, zone: 'guest', redirurl, accept: 'Accept' }).expect(400);
+    // (The language links repeat the router's query to this same page: text, never a destination.)
+    assert.doesNotMatch(page.text, leadsToEvil);
+    const form = acceptForm(page.text);
+    const online = new URL(form.get('redirurl')!);
+    assert.equal(online.origin, portal.config.publicUrl.origin, 'pfSense is told to send the guest back to Portico');
+    // The form posted back with a different redirurl or zone (they go on to pfSense) is refused, nothing recorded.
+    const altered = (name: string, value: string) => { const copy = new URLSearchParams(form); copy.set(name, value); return copy.toString(); };
+    for (const redirurl of ['https://evil.example/', '', `${online.href}?x=1`, website]) {
+      await request(portal.app).post('/accept').type('form').send(altered('redirurl', redirurl)).expect(400);
     }
-    await request(portal.app).post('/accept').type('form').send({ state, zone: 'other', redirurl: website, accept: 'Accept' }).expect(400);
+    await request(portal.app).post('/accept').type('form').send(altered('zone', 'other')).expect(400);
     assert.equal(countRows(portal.store, 'acceptances'), 0);
-    const accepted = await request(portal.app).post('/accept').type('form').send({ state, zone: 'guest', redirurl: website, accept: 'Accept' }).expect(307);
+    const accepted = await request(portal.app).post('/accept').type('form').send(form.toString()).expect(307);
     assert.equal(accepted.headers.location, `http://${pfsenseRouterAddress}/index.php?zone=guest`);
 
     const wifidogPage = await request(portal.app).get(wifidogLogin({ url: 'https://evil.example/' })).expect(200);
-    assert.doesNotMatch(wifidogPage.text, /evil\.example/);
+    assert.doesNotMatch(wifidogPage.text, leadsToEvil);
   });
 
   it('hands WiFiDog guests only to a private gateway address, and only for a registered gateway id', async () => {
@@ -110,7 +116,7 @@ describe('security: redirects, spoofed gateways, page policy and cookies', () =>
 
   it('sets no cookie anywhere in the guest flow', async () => {
     const page = await request(portal.app).get(pfsenseEntryPath('cafe', guest));
-    const accepted = await request(portal.app).post('/accept').type('form').send({ state: stateFrom(page.text), zone: 'guest', redirurl: website, accept: 'Accept' });
+    const accepted = await request(portal.app).post('/accept').type('form').send(acceptForm(page.text).toString());
     for (const res of [page, accepted, await request(portal.app).get('/preview'), await request(portal.app).get(wifidogLogin({})), await request(portal.app).get('/nowhere')]) {
       assert.equal(res.headers['set-cookie'], undefined);
     }

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context';
 import { UserError } from '../gateways/driver';
-import { termsToHtml } from '../guest/terms-page';
+import { termsToHtml, termsViewLocals } from '../guest/terms-page';
 import { HttpError } from '../http-error';
 import { isLanguageCode, languages } from '../languages';
 import { log } from '../log';
@@ -89,9 +89,8 @@ export function termsRoutes(ctx: Context): Router {
       if (!(error instanceof UserError)) throw error;
       return renderEditor(res, 400, site, texts, { [language]: error.message }, null);
     }
-    res.set('Cache-Control', 'no-store').render('guest/terms', {
-      site, terms: { language, body }, termsHtml: termsToHtml(body), state: '', formFields: {}, preview: true,
-    });
+    res.set('Cache-Control', 'no-store').render('guest/terms',
+      termsViewLocals(site, language, { language }, termsToHtml(body), { preview: true, guestFields: '', entryQuery: '' }));
   });
 
   return router;

@@ -7,7 +7,7 @@ import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
 import { rateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
-import type { Gateway } from '../store/types';
+import type { Gateway, Site } from '../store/types';
 import { isPrivateAddress, reportedAddresses } from './address';
 import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
@@ -59,6 +59,10 @@ export function checkPortalAction(raw: string, zone: string, gateway: Gateway): 
   return action;
 }
 
+function onlinePageUrl(config: Context['config'], site: Site): string {
+  return publicLink(config, `online/${site.id}`);
+}
+
 function entryUrl(gateway: Gateway, config: Context['config']): string {
   return publicLink(config, `pfsense/${encodeURIComponent(gateway.id)}`);
 }
@@ -104,21 +108,24 @@ export const pfsense: GatewayDriver = {
       const site = await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
       log.debug('pfsense guest captured', { gateway: gateway.id, mac: maskMac(mac) });
+      // After the login pfSense sends the browser to redirurl: our "You're online" page, a full
+      // navigation on a host the guest can reach, which links to the venue website.
+      const redirurl = onlinePageUrl(ctx.config, site);
       await renderTermsPage(ctx, res, {
         gateway, site, mac, ip,
-        handoff: { action: action.href, zone },
-        formFields: { zone, redirurl: site.websiteUrl },
+        handoff: { action: action.href, zone, redirurl },
+        formFields: { zone, redirurl },
         handoffOrigin: action.origin,
       });
     });
     return router;
   },
 
-  checkAcceptForm(form, state, site) {
+  checkAcceptForm(form, state) {
     // These fields go on to pfSense with the 307; they must be the ones the page was given.
     const zone = optionalField(form, 'zone', { max: 32 });
     const redirurl = optionalField(form, 'redirurl', { max: 2048 });
-    if (zone !== state.handoff.zone || redirurl !== site.websiteUrl) {
+    if (zone !== state.handoff.zone || redirurl !== state.handoff.redirurl) {
       throw new HttpError(400, 'This page is out of date. Please open any website to see the terms again.', 'Page out of date');
     }
   },
@@ -143,8 +150,8 @@ export const pfsense: GatewayDriver = {
       `     npx portico gateway page ${gateway.id} > portico-${gateway.id}.html`,
       '   It sends each captured guest on to Portico, with or without JavaScript.',
       '2. Authentication > Authentication Method: "None, don\'t authenticate users".',
-      `3. After authentication Redirection URL: ${site.websiteUrl}`,
-      '   (the venue website; Portico also sends it with the login, so guests land there either way).',
+      '3. After authentication Redirection URL: leave empty. Portico sends guests to its "You\'re online" page',
+      `   (${onlinePageUrl(config, site)}), which links to the venue website ${site.websiteUrl}.`,
       '4. Pre-authentication redirect URL: leave empty.',
       '5. Logout popup window: leave unticked (a popup would replace the redirect to the website).',
       `6. Idle timeout and Hard timeout: the venue's session length is ${site.sessionMinutes} minutes; pfSense enforces it, so set Hard timeout to ${site.sessionMinutes}.`,

@@ -4,6 +4,7 @@ import { Router, type Response } from 'express';
 import type { Context } from '../context';
 import { deviceIdFor } from '../guest/device-id';
 import type { GuestState } from '../guest/state';
+import { renderGuestView } from '../guest/guest-view';
 import { renderTermsPage } from '../guest/terms-page';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
@@ -284,7 +285,7 @@ export const wifidog: GatewayDriver = {
       const gateway = await wifidogGateway(ctx, gatewayId);
       const site = gateway && await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.', 'Unknown network');
-      res.set('Cache-Control', 'no-store').render('guest/online', { site, preview: false });
+      renderGuestView(req, res, 'guest/online', site, { preview: false });
     });
 
     router.get('/wifidog/gw_message.php', (req, res) => {

@@ -6,6 +6,7 @@ import { log, maskMac } from '../log';
 import { storablePersonalFields } from '../privacy';
 import { requiredField } from '../request-fields';
 import { deviceIdFor } from './device-id';
+import { renderGuestView } from './guest-view';
 import { verifyState } from './state';
 import { renderTermsPage } from './terms-page';
 
@@ -30,7 +31,8 @@ export function guestRoutes(ctx: Context): Router {
     if (state.gatewayId === null) {
       // The preview records nothing: it is the owner looking, not a guest accepting.
       const site = await ctx.store.getSite(terms.siteId);
-      res.render('guest/online', { site, preview: true });
+      if (!site) throw expired();
+      renderGuestView(req, res, 'guest/online', site, { preview: true });
       return;
     }
     const gateway = await ctx.store.getGateway(state.gatewayId);
@@ -52,6 +54,15 @@ export function guestRoutes(ctx: Context): Router {
     log.info('acceptance recorded', { id: acceptance.id, gateway: gateway.id, terms: terms.release, mac: maskMac(state.mac) });
     const handoff = await driver.handoff(ctx, { gateway, site, state, acceptance });
     res.redirect(handoff.status, handoff.location);
+  });
+
+  // Where routers send the guest once online (pfSense: the posted redirurl): the last full page
+  // navigation, which lets the mini-browser see the connection, with the venue website one tap away.
+  router.get('/online/:siteId', async (req, res) => {
+    const siteId = Number(req.params.siteId);
+    const site = Number.isSafeInteger(siteId) ? await ctx.store.getSite(siteId) : undefined;
+    if (!site) throw new HttpError(404, 'There is no venue at this address.');
+    renderGuestView(req, res, 'guest/online', site, { preview: false });
   });
 
   return router;

@@ -1,9 +1,13 @@
 import type { Response } from 'express';
+import { SplicedPage, sendEncoded } from '../compressed';
 import { allowFormAction } from '../content-security';
 import type { Context } from '../context';
 import { HttpError } from '../http-error';
+import { languages, type LanguageCode } from '../languages';
 import type { Gateway, Site, TermsVersion } from '../store/types';
+import { chooseLanguage, messages } from './messages';
 import { guestStateLifetimeMs, signState } from './state';
+import { stylesheetPath } from './stylesheets';
 
 /** A captured guest as the router described them, checked by the router's driver. */
 export interface Arrival {
@@ -20,7 +24,7 @@ export interface Arrival {
 }
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => escapes[c]);
 }
 
@@ -40,6 +44,54 @@ export function termsToHtml(body: string): string {
   }).join('\n');
 }
 
+/*
+ * The page is rendered and compressed once per variant (venue settings, terms version, language,
+ * router type); only the per-guest part is spliced in per request: the hidden fields (signed state
+ * and the router's fields) and the entry query the language links keep. Slots are marked in the
+ * rendered HTML by comments, which no escaped text can contain.
+ */
+const slot = (name: string) => `<!--slot:${name}-->`;
+const slotPattern = /<!--slot:(guestFields|entryQuery)-->/;
+
+interface Variant {
+  page: SplicedPage;
+  /** The slot names in the order they occur in the page. */
+  slots: string[];
+}
+const variants = new Map<string, Variant>();
+const maxVariants = 500; // venues × languages × router types; each change of settings adds one
+
+async function variantFor(res: Response, key: string, locals: Record<string, unknown>): Promise<Variant> {
+  let variant = variants.get(key);
+  if (variant === undefined) {
+    const html = await new Promise<string>((resolve, reject) => {
+      res.app.render('guest/terms', locals, (error, rendered) => (error ? reject(error) : resolve(rendered)));
+    });
+    const pieces = html.split(slotPattern); // fixed, slot name, fixed, slot name, …, fixed
+    variant = {
+      page: new SplicedPage(pieces.filter((_, i) => i % 2 === 0)),
+      slots: pieces.filter((_, i) => i % 2 === 1),
+    };
+    if (variants.size >= maxVariants) variants.clear();
+    variants.set(key, variant);
+  }
+  return variant;
+}
+
+function hiddenInputs(fields: Record<string, string>): string {
+  return Object.entries(fields).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('\n');
+}
+
+/** The query the guest arrived with, minus any earlier language choice, ready to prefix `lang=`. */
+function entryQueryPrefix(originalUrl: string): string {
+  const question = originalUrl.indexOf('?');
+  if (question < 0) return '';
+  const query = new URLSearchParams(originalUrl.slice(question + 1));
+  query.delete('lang');
+  const text = query.toString();
+  return text ? escapeHtml(`${text}&`) : '';
+}
+
 // Terms versions never change, so their HTML is made once per version.
 const renderedTerms = new Map<number, string>();
 function termsHtml(terms: TermsVersion): string {
@@ -51,26 +103,39 @@ function termsHtml(terms: TermsVersion): string {
   return html;
 }
 
+/** What views/guest/terms.ejs displays; the admin's draft preview renders it too, with empty guest slots. */
+export function termsViewLocals(
+  site: Site, language: LanguageCode, terms: Pick<TermsVersion, 'language'>, html: string,
+  page: { preview: boolean; guestFields: string; entryQuery: string },
+): Record<string, unknown> {
+  return { site, language, languages, t: messages[language], terms, termsHtml: html, stylesheet: stylesheetPath(site.accentColor), ...page };
+}
+
 export async function renderTermsPage(ctx: Context, res: Response, arrival: Arrival): Promise<void> {
-  const terms = await ctx.store.currentTerms(arrival.site.id, arrival.site.defaultLanguage);
+  const req = res.req;
+  const { site } = arrival;
+  const language = chooseLanguage(req.query.lang, req.get('accept-language'), site.defaultLanguage);
+  const terms = await ctx.store.currentTerms(site.id, language);
   if (!terms) throw new HttpError(503, 'This venue has not published its Wi-Fi terms yet. Please ask the staff.', 'Wi-Fi not ready');
   const state = signState(ctx.keys.guestState, {
     gatewayId: arrival.gateway?.id ?? null,
     termsVersionId: terms.id,
     mac: arrival.mac,
     ip: arrival.ip,
-    language: terms.language,
+    language,
     handoff: arrival.handoff,
     expiresAt: ctx.now() + guestStateLifetimeMs,
   });
+  const routerType = arrival.gateway?.type ?? 'preview';
+  const { page, slots } = await variantFor(res, `${routerType}|${terms.id}|${language}|${JSON.stringify(site)}`,
+    termsViewLocals(site, language, terms, termsHtml(terms), { preview: arrival.gateway === null, guestFields: slot('guestFields'), entryQuery: slot('entryQuery') }));
+  const values: Record<string, string> = {
+    guestFields: hiddenInputs({ state, ...arrival.formFields }),
+    entryQuery: entryQueryPrefix(req.originalUrl),
+  };
+  const slotTexts = slots.map((name) => values[name]);
+
   if (arrival.handoffOrigin) allowFormAction(res, arrival.handoffOrigin);
-  res.set('Cache-Control', 'no-store');
-  res.render('guest/terms', {
-    site: arrival.site,
-    terms,
-    termsHtml: termsHtml(terms),
-    state,
-    formFields: arrival.formFields,
-    preview: arrival.gateway === null,
-  });
+  res.set({ 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8', 'Content-Language': language });
+  sendEncoded(req, res, () => page.gzip(slotTexts), () => page.identity(slotTexts));
 }

@@ -109,6 +109,7 @@ export class SqliteStore implements Store {
   private readonly sessionSql;
   private readonly privacySql;
   private readonly adminSql;
+  private readonly guestPageSql;
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -217,6 +218,18 @@ export class SqliteStore implements Store {
       logo: db.prepare<[string], { image: Buffer }>('SELECT image FROM logos WHERE sha256 = ?'),
       renameGateway: db.prepare<[string, string]>('UPDATE gateways SET name = ? WHERE id = ?'),
       deleteGateway: db.prepare<[string]>('DELETE FROM gateways WHERE id = ?'),
+    };
+
+    this.guestPageSql = {
+      liveSessionStart: db.prepare<{ siteId: number; ip: string }, { started_at: number }>(`
+        SELECT started_at FROM guest_sessions
+        WHERE client_ip = @ip AND ended_at IS NULL AND started_at IS NOT NULL AND site_id = @siteId
+        ORDER BY started_at DESC LIMIT 1`),
+      lastUnreportedAcceptance: db.prepare<{ siteId: number; ip: string; since: number }, { accepted_at: number }>(`
+        SELECT a.accepted_at FROM acceptances a
+        WHERE a.client_ip = @ip AND a.accepted_at >= @since AND a.site_id = @siteId
+          AND NOT EXISTS (SELECT 1 FROM guest_sessions g WHERE g.client_ip = a.client_ip AND g.acceptance_id = a.id)
+        ORDER BY a.accepted_at DESC LIMIT 1`),
     };
   }
 
@@ -488,6 +501,14 @@ export class SqliteStore implements Store {
   }
 
   // — guest page: languages, logo, captive-portal API (issue 5) —
+
+  async liveSessionStartByIp(siteId: number, ip: string): Promise<number | undefined> {
+    return this.guestPageSql.liveSessionStart.get({ siteId, ip })?.started_at;
+  }
+
+  async lastUnreportedAcceptanceByIp(siteId: number, ip: string, since: number): Promise<number | undefined> {
+    return this.guestPageSql.lastUnreportedAcceptance.get({ siteId, ip, since })?.accepted_at;
+  }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();

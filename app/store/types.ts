@@ -251,6 +251,13 @@ export interface Store {
   removeGateway(id: string): Promise<boolean>;
 
   // — guest page: languages, logo, captive-portal API (issue 5): add methods here —
+  /** When the newest started, un-ended guest session of this address began (routers that report sessions). */
+  liveSessionStartByIp(siteId: number, ip: string): Promise<number | undefined>;
+  /**
+   * When this address last accepted, since `since`, through a router that reports no sessions for it
+   * (pfSense: no guest_sessions row belongs to the acceptance).
+   */
+  lastUnreportedAcceptanceByIp(siteId: number, ip: string, since: number): Promise<number | undefined>;
 
   close(): Promise<void>;
 }

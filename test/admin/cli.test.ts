@@ -2,27 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { verifyPassword } from '../../app/admin/passwords';
-import { run } from '../../app/cli';
 import { openSqliteStore } from '../../app/store/sqlite';
-import { tempDir } from '../helpers';
+import { runCli, tempDir } from '../helpers';
 
 describe('portico admin add / passwd', () => {
   let dataDir: string;
   before(() => { dataDir = tempDir(); });
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  async function portico(argv: string[], stdin = '') {
-    let out = '';
-    let err = '';
-    const code = await run(argv, {
-      env: { DATA_DIR: dataDir, PUBLIC_URL: 'https://wifi.example/' },
-      out: (text) => { out += text; },
-      err: (text) => { err += text; },
-      now: () => Date.UTC(2026, 10, 27, 12),
-      readStdin: async () => stdin,
-    });
-    return { code, out, err };
-  }
+  const portico = (argv: string[], stdin = '') => runCli(argv, { dataDir, publicUrl: 'https://wifi.example/', stdin });
 
   async function passwordOf(username: string): Promise<string> {
     const store = openSqliteStore(dataDir);

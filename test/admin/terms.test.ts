@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { messages } from '../../app/guest/messages';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { countRows } from '../helpers';
@@ -22,7 +23,7 @@ describe('admin terms editor', () => {
       .send({ _csrf: admin.csrf, language: 'de', terms_en: 'English draft', terms_de: '# Nutzungsbedingungen\n\nEntwurf <b>fett</b>' }).expect(200);
     assert.match(preview.text, /<h2>Nutzungsbedingungen<\/h2>/);
     assert.match(preview.text, /Entwurf &lt;b&gt;fett&lt;\/b&gt;/);
-    assert.match(preview.text, /Preview: this is what guests see/);
+    assert.ok(preview.text.includes(messages.de.previewNotice), 'the preview notice, in the previewed language');
     assert.match(preview.text, /<html lang="de">/);
     assert.equal(preview.headers['cache-control'], 'no-store');
     assert.equal(countRows(admin.portal.store, 'terms_versions'), releases);

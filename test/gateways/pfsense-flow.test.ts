@@ -61,11 +61,13 @@ describe('pfSense guest flow, end to end through a simulated pfSense', () => {
       const login = router.logins.at(-1)!;
       assert.equal(login.accept, 'Accept');
       assert.equal(login.zone, 'guest');
-      assert.equal(login.redirurl, 'https://cafe.example/menu?from=wifi&x=1');
+      assert.equal(login.redirurl, `${portal.url}online/${portal.site.id}`);
       const post = browser.hops.find((hop) => hop.url.startsWith(`${router.url}index.php`))!;
       assert.equal(post.method, 'POST');
-      // … and pfSense sent the guest on to the venue website.
-      assert.equal(end.url, 'https://cafe.example/menu?from=wifi&x=1');
+      // … and pfSense sent the guest on to Portico's "You're online" page, which links to the venue website.
+      assert.equal(end.url, `${portal.url}online/${portal.site.id}`);
+      assert.equal(end.status, 200);
+      assert.equal(end.document.querySelector('a.button')?.getAttribute('href'), 'https://cafe.example/menu?from=wifi&x=1');
     });
   }
 });

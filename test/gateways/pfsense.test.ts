@@ -70,7 +70,8 @@ describe('pfSense driver', () => {
       assert.match(res.text, /<h1>Café Test<\/h1>/);
       assert.match(res.text, /Terms of use/);
       assert.match(res.text, /name="zone" value="guest"/);
-      assert.match(res.text, /name="redirurl" value="https:\/\/cafe.example\/"/);
+      // pfSense sends the guest there after the login: Portico's "You're online" page, linking the website.
+      assert.match(res.text, new RegExp(`name="redirurl" value="http://portal.test/online/${portal.site.id}"`));
       assert.match(res.text, /<button type="submit" name="accept" value="Accept">/);
       assert.equal(res.headers['cache-control'], 'no-store');
       assert.equal(res.headers['set-cookie'], undefined, 'no cookie on the guest path');
@@ -106,7 +107,7 @@ describe('pfSense driver', () => {
   describe('accept', () => {
     async function page(gateway = 'cafe') {
       const res = await request(portal.app).get(entry(guest, gateway)).expect(200);
-      return { state: stateFrom(res.text), accept: 'Accept', zone: 'guest', redirurl: 'https://cafe.example/' };
+      return { state: stateFrom(res.text), accept: 'Accept', zone: 'guest', redirurl: `http://portal.test/online/${portal.site.id}` };
     }
 
     it('records the acceptance, then sends the browser to POST the same form to pfSense (307)', async () => {

@@ -70,7 +70,7 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
       + `&incoming=0&outgoing=0&gw_id=testgw1 HTTP/1.0\r\nUser-Agent: WiFiDog ${wifidogVersion}\r\nHost: 127.0.0.1\r\n\r\n`);
     assert.equal(online.status, 200);
     assert.equal(new URL(online.url).pathname, '/wifidog/portal/');
-    assert.match(online.html, /You're online/);
+    assert.match(online.html, /You&#39;re online/);
     assert.deepEqual(router.clients.map((c) => c.allowed), [true]);
 
     // The acceptance is evidence; the session points at it; only the token's hash is stored.
@@ -206,7 +206,7 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
     const { authUrl, token } = await acceptTerms(router, browser);
     assert.doesNotMatch(browser.hops[1].url, /mac=/);
     const online = await browser.request('GET', authUrl, undefined, hosts(router));
-    assert.match(online.html, /You're online/);
+    assert.match(online.html, /You&#39;re online/);
     const session = sessionRow(portal, token)!;
     assert.equal(session.client_mac, '02:00:00:00:99:10');
     const acceptance = portal.store.db.prepare('SELECT client_mac FROM acceptances WHERE id = ?').get(session.acceptance_id) as { client_mac: string | null };
@@ -225,7 +225,7 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
       portal.clock.advance(3 * 24 * 60 * 60_000);
       const browser = new TestBrowser();
       const online = await browser.request('GET', `${router.url}again`, undefined, hosts(router));
-      assert.match(online.html, /You're online/, 'no terms page: straight to the gateway and online');
+      assert.match(online.html, /You&#39;re online/, 'no terms page: straight to the gateway and online');
       const token = new URL(browser.hops.find((hop) => hop.url.includes('/wifidog/auth?token='))!.url).searchParams.get('token')!;
       assert.equal(sessionRow(portal, token)!.acceptance_id, firstAcceptance, 'the session names the acceptance it relies on');
       assert.equal(countRows(portal.store, 'acceptances'), acceptances, 'no acceptance is invented');

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { run } from '../../app/cli';
-import { tempDir, testPortal } from '../helpers';
+import { runCli, tempDir, testPortal } from '../helpers';
 import { parseAuthCode } from '../sim/wifidog';
 
 describe('WiFiDog routes refuse bad input with a 4xx or Auth: 0, never a 500', () => {
@@ -103,7 +102,7 @@ describe('WiFiDog routes refuse bad input with a 4xx or Auth: 0, never a 500', (
   it('portal/ shows the online page for a registered gateway only', async () => {
     const online = await request(portal.app).get('/wifidog/portal/?gw_id=testgw1&token=whatever');
     assert.equal(online.status, 200);
-    assert.match(online.text, /You're online/);
+    assert.match(online.text, /You&#39;re online/);
     assert.match(online.text, /href="https:\/\/cafe\.example\/"/);
     assert.equal((await request(portal.app).get('/wifidog/portal/?gw_id=lobby')).status, 404);
     assert.equal((await request(portal.app).get('/wifidog/portal/')).status, 400);
@@ -114,18 +113,7 @@ describe('gateway add and gateway setup for WiFiDog', () => {
   const dataDir = tempDir();
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  async function cli(args: string[], publicUrl = 'http://portal.example:8080/') {
-    let out = '';
-    let err = '';
-    const code = await run(args, {
-      env: { DATA_DIR: dataDir, PUBLIC_URL: publicUrl },
-      out: (text) => { out += text; },
-      err: (text) => { err += text; },
-      now: () => Date.UTC(2026, 10, 27),
-      readStdin: async () => '',
-    });
-    return { code, out, err };
-  }
+  const cli = (args: string[], publicUrl = 'http://portal.example:8080/') => runCli(args, { dataDir, publicUrl, now: () => Date.UTC(2026, 10, 27) });
 
   it('registers a router by its Gateway ID and prints the DD-WRT form values', async () => {
     assert.equal((await cli(['settings', 'set', 'session_minutes', '120'])).code, 0);

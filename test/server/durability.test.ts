@@ -58,6 +58,10 @@ describe('durability: killing the server never loses an answered acceptance', ()
       }
     };
     await Promise.all(Array.from({ length: 12 }, worker));
+    if (!killed) {
+      first.child.kill('SIGKILL');
+      assert.fail(`only ${answered.size} of ${guests} acceptances were answered: the kill never came`);
+    }
     assert.equal((await first.exited).signal, 'SIGKILL');
     assert.ok(answered.size >= 40 && answered.size < guests, `answered ${answered.size} of ${guests}: the kill must land mid-way`);
 

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { run } from '../../app/cli';
 import { projectRoot } from '../../app/paths';
-import { commandIo } from '../helpers';
+import { runCli } from '../helpers';
+import { acceptForm } from '../sim/pfsense-guest';
 
 /** The real server (node dist/app/server.js) as a child process on a loopback port with its own DATA_DIR. */
 export interface ServerProcess {
@@ -55,8 +55,8 @@ export const routerAddress = '127.0.0.1:8002';
 
 /** Registers pfSense gateway "cafe" in DATA_DIR through the command line, as the owner would. */
 export async function addPfSenseGateway(dataDir: string): Promise<void> {
-  const { io, output } = commandIo({ DATA_DIR: dataDir });
-  if (await run(['gateway', 'add', '--type', 'pfsense', '--id', 'cafe', '--address', routerAddress], io) !== 0) throw new Error(`gateway add failed: ${output()}`);
+  const added = await runCli(['gateway', 'add', '--type', 'pfsense', '--id', 'cafe', '--address', routerAddress], { dataDir, publicUrl: 'http://127.0.0.1/' });
+  if (added.code !== 0) throw new Error(`gateway add failed: ${added.err}`);
 }
 
 /** The accept form a pfSense guest with these addresses would post, from the terms page the server serves. */
@@ -66,6 +66,5 @@ export async function acceptFormFor(server: ServerProcess, mac: string, ip: stri
   const response = await fetch(entry);
   const html = await response.text();
   if (response.status !== 200) throw new Error(`terms page: ${response.status} ${html.slice(0, 200)}`);
-  const state = /name="state" value="([^"]+)"/.exec(html)![1];
-  return new URLSearchParams({ state, zone: 'guest', redirurl: 'https://example.com/', accept: 'Accept' }).toString();
+  return acceptForm(html).toString();
 }

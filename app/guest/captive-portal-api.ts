@@ -1,0 +1,62 @@
+import { Router, type Request } from 'express';
+import { publicLink } from '../config';
+import type { Context } from '../context';
+import { HttpError } from '../http-error';
+import type { Site } from '../store/types';
+import { renderGuestView } from './guest-view';
+
+/*
+ * RFC 8908 Captive Portal API. Phones (iOS 14+, macOS 11+) learn its URL from DHCP option 114
+ * (RFC 8910) and ask it whether they are captive, instead of guessing from a probe.
+ */
+
+/** Seconds of the session left for this address, or null while it is captive. */
+export async function secondsOnline(ctx: Context, site: Site, ip: string): Promise<number | null> {
+  const sessionMs = site.sessionMinutes * 60_000;
+  const now = ctx.now();
+  // Routers that report sessions (WiFiDog): a started, un-ended session. Others (pfSense): an acceptance.
+  const since = await ctx.store.liveSessionStartByIp(site.id, ip)
+    ?? await ctx.store.lastUnreportedAcceptanceByIp(site.id, ip, now - sessionMs);
+  if (since === undefined) return null;
+  const remaining = Math.floor((since + sessionMs - now) / 1000);
+  return remaining > 0 ? remaining : null;
+}
+
+/** The asking client's address as routers report it: IPv4 without the IPv6-mapped prefix. */
+function clientAddress(req: Request): string {
+  return (req.ip ?? '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+}
+
+async function defaultSite(ctx: Context): Promise<Site> {
+  const site = await ctx.store.getDefaultSite();
+  if (!site) throw new HttpError(503, 'No venue is set up yet.');
+  return site;
+}
+
+export function captivePortalApi(ctx: Context): Router {
+  const router = Router();
+  const userPortalUrl = publicLink(ctx.config, 'portal');
+
+  router.get('/api/captive-portal', async (req, res) => {
+    const site = await defaultSite(ctx);
+    const seconds = await secondsOnline(ctx, site, clientAddress(req));
+    const body = {
+      captive: seconds === null,
+      'user-portal-url': userPortalUrl,
+      'venue-info-url': site.websiteUrl,
+      ...(seconds === null ? {} : { 'seconds-remaining': seconds, 'can-extend-session': false }),
+    };
+    res.set({ 'Content-Type': 'application/captive+json', 'Cache-Control': 'private' });
+    res.end(JSON.stringify(body));
+  });
+
+  // The API's user-portal-url. The terms page itself needs the router's parameters, so a captive
+  // guest is told to open any website (the router then shows the terms); an online one sees the online page.
+  router.get('/portal', async (req, res) => {
+    const site = await defaultSite(ctx);
+    const online = await secondsOnline(ctx, site, clientAddress(req)) !== null;
+    renderGuestView(req, res, online ? 'guest/online' : 'guest/portal', site, { preview: false });
+  });
+
+  return router;
+}
