@@ -70,9 +70,7 @@ export function parseTermsText(text: string, what: string): string {
   return body;
 }
 
-export const placeholderTerms = `# Terms of use
-
-This Wi-Fi is offered free of charge to our guests. By tapping Accept you agree to these terms.
+export const placeholderTerms = `This Wi-Fi is offered free of charge to our guests. By tapping Accept you agree to these terms.
 
 - Use the Wi-Fi lawfully and considerately: no illegal content, no attacks on other devices or networks.
 - The service is provided as it is, without any guarantee of availability or speed.

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { createSetupLink } from '../../app/admin/setup-link';
+import { screenshot } from '../browser/guest-browser';
 import { projectRoot } from '../../app/paths';
 import { listeningPortal } from '../helpers';
 
@@ -60,8 +60,7 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     await page.click('button:has-text("Upload logo")');
     assert.match(await page.textContent('.notice') ?? '', /Logo saved/);
     assert.equal(await page.$eval('img.logo-preview', (img) => (img as HTMLImageElement).naturalWidth), 600);
-    fs.mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, 'admin-settings.png'), fullPage: true });
+    await screenshot(page, path.join(screenshots, 'admin-settings.png'), { fullPage: true });
 
     // Sign out, then sign in again; the admin home is the dashboard.
     await page.click('button:has-text("Sign out owner")');
@@ -81,7 +80,7 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     await page.fill('#terms_de', '# Hausregeln\n\nWillkommen an Bord.');
     await page.click('button:has-text("Publish a new release")');
     assert.match(await page.textContent('.notice') ?? '', /Release 2 is published/);
-    await page.screenshot({ path: path.join(screenshots, 'admin-terms.png'), fullPage: true });
+    await screenshot(page, path.join(screenshots, 'admin-terms.png'), { fullPage: true });
 
     await page.goto(`${portal.url}preview`);
     assert.match(await page.textContent('.terms') ?? '', /Please be kind to the crew/);

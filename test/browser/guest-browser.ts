@@ -130,9 +130,9 @@ async function runAxe(page: Page): Promise<string[]> {
   });
 }
 
-/** Saves a screenshot for the README when UPDATE_SCREENSHOTS=1; otherwise only checks one can be taken. */
-export async function screenshot(page: Page, file: string): Promise<void> {
-  const image = await page.screenshot({ fullPage: false });
+/** Takes the screenshot always (so a broken page fails); writes it for the README only with UPDATE_SCREENSHOTS=1. */
+export async function screenshot(page: Page, file: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const image = await page.screenshot({ fullPage: options.fullPage ?? false });
   if (!image.subarray(1, 4).equals(Buffer.from('PNG'))) throw new Error('screenshot is not a PNG');
   if (process.env.UPDATE_SCREENSHOTS === '1') fs.writeFileSync(file, image);
 }
