@@ -79,7 +79,8 @@ function fuzzRequests(genuineForm: () => URLSearchParams): fc.Arbitrary<FuzzRequ
     fc.oneof(
       segment.map((id) => `/pfsense/${id}`),
       fc.constantFrom('/preview', '/', '/accept', '/healthz', '/metrics', '/guest.css', '/wifidog/login/', '/wifidog/auth/', '/wifidog/ping/',
-        '/wifidog/portal/', '/wifidog/gw_message.php', '/api/captive-portal', '/admin/login', '/admin', '/admin/setup', '/nowhere', '//evil.example'),
+        '/wifidog/portal/', '/wifidog/gw_message.php', '/api/captive-portal', '/portal', '/online/1', '/online/99999999999999999999', '/online/-1',
+        '/style/x.css', '/admin/login', '/admin', '/admin/setup', '/nowhere', '//evil.example'),
     ),
     query, headers, fc.constantFrom('GET', 'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'),
   ).map(([path, q, h, method]) => ({ method, path: q ? `${path}?${q}` : path, headers: h }));
