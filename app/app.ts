@@ -51,7 +51,7 @@ function describe(req: Request): Record<string, string> {
 }
 
 /** The one place error pages are made: the person sees plain words, the log gets the detail. */
-const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   let status = 500;
   let title = 'Something went wrong';
   let message = 'Portico could not handle this request. Please try again in a moment.';

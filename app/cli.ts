@@ -1,15 +1,18 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeAcceptancesCsv } from './acceptance-csv';
 import { checkNewPassword, checkUsername, hashPassword } from './admin/passwords';
 import { ConfigError, loadConfig, publicLink, type Config } from './config';
 import { createContext, type Context } from './context';
+import { deviceFamilyLabels, type DeviceFamily } from './device-family';
 import { UserError } from './gateways/driver';
 import { driverFor, drivers, parseNewGateway } from './gateways';
 import { exportGuest, forgetGuest, purgeExpiredPersonalData } from './privacy';
 import { loadOrCreateSecret } from './secret';
+import { choosePeriod, isCalendarDay, randomMacNote, venueStatistics, venueToday, type VenueStatistics } from './statistics';
 import { openSqliteStore } from './store/sqlite';
 import { StoreConflictError } from './store/sqlite';
-import type { AcceptanceExportRow, Store } from './store/types';
+import type { Store } from './store/types';
 import { ensureVenue, parseSiteSetting, parseTermsText, siteSettingKeys } from './venue-settings';
 
 /** Where a command writes; tests pass their own. */
@@ -37,6 +40,8 @@ const usage = `Usage: npx portico <command>   (works on DATA_DIR, default ./data
   export acceptances [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
   admin add <username> --password-stdin      create an admin account (the password is the first line of input)
   admin passwd <username> --password-stdin   set an admin's password
+  stats [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--gateway <id>] [--json]
+                              usage figures (default: the last 7 days, in the venue's time zone)
   backup <file>               a consistent copy of the database, safe while Portico runs
   purge                       clear MAC, IP and user agent older than RETENTION_DAYS now
   guest export <mac>          everything held about one device, as JSON
@@ -52,7 +57,6 @@ interface Invocation {
   io: CliIo;
 }
 
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
 function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T, positionals: number) {
   let parsed;
@@ -145,35 +149,17 @@ async function termsCommand({ args, store, io }: Invocation): Promise<void> {
   }
 }
 
-const exportColumns: (keyof AcceptanceExportRow)[] = [
-  'id', 'acceptedAt', 'localDay', 'gatewayId', 'termsRelease', 'termsLanguage', 'termsSha256',
-  'clientMac', 'clientIp', 'userAgent', 'language', 'handoff',
-];
-
-/** A CSV cell; text that a spreadsheet would run as a formula is prefixed with a quote. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(row: object, columns: readonly string[]): string {
-  return columns.map((column) => csvCell((row as Record<string, unknown>)[column])).join(',') + '\r\n';
-}
-
 async function exportCommand({ args, store, io }: Invocation): Promise<void> {
   const [what, ...rest] = args;
   if (what !== 'acceptances') throw new UsageError('export what? only "acceptances"');
   const { values } = options(rest, { format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } }, 0);
   const format = values.format ?? 'csv';
   if (format !== 'csv' && format !== 'json') throw new UsageError('--format is csv or json');
-  for (const day of [values.from, values.to]) if (day !== undefined && !dayPattern.test(day)) throw new UsageError('--from and --to take a date as YYYY-MM-DD');
+  for (const day of [values.from, values.to]) if (day !== undefined && !isCalendarDay(day)) throw new UsageError('--from and --to take a date as YYYY-MM-DD');
   const site = await ensureVenue(store, io.now());
   const rows = store.exportAcceptances({ siteId: site.id, fromDay: values.from, toDay: values.to });
   if (format === 'csv') {
-    io.out(exportColumns.join(',') + '\r\n');
-    for await (const row of rows) io.out(csvLine(row, exportColumns));
+    await writeAcceptancesCsv(rows, io.out);
   } else {
     io.out('[');
     let first = true;
@@ -237,12 +223,51 @@ async function adminCommand({ args, config, store, io }: Invocation): Promise<vo
   }
 }
 
+async function statsCommand({ args, store, io }: Invocation): Promise<void> {
+  const { values } = options(args, { from: { type: 'string' }, to: { type: 'string' }, gateway: { type: 'string' }, json: { type: 'boolean' } }, 0);
+  const site = await ensureVenue(store, io.now());
+  const today = venueToday(site, io.now());
+  const custom = values.from !== undefined || values.to !== undefined;
+  const period = choosePeriod(custom ? 'custom' : '7d', values.from, values.to, today);
+  const stats = await venueStatistics(store, site, period, values.gateway ?? null, io.now());
+  io.out(values.json ? JSON.stringify(stats, null, 2) + '\n' : statsText(stats));
+}
+
+function statsText(stats: VenueStatistics): string {
+  const seconds = (value: number | null) => (value === null ? '-' : `${Math.round(value)} s`);
+  const share = (part: number, whole: number) => (whole === 0 ? '' : ` (${Math.round((part / whole) * 100)}%)`);
+  const lines = [
+    `${stats.venue}, ${stats.from} to ${stats.to} (${stats.timezone})${stats.gateway ? `, router ${stats.gateway}` : ''}`,
+    `acceptances         ${stats.acceptances}`,
+    `unique devices      ${stats.uniqueDevices}`,
+    `  new               ${stats.newDevices}`,
+    `  returning         ${stats.returningDevices}`,
+    `sessions            ${stats.sessions} (online now ${stats.onlineNow})`,
+    `session length      average ${seconds(stats.averageSessionSeconds)}, median ${seconds(stats.medianSessionSeconds)}`,
+    `data used           ${stats.bytes} bytes`,
+    '',
+    'day         acceptances  new  returning',
+    ...stats.days.map((d) => `${d.day}  ${String(d.acceptances).padStart(11)}  ${String(d.newDevices).padStart(3)}  ${String(d.returningDevices).padStart(9)}`),
+    '',
+    'terms release: ' + stats.byTermsRelease.map((r) => `${r.release}: ${r.acceptances}`).join(', '),
+    'language:      ' + stats.byLanguage.map((l) => `${l.language}: ${l.acceptances}`).join(', '),
+    'device:        ' + stats.byDeviceFamily.map((f) => `${deviceFamilyLabels[f.family as DeviceFamily] ?? f.family}: ${f.acceptances}${share(f.acceptances, stats.acceptances)}`).join(', '),
+    '',
+    'routers:',
+    ...stats.routers.map((r) => `  ${r.id}\t${r.status}\tlast contact ${r.lastContactAt ?? 'never'}\tuptime ${r.uptimeSeconds ?? '-'} s\tload ${r.load ?? '-'}`),
+    '',
+    randomMacNote(stats.randomisedMacShare),
+  ];
+  return lines.join('\n') + '\n';
+}
+
 const commands: Record<string, (invocation: Invocation) => Promise<void>> = {
   gateway: gatewayCommand,
   settings: settingsCommand,
   terms: termsCommand,
   export: exportCommand,
   admin: adminCommand,
+  stats: statsCommand,
   backup: backupCommand,
   purge: purgeCommand,
   guest: guestCommand,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { csvCell } from '../app/cli';
+import { csvCell } from '../app/acceptance-csv';
 import { openSqliteStore } from '../app/store/sqlite';
 import { runCli, tempDir, testClock } from './helpers';
 

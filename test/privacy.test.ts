@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { deviceIdFor } from '../app/guest/device-id';
 import { exportGuest, forgetGuest, purgeExpiredPersonalData, storablePersonalFields } from '../app/privacy';
+import { venueStatistics } from '../app/statistics';
 import { runCli, testPortal, type TestPortal } from './helpers';
 import { acceptAsPfSenseGuest, pfsenseRouterAddress } from './sim/pfsense-guest';
 
@@ -110,3 +111,43 @@ describe('privacy: retention, purge, export and forget', () => {
     assert.match(wrong.err, /is not a MAC address/);
   });
 });
+
+describe('privacy: the statistics survive the purge and a forget', () => {
+  it('gives the same figures before and after personal fields are purged and a device is forgotten', async () => {
+    const portal = await portalWithGateway({ RETENTION_DAYS: '30' });
+    try {
+      const phones = [
+        { mac: '02:00:00:00:10:01', ip: '192.168.1.31', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)' },
+        { mac: '3c:22:fb:00:10:02', ip: '192.168.1.32', userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36' },
+        { mac: 'a4:83:e7:00:10:03', ip: '192.168.1.33', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' },
+      ];
+      // Three days of guests; the iPhone comes back on the later days.
+      for (const [day, guests] of [[0, phones], [1, [phones[0], phones[1]]], [2, [phones[0]]]] as const) {
+        portal.clock.set(Date.UTC(2026, 10, 2 + day, 12));
+        for (const phone of guests) assert.equal((await acceptAsPfSenseGuest(portal.app, 'cafe', phone)).status, 307);
+      }
+      const period = { fromDay: '2026-11-01', toDay: '2026-11-30' };
+      const figures = () => venueStatistics(portal.store, portal.site, period, null, Date.UTC(2026, 10, 30, 12));
+      const perGateway = () => venueStatistics(portal.store, portal.site, period, 'cafe', Date.UTC(2026, 10, 30, 12));
+      const before = { all: await figures(), cafe: await perGateway() };
+      assert.equal(before.all.acceptances, 6);
+
+      portal.clock.set(Date.UTC(2026, 11, 20, 12)); // 48 days after the first acceptance
+      assert.deepEqual(await purgeExpiredPersonalData(portal.ctx), { acceptances: 6, guestSessions: 0 });
+      assert.equal(countAcceptancesWhere(portal, 'client_mac IS NOT NULL OR client_ip IS NOT NULL OR user_agent IS NOT NULL'), 0);
+      assert.deepEqual({ all: await figures(), cafe: await perGateway() }, before);
+
+      await forgetGuest(portal.ctx, phones[0].mac);
+      assert.equal(countAcceptancesWhere(portal, 'device_id IS NOT NULL'), 3);
+      assert.deepEqual({ all: await figures(), cafe: await perGateway() }, before);
+      const deviceIds = portal.store.db.prepare('SELECT DISTINCT device_id FROM device_days').pluck().all();
+      assert.equal(deviceIds.includes(deviceIdFor(portal.ctx.keys.deviceId, phones[0].mac)), false, 'no trace of the forgotten device id');
+    } finally {
+      await portal.close();
+    }
+  });
+});
+
+function countAcceptancesWhere(portal: TestPortal, where: string): number {
+  return portal.store.db.prepare(`SELECT count(*) FROM acceptances WHERE ${where}`).pluck().get() as number;
+}

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { Context } from '../context';
+import { dashboardRouter } from './dashboard';
 import { parseLogoUpload } from './logo';
 import { routerRoutes } from './routers';
 import { adminSession, checkCsrf, exposeCsrfToken, requireAdmin } from './session';
@@ -27,6 +28,6 @@ export function adminRoutes(ctx: Context): Router {
   router.use(settingsRoutes(ctx));
   router.use(termsRoutes(ctx));
   router.use(routerRoutes(ctx));
-  // The statistics dashboard (GET /admin/dashboard, /admin/dashboard.csv) mounts here, behind the sign-in check.
+  router.use(dashboardRouter(ctx));
   return router;
 }

@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { deviceFamily } from '../device-family';
+import { isRandomisedMac } from '../random-mac';
 import { localCalendar } from '../venue-time';
 import { applyMigrations } from './migrate';
 import type {
   AdminUser, Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason,
   LoginClaim, NewAcceptance, NewLoginToken, PersonalDataChange, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
 } from './types';
+import type { DayFigures, StatisticsFigures, StatisticsQuery } from './types';
 
 export class StoreConflictError extends Error {}
 
@@ -94,9 +97,62 @@ function filterClause(filter: AcceptanceFilter): { where: string; params: Record
   const conditions: string[] = [];
   const params: Record<string, string | number> = {};
   if (filter.siteId !== undefined) { conditions.push('a.site_id = @siteId'); params.siteId = filter.siteId; }
+  if (filter.gatewayId !== undefined) { conditions.push('a.gateway_id = @gatewayId'); params.gatewayId = filter.gatewayId; }
   if (filter.fromDay !== undefined) { conditions.push('a.local_day >= @fromDay'); params.fromDay = filter.fromDay; }
   if (filter.toDay !== undefined) { conditions.push('a.local_day <= @toDay'); params.toDay = filter.toDay; }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+type StatisticsParams = { siteId: number; fromDay: string; toDay: string; gatewayId: string | null };
+type Count = { acceptances: number };
+
+/**
+ * The dashboard's statements. They read the roll-ups of migrations/005_statistics.sql and the
+ * covering index on guest_sessions, each a range of the period's days: never the acceptances table.
+ */
+function prepareStatistics(db: Database.Database) {
+  const counts = `FROM acceptance_counts c WHERE c.site_id = @siteId AND c.local_day BETWEEN @fromDay AND @toDay
+    AND (@gatewayId IS NULL OR c.gateway_id = @gatewayId)`;
+  const sessions = `FROM guest_sessions s WHERE s.site_id = @siteId AND s.local_day BETWEEN @fromDay AND @toDay
+    AND (@gatewayId IS NULL OR s.gateway_id = @gatewayId) AND s.started_at IS NOT NULL`;
+  return {
+    acceptancesByDay: db.prepare<StatisticsParams, Count & { day: string }>(
+      `SELECT c.local_day AS day, sum(c.acceptances) AS acceptances ${counts} GROUP BY c.local_day ORDER BY c.local_day`),
+    acceptancesByHour: db.prepare<StatisticsParams, Count & { weekday: number; hour: number }>(`
+      SELECT c.local_weekday AS weekday, c.local_hour AS hour, sum(c.acceptances) AS acceptances ${counts}
+      GROUP BY c.local_weekday, c.local_hour ORDER BY weekday, hour`),
+    acceptancesByRelease: db.prepare<StatisticsParams, Count & { release: number }>(`
+      SELECT t.release, sum(c.acceptances) AS acceptances FROM terms_versions t JOIN (SELECT c.terms_version_id, c.acceptances ${counts}) c
+        ON c.terms_version_id = t.id GROUP BY t.release ORDER BY t.release DESC`),
+    acceptancesByLanguage: db.prepare<StatisticsParams, Count & { language: string }>(
+      `SELECT c.language, sum(c.acceptances) AS acceptances ${counts} GROUP BY c.language ORDER BY acceptances DESC, c.language`),
+    acceptancesByFamily: db.prepare<StatisticsParams, Count & { family: string }>(
+      `SELECT c.device_family AS family, sum(c.acceptances) AS acceptances ${counts} GROUP BY c.device_family ORDER BY acceptances DESC, family`),
+    // A device's first row in the period is the one whose previous day lies before the period (or that has none).
+    devicesByDay: db.prepare<StatisticsParams, {
+      day: string; newDevices: number; returningDevices: number; firstInPeriod: number; randomised: number; withMac: number;
+    }>(`
+      SELECT d.local_day AS day, sum(d.prev_day IS NULL) AS newDevices, sum(d.prev_day IS NOT NULL) AS returningDevices,
+        sum(d.prev_day IS NULL OR d.prev_day < @fromDay) AS firstInPeriod,
+        sum((d.prev_day IS NULL OR d.prev_day < @fromDay) AND d.mac_randomised = 1) AS randomised,
+        sum((d.prev_day IS NULL OR d.prev_day < @fromDay) AND d.mac_randomised IS NOT NULL) AS withMac
+      FROM device_days d WHERE d.site_id = @siteId AND d.scope = coalesce(@gatewayId, '*') AND d.local_day BETWEEN @fromDay AND @toDay
+      GROUP BY d.local_day`),
+    sessions: db.prepare<StatisticsParams, { sessions: number; ended: number; endedMs: number; bytes: number }>(`
+      SELECT count(*) AS sessions, count(s.ended_at) AS ended, coalesce(sum(s.ended_at - s.started_at), 0) AS endedMs,
+        coalesce(sum(s.bytes_in + s.bytes_out), 0) AS bytes ${sessions}`),
+    // The one or two middle lengths of the `ended` ended sessions: the median without reading them all.
+    middleSessionLengths: db.prepare<StatisticsParams & { middle: number; before: number }, number>(`
+      SELECT s.ended_at - s.started_at AS ms ${sessions} AND s.ended_at IS NOT NULL
+      ORDER BY ms LIMIT @middle OFFSET @before`).pluck(),
+    onlineNow: db.prepare<StatisticsParams, number>(`
+      SELECT count(*) FROM gateways g JOIN guest_sessions s ON s.gateway_id = g.id AND s.ended_at IS NULL
+      WHERE g.site_id = @siteId AND (@gatewayId IS NULL OR g.id = @gatewayId) AND s.started_at IS NOT NULL`).pluck(),
+  };
+}
+
+function median(middle: number[]): number {
+  return middle.reduce((total, value) => total + value, 0) / middle.length;
 }
 
 /**
@@ -104,6 +160,7 @@ function filterClause(filter: AcceptanceFilter): { where: string; params: Record
  * statement is prepared once here and each call is short; the async interface is for the store's users.
  */
 export class SqliteStore implements Store {
+  private readonly statisticsSql;
   readonly db: Database.Database;
   private readonly statements;
   private readonly sessionSql;
@@ -119,6 +176,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     applyMigrations(this.db);
+    this.statisticsSql = prepareStatistics(this.db);
 
     const db = this.db;
     this.statements = {
@@ -144,9 +202,9 @@ export class SqliteStore implements Store {
       allGateways: db.prepare<[], GatewayRow>('SELECT * FROM gateways ORDER BY id'),
       siteGateways: db.prepare<[number], GatewayRow>('SELECT * FROM gateways WHERE site_id = ? ORDER BY id'),
       insertAcceptance: db.prepare(`INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, gateway_id,
-          terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff)
+          terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff, device_family, mac_randomised)
         VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
-          @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff)`),
+          @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff, @deviceFamily, @macRandomised)`),
     };
 
     this.sessionSql = {
@@ -195,6 +253,8 @@ export class SqliteStore implements Store {
       forgetAcceptances: db.prepare<{ mac: string; deviceId: string }>(`UPDATE acceptances
         SET client_mac = NULL, client_ip = NULL, user_agent = NULL, device_id = NULL WHERE client_mac = @mac OR device_id = @deviceId`),
       forgetSessions: db.prepare<{ mac: string; deviceId: string }>('DELETE FROM guest_sessions WHERE client_mac = @mac OR device_id = @deviceId'),
+      // The statistics' per-device days keep counting the device, under a random id nothing links back.
+      unlinkDeviceDays: db.prepare<{ deviceId: string; replacement: string }>('UPDATE device_days SET device_id = @replacement WHERE device_id = @deviceId'),
     };
 
     this.adminSql = {
@@ -308,21 +368,36 @@ export class SqliteStore implements Store {
 
   async recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<Acceptance> {
     const local = localCalendar(acceptance.acceptedAt, site.timezone);
-    // better-sqlite3 runs each statement in its own transaction: when run() returns, the row is committed.
+    // better-sqlite3 runs each statement in its own transaction: when run() returns, the row is committed
+    // (with the statistics roll-ups its trigger wrote).
     const { lastInsertRowid } = this.statements.insertAcceptance.run({
       ...acceptance, siteId: site.id, localDay: local.day, localHour: local.hour, localWeekday: local.weekday,
+      // Fixed now: the user agent and MAC are blanked after the retention period, the figures stay.
+      deviceFamily: deviceFamily(acceptance.userAgent),
+      macRandomised: acceptance.clientMac === null ? null : Number(isRandomisedMac(acceptance.clientMac)),
     });
     return { ...acceptance, id: Number(lastInsertRowid), siteId: site.id, localDay: local.day };
   }
 
   async *exportAcceptances(filter: AcceptanceFilter): AsyncIterable<AcceptanceExportRow> {
     const { where, params } = filterClause(filter);
-    const rows = this.db.prepare<Record<string, string | number>, Omit<AcceptanceExportRow, 'acceptedAt'> & { acceptedAt: number }>(`
+    // Read in pages, never holding a statement open across a yield: while one is open, better-sqlite3
+    // refuses every write on the connection, and a guest's acceptance must not wait for a download.
+    // (local_day, id) is the order of the acceptances_site_day index, so each page is a seek, not a sort.
+    const page = this.db.prepare<Record<string, string | number>, Omit<AcceptanceExportRow, 'acceptedAt'> & { acceptedAt: number }>(`
       SELECT a.id, a.accepted_at AS acceptedAt, a.local_day AS localDay, a.gateway_id AS gatewayId,
         t.release AS termsRelease, t.language AS termsLanguage, t.sha256 AS termsSha256,
         a.client_mac AS clientMac, a.client_ip AS clientIp, a.user_agent AS userAgent, a.language, a.handoff
-      FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id ${where} ORDER BY a.accepted_at, a.id`);
-    for (const row of rows.iterate(params)) yield { ...row, acceptedAt: new Date(row.acceptedAt).toISOString() };
+      FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id
+      ${where ? `${where} AND` : 'WHERE'} (a.local_day, a.id) > (@afterDay, @afterId)
+      ORDER BY a.local_day, a.id LIMIT 1000`);
+    let after = { afterDay: '', afterId: 0 };
+    for (;;) {
+      const rows = page.all({ ...params, ...after });
+      for (const row of rows) yield { ...row, acceptedAt: new Date(row.acceptedAt).toISOString() };
+      if (rows.length < 1000) return;
+      after = { afterDay: rows[rows.length - 1].localDay, afterId: rows[rows.length - 1].id };
+    }
   }
 
   async countAcceptances(filter: AcceptanceFilter): Promise<number> {
@@ -360,10 +435,13 @@ export class SqliteStore implements Store {
   }
 
   async forgetGuest(mac: string, deviceId: string): Promise<PersonalDataChange> {
-    const forget = this.db.transaction(() => ({
-      guestSessions: this.privacySql.forgetSessions.run({ mac, deviceId }).changes,
-      acceptances: this.privacySql.forgetAcceptances.run({ mac, deviceId }).changes,
-    }));
+    const forget = this.db.transaction(() => {
+      this.privacySql.unlinkDeviceDays.run({ deviceId, replacement: randomBytes(16).toString('hex') });
+      return {
+        guestSessions: this.privacySql.forgetSessions.run({ mac, deviceId }).changes,
+        acceptances: this.privacySql.forgetAcceptances.run({ mac, deviceId }).changes,
+      };
+    });
     return forget.immediate();
   }
 
@@ -498,6 +576,46 @@ export class SqliteStore implements Store {
 
   async removeGateway(id: string): Promise<boolean> {
     return this.adminSql.deleteGateway.run(id).changes === 1;
+  }
+
+  async statistics(query: StatisticsQuery): Promise<StatisticsFigures> {
+    // One read transaction: every figure from the same snapshot, even while guests are accepting.
+    return this.db.transaction(() => this.readStatistics(query))();
+  }
+
+  private readStatistics(query: StatisticsQuery): StatisticsFigures {
+    const sql = this.statisticsSql;
+    const params = { siteId: query.siteId, fromDay: query.fromDay, toDay: query.toDay, gatewayId: query.gatewayId ?? null };
+    const devicesByDay = new Map(sql.devicesByDay.all(params).map((row) => [row.day, row]));
+    const acceptancesByDay = new Map(sql.acceptancesByDay.all(params).map((row) => [row.day, row.acceptances]));
+    // A remembered device can be seen on a day without any acceptance.
+    const days: DayFigures[] = [...new Set([...acceptancesByDay.keys(), ...devicesByDay.keys()])].sort().map((day) => ({
+      day, acceptances: acceptancesByDay.get(day) ?? 0,
+      newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
+    }));
+    const sum = (key: 'firstInPeriod' | 'newDevices' | 'randomised' | 'withMac') =>
+      [...devicesByDay.values()].reduce((total, row) => total + row[key], 0);
+    const uniqueDevices = sum('firstInPeriod');
+    const newDevices = sum('newDevices');
+    const sessions = sql.sessions.get(params)!;
+    return {
+      acceptances: days.reduce((total, day) => total + day.acceptances, 0),
+      uniqueDevices, newDevices, returningDevices: uniqueDevices - newDevices,
+      randomisedMacDevices: sum('randomised'), devicesWithMac: sum('withMac'),
+      days,
+      hours: sql.acceptancesByHour.all(params),
+      byTermsRelease: sql.acceptancesByRelease.all(params),
+      byLanguage: sql.acceptancesByLanguage.all(params),
+      byDeviceFamily: sql.acceptancesByFamily.all(params),
+      sessions: sessions.sessions,
+      endedSessions: sessions.ended,
+      averageSessionSeconds: sessions.ended === 0 ? null : sessions.endedMs / sessions.ended / 1000,
+      medianSessionSeconds: sessions.ended === 0 ? null : median(sql.middleSessionLengths.all({
+        ...params, middle: 2 - (sessions.ended % 2), before: Math.floor((sessions.ended - 1) / 2),
+      })) / 1000,
+      bytes: sessions.bytes,
+      onlineNow: sql.onlineNow.get(params)!,
+    };
   }
 
   // — guest page: languages, logo, captive-portal API (issue 5) —

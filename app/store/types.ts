@@ -139,6 +139,7 @@ export interface AcceptanceExportRow {
 
 export interface AcceptanceFilter {
   siteId?: number;
+  gatewayId?: string;
   /** Venue-local days, inclusive, YYYY-MM-DD. */
   fromDay?: string;
   toDay?: string;
@@ -162,6 +163,53 @@ export interface AdminUser {
   passwordHash: string;
   passwordChangedAt: number;
   createdAt: number;
+}
+
+export interface StatisticsQuery {
+  siteId: number;
+  /** Venue-local days, inclusive, YYYY-MM-DD. */
+  fromDay: string;
+  toDay: string;
+  /** Only what came through this router; a device is then "returning" if this router saw it before. */
+  gatewayId?: string;
+}
+
+/** One venue-local day; days without any acceptance or device are left out. */
+export interface DayFigures {
+  day: string;
+  acceptances: number;
+  /** Devices seen that day (accepting, or online as remembered devices) for the first time ever. */
+  newDevices: number;
+  /** Devices seen that day that were seen on an earlier day. */
+  returningDevices: number;
+}
+
+export interface StatisticsFigures {
+  acceptances: number;
+  uniqueDevices: number;
+  /** Devices first seen ever within the period. */
+  newDevices: number;
+  /** Devices seen in the period that had been seen before it. */
+  returningDevices: number;
+  /** Devices of the period whose MAC was locally administered, of those whose MAC was known. */
+  randomisedMacDevices: number;
+  devicesWithMac: number;
+  days: DayFigures[];
+  /** Acceptances per venue-local weekday (1 = Monday) and hour (0–23); empty cells left out. */
+  hours: { weekday: number; hour: number; acceptances: number }[];
+  byTermsRelease: { release: number; acceptances: number }[];
+  byLanguage: { language: string; acceptances: number }[];
+  byDeviceFamily: { family: string; acceptances: number }[];
+  /** Guest sessions (routers that report them) started in the period. */
+  sessions: number;
+  endedSessions: number;
+  /** Over ended sessions; null when none ended. */
+  averageSessionSeconds: number | null;
+  medianSessionSeconds: number | null;
+  /** Data used by the period's sessions, in and out. */
+  bytes: number;
+  /** Sessions running now, whatever day they started. */
+  onlineNow: number;
 }
 
 export interface Store {
@@ -199,7 +247,10 @@ export interface Store {
   purgePersonalData(before: number): Promise<PersonalDataChange>;
   /** Rows naming this MAC or this device id. */
   findGuestRecords(mac: string, deviceId: string): Promise<GuestRecords>;
-  /** Clears the personal fields and device id of this device's acceptances and deletes its guest sessions. */
+  /**
+   * Clears the personal fields and device id of this device's acceptances and deletes its guest sessions;
+   * the statistics keep counting it under a random id that nothing links to the device.
+   */
   forgetGuest(mac: string, deviceId: string): Promise<PersonalDataChange>;
 
   // — guest sessions and router health (WiFiDog, issue 3): add methods here —
@@ -249,6 +300,9 @@ export interface Store {
   renameGateway(id: string, name: string): Promise<boolean>;
   /** Removes a router; its acceptances and guest sessions keep their rows, with gateway_id NULL. */
   removeGateway(id: string): Promise<boolean>;
+
+  /** The dashboard's figures for venue-local days [fromDay, toDay], for the venue or one of its routers. */
+  statistics(query: StatisticsQuery): Promise<StatisticsFigures>;
 
   // — guest page: languages, logo, captive-portal API (issue 5): add methods here —
   /** When the newest started, un-ended guest session of this address began (routers that report sessions). */

@@ -1,0 +1,198 @@
+import { Router, type Request, type Response } from 'express';
+import { writeAcceptancesCsv } from '../acceptance-csv';
+import type { Context } from '../context';
+import { deviceFamilyLabels, type DeviceFamily } from '../device-family';
+import { UserError } from '../gateways/driver';
+import { HttpError } from '../http-error';
+import { log } from '../log';
+import { optionalField } from '../request-fields';
+import {
+  choosePeriod, periodNames, randomMacNote, silentIntervalsForDown, venueStatistics, venueToday, type Period, type PeriodName, type RouterHealth,
+  type VenueStatistics,
+} from '../statistics';
+import type { Gateway, Site } from '../store/types';
+import { busiestHoursChart, devicesPerDayChart, weekdayNames } from './charts';
+
+const periodLabels: Record<PeriodName, string> = { today: 'Today', '7d': '7 days', '30d': '30 days', custom: 'Custom' };
+const periodPattern = new RegExp(`^(${periodNames.join('|')})$`);
+const dayField = { max: 10, pattern: /^\d{4}-\d{2}-\d{2}$/ };
+const gatewayField = { max: 64, pattern: /^[A-Za-z0-9._:-]+$/ };
+
+interface DashboardRequest {
+  site: Site;
+  gateways: Gateway[];
+  periodName: PeriodName;
+  period: Period;
+  gatewayId: string | null;
+}
+
+/** The owner's mistakes (a date that does not exist, an unknown router) become a 400 page in the same words. */
+async function asBadRequest<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserError) throw new HttpError(400, error.message);
+    throw error;
+  }
+}
+
+/** The query of both dashboard URLs: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
+async function readDashboardRequest(ctx: Context, req: Request): Promise<DashboardRequest> {
+  const query = req.query as Record<string, unknown>;
+  const from = optionalField(query, 'from', dayField) || undefined;
+  const to = optionalField(query, 'to', dayField) || undefined;
+  const named = optionalField(query, 'period', { max: 10, pattern: periodPattern }) || undefined;
+  const periodName = (named ?? (from || to ? 'custom' : '7d')) as PeriodName;
+  const gatewayId = optionalField(query, 'gateway', gatewayField) || null;
+  const site = await ctx.store.getDefaultSite();
+  if (!site) throw new HttpError(503, 'No venue is set up yet.');
+  const gateways = await ctx.store.listGateways(site.id);
+  if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new HttpError(400, `This venue has no router "${gatewayId}".`);
+  const period = await asBadRequest(() => choosePeriod(periodName, from, to, venueToday(site, ctx.now())));
+  return { site, gateways, periodName, period, gatewayId };
+}
+
+const count = new Intl.NumberFormat('en');
+
+function formatDuration(seconds: number | null): string {
+  if (seconds === null) return '–';
+  const rounded = Math.round(seconds);
+  const hours = Math.floor(rounded / 3600);
+  const minutes = Math.floor((rounded % 3600) / 60);
+  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} min`;
+  return minutes > 0 ? `${minutes} min ${String(rounded % 60).padStart(2, '0')} s` : `${rounded} s`;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${value} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '–' : `${Math.round((part / whole) * 100)}%`;
+}
+
+const statusLabels: Record<RouterHealth['status'], string> = { up: 'Up', down: 'Down', never: 'No reports' };
+
+function routerRow(router: RouterHealth, timezone: string) {
+  const venueTime = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, dateStyle: 'medium', timeStyle: 'short' });
+  return {
+    name: router.name, id: router.id, type: router.type, status: router.status, statusLabel: statusLabels[router.status],
+    lastContact: router.lastContactAt === null ? 'never' : venueTime.format(new Date(router.lastContactAt)),
+    uptime: router.uptimeSeconds === null ? '–' : formatDuration(router.uptimeSeconds),
+    load: router.load === null ? '–' : router.load.toFixed(2),
+    // pfSense does not report itself; WiFiDog does, every check interval.
+    explanation: router.status === 'never' ? 'This router has not reported itself (pfSense never does).'
+      : router.status === 'down' ? `Silent for more than ${silentIntervalsForDown * router.checkIntervalSeconds} s (${silentIntervalsForDown} check intervals).` : '',
+  };
+}
+
+/** Everything the page shows, formatted: the view only places it. */
+function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePath: string) {
+  const link = (query: Record<string, string>) => {
+    const params = new URLSearchParams(query);
+    if (request.gatewayId) params.set('gateway', request.gatewayId);
+    return `${basePath}admin/dashboard?${params}`;
+  };
+  const csvQuery = new URLSearchParams({ from: stats.from, to: stats.to, ...(request.gatewayId ? { gateway: request.gatewayId } : {}) });
+  const breakdown = (rows: { label: string; acceptances: number }[]) =>
+    rows.map((row) => ({ label: row.label, count: count.format(row.acceptances), percent: percent(row.acceptances, stats.acceptances) }));
+  const byHour = new Map(stats.hours.map((h) => [`${h.weekday}-${h.hour}`, h.acceptances]));
+  return {
+    title: 'Dashboard',
+    venue: stats.venue,
+    periodText: stats.from === stats.to ? stats.from : `${stats.from} to ${stats.to}`,
+    timezone: stats.timezone,
+    periodLinks: (['today', '7d', '30d'] as const).map((name) => ({ label: periodLabels[name], href: link({ period: name }), current: request.periodName === name })),
+    from: stats.from,
+    to: stats.to,
+    routerOptions: [{ value: '', label: 'All routers', selected: request.gatewayId === null },
+      ...request.gateways.map((g) => ({ value: g.id, label: g.name === g.id ? g.id : `${g.name} (${g.id})`, selected: g.id === request.gatewayId }))],
+    csvHref: `${basePath}admin/dashboard.csv?${csvQuery}`,
+    cards: [
+      { label: 'Acceptances', value: count.format(stats.acceptances) },
+      { label: 'Unique devices', value: count.format(stats.uniqueDevices) },
+      { label: 'New devices', value: count.format(stats.newDevices) },
+      { label: 'Returning devices', value: count.format(stats.returningDevices) },
+      { label: 'Online now', value: count.format(stats.onlineNow) },
+      { label: 'Sessions', value: count.format(stats.sessions) },
+      { label: 'Average session', value: formatDuration(stats.averageSessionSeconds) },
+      { label: 'Median session', value: formatDuration(stats.medianSessionSeconds) },
+      { label: 'Data used', value: formatBytes(stats.bytes) },
+    ],
+    devicesChart: devicesPerDayChart(stats.days),
+    hoursChart: busiestHoursChart(stats.hours),
+    dayRows: stats.days.map((d) => ({
+      day: d.day, acceptances: count.format(d.acceptances), newDevices: count.format(d.newDevices), returningDevices: count.format(d.returningDevices),
+    })),
+    busiestHours: [...stats.hours].sort((a, b) => b.acceptances - a.acceptances).slice(0, 5)
+      .map((h) => `${weekdayNames[h.weekday - 1]} ${h.hour}:00–${h.hour + 1}:00: ${count.format(h.acceptances)}`),
+    hourHeaders: Array.from({ length: 24 }, (_, hour) => String(hour)),
+    hourRows: weekdayNames.map((name, row) => ({ name, cells: Array.from({ length: 24 }, (_, hour) => String(byHour.get(`${row + 1}-${hour}`) ?? 0)) })),
+    breakdowns: [
+      { title: 'Terms release', rows: breakdown(stats.byTermsRelease.map((r) => ({ label: `Release ${r.release}`, acceptances: r.acceptances }))) },
+      { title: 'Language', rows: breakdown(stats.byLanguage.map((l) => ({ label: l.language, acceptances: l.acceptances }))) },
+      { title: 'Device', rows: breakdown(stats.byDeviceFamily.map((f) => ({ label: deviceFamilyLabels[f.family as DeviceFamily] ?? f.family, acceptances: f.acceptances }))) },
+    ],
+    routers: stats.routers.map((router) => routerRow(router, stats.timezone)),
+    randomisedShare: stats.randomisedMacShare === null ? '–' : percent(stats.randomisedMacDevices, stats.devicesWithMac),
+    randomMacNote: randomMacNote(stats.randomisedMacShare),
+  };
+}
+
+class DownloadAbandoned extends Error {}
+
+/** Resolves when the client has taken what was written, or has gone; leaves no listener behind. */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/** The statistics pages. Mounted behind the admin login, which sets res.locals.adminUser and csrfToken. */
+export function dashboardRouter(ctx: Context): Router {
+  const router = Router();
+
+  router.get('/admin/dashboard', async (req, res) => {
+    const request = await readDashboardRequest(ctx, req);
+    const stats = await asBadRequest(() => venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now()));
+    res.set('Cache-Control', 'no-store').render('admin/dashboard', dashboardPage(request, stats, req.app.locals.basePath ?? '/'));
+  });
+
+  router.get('/admin/dashboard.csv', async (req, res) => {
+    const request = await readDashboardRequest(ctx, req);
+    const { fromDay, toDay } = request.period;
+    res.set({
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="acceptances-${fromDay}-to-${toDay}.csv"`,
+      'Cache-Control': 'no-store',
+    });
+    log.info('acceptances downloaded', { from: fromDay, to: toDay, gateway: request.gatewayId ?? undefined });
+    const rows = ctx.store.exportAcceptances({ siteId: request.site.id, fromDay, toDay, gatewayId: request.gatewayId ?? undefined });
+    try {
+      await writeAcceptancesCsv(rows, async (text) => {
+        if (res.destroyed) throw new DownloadAbandoned();
+        // Wait for a slow client instead of buffering a month of rows in memory.
+        if (!res.write(text)) await drainedOrClosed(res);
+      });
+      res.end();
+    } catch (error) {
+      if (!(error instanceof DownloadAbandoned)) throw error;
+      log.info('acceptances download abandoned by the client', { from: fromDay, to: toDay });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,124 @@
+import { UserError } from './gateways/driver';
+import type { DayFigures, Gateway, Site, StatisticsFigures, Store } from './store/types';
+import { localCalendar } from './venue-time';
+
+/** A period of venue-local days, both ends included. */
+export interface Period {
+  fromDay: string;
+  toDay: string;
+}
+
+export const periodNames = ['today', '7d', '30d', 'custom'] as const;
+export type PeriodName = (typeof periodNames)[number];
+
+/** Longer custom periods would make the dashboard read a year of roll-ups per view; a year is enough. */
+export const longestPeriodDays = 366;
+
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
+const dayMs = 24 * 60 * 60 * 1000;
+
+/** True for a real calendar day written YYYY-MM-DD (not 2026-02-30). */
+export function isCalendarDay(day: string): boolean {
+  return dayPattern.test(day) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+}
+
+/** Calendar arithmetic on YYYY-MM-DD: days, not 24-hour spans, so DST cannot shift it. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * dayMs).toISOString().slice(0, 10);
+}
+
+function daysBetween(fromDay: string, toDay: string): number {
+  return Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / dayMs);
+}
+
+/**
+ * The period the owner asked for: a named one ending today (the venue's today), or from/to.
+ * Given only one end, a custom period is that single day. Mistakes are UserErrors in plain words.
+ */
+export function choosePeriod(name: PeriodName, from: string | undefined, to: string | undefined, today: string): Period {
+  if (name === 'today') return { fromDay: today, toDay: today };
+  if (name === '7d') return { fromDay: addDays(today, -6), toDay: today };
+  if (name === '30d') return { fromDay: addDays(today, -29), toDay: today };
+  const fromDay = from ?? to;
+  const toDay = to ?? from;
+  if (fromDay === undefined || toDay === undefined) throw new UserError('A custom period needs a "from" or "to" date.');
+  for (const day of [fromDay, toDay]) if (!isCalendarDay(day)) throw new UserError(`"${day.slice(0, 20)}" is not a date written as YYYY-MM-DD.`);
+  if (fromDay > toDay) throw new UserError('The period starts after it ends.');
+  if (daysBetween(fromDay, toDay) >= longestPeriodDays) throw new UserError(`A period can be at most ${longestPeriodDays} days long.`);
+  return { fromDay, toDay };
+}
+
+export function venueToday(site: Site, now: number): string {
+  return localCalendar(now, site.timezone).day;
+}
+
+/** A router silent for longer than this many check intervals is shown as down. */
+export const silentIntervalsForDown = 3;
+const defaultCheckIntervalSeconds = 60;
+
+export interface RouterHealth {
+  id: string;
+  name: string;
+  type: string;
+  /** "never" = the router has not reported itself (pfSense never does). */
+  status: 'up' | 'down' | 'never';
+  lastContactAt: string | null;
+  silentSeconds: number | null;
+  uptimeSeconds: number | null;
+  load: number | null;
+  checkIntervalSeconds: number;
+}
+
+function routerHealth(gateway: Gateway, now: number): RouterHealth {
+  // The WiFiDog driver keeps the router's Check Interval in its settings.
+  const configured = gateway.settings.checkIntervalSeconds;
+  const checkIntervalSeconds = typeof configured === 'number' && configured > 0 ? configured : defaultCheckIntervalSeconds;
+  const silentMs = gateway.lastContactAt === undefined ? null : Math.max(0, now - gateway.lastContactAt);
+  let status: RouterHealth['status'] = 'never';
+  if (silentMs !== null) status = silentMs > silentIntervalsForDown * checkIntervalSeconds * 1000 ? 'down' : 'up';
+  return {
+    id: gateway.id, name: gateway.name, type: gateway.type, status,
+    lastContactAt: gateway.lastContactAt === undefined ? null : new Date(gateway.lastContactAt).toISOString(),
+    silentSeconds: silentMs === null ? null : Math.floor(silentMs / 1000),
+    uptimeSeconds: gateway.sysUptime ?? null, load: gateway.sysLoad ?? null, checkIntervalSeconds,
+  };
+}
+
+/** Everything the dashboard and `stats --json` show, in one JSON-ready object. */
+export interface VenueStatistics extends StatisticsFigures {
+  venue: string;
+  timezone: string;
+  from: string;
+  to: string;
+  gateway: string | null;
+  /** Share (0–1) of the period's devices with a randomised MAC, of those whose MAC was known. */
+  randomisedMacShare: number | null;
+  routers: RouterHealth[];
+}
+
+/** The figures for a period; every day of the period is listed, with zeros where nothing happened. */
+export async function venueStatistics(store: Store, site: Site, period: Period, gatewayId: string | null, now: number): Promise<VenueStatistics> {
+  const gateways = await store.listGateways(site.id);
+  if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId.slice(0, 64)}".`);
+  const figures = await store.statistics({ siteId: site.id, ...period, gatewayId: gatewayId ?? undefined });
+  const recorded = new Map(figures.days.map((day) => [day.day, day]));
+  const days: DayFigures[] = [];
+  for (let day = period.fromDay; day <= period.toDay; day = addDays(day, 1)) {
+    days.push(recorded.get(day) ?? { day, acceptances: 0, newDevices: 0, returningDevices: 0 });
+  }
+  return {
+    venue: site.name, timezone: site.timezone, from: period.fromDay, to: period.toDay, gateway: gatewayId,
+    ...figures,
+    days,
+    randomisedMacShare: figures.devicesWithMac === 0 ? null : figures.randomisedMacDevices / figures.devicesWithMac,
+    routers: gateways.filter((gateway) => gatewayId === null || gateway.id === gatewayId).map((gateway) => routerHealth(gateway, now)),
+  };
+}
+
+/** Why "returning" undercounts, in the owner's words; shown on the dashboard and by `stats`. */
+export function randomMacNote(share: number | null): string {
+  const measured = share === null ? '' : ` In this period ${Math.round(share * 100)}% of devices used such an address.`;
+  return 'Most phones now use a private, random Wi-Fi address (MAC) for each network. Usually they keep it for your network, '
+    + 'so a returning guest is recognised; but a phone that changes it (after "forget network", a reset, or periodically on some '
+    + `Android versions) counts as a new device, so "returning" is a lower bound and "new" an upper bound.${measured}`;
+}
