@@ -9,7 +9,10 @@ import { guestRoutes } from './guest/routes';
 import { stylesheetPath, stylesheetRoutes } from './guest/stylesheets';
 import { HttpError } from './http-error';
 import { log } from './log';
+import { countRequests } from './metrics';
+import { monitoringRoutes } from './monitoring';
 import { publicDir, viewsDir } from './paths';
+import { rateLimit } from './rate-limit';
 
 /** The web application, without a listening socket: server.ts listens, tests drive it with supertest. */
 export function createApp(ctx: Context): express.Express {
@@ -25,7 +28,10 @@ export function createApp(ctx: Context): express.Express {
   app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
   app.locals.stylesheet = stylesheetPath(); // pages without a venue (errors) get the default colours
 
+  app.use(countRequests(ctx.metrics));
   app.use(securityHeaders(ctx.config));
+  app.use(monitoringRoutes(ctx));
+  app.use(rateLimit(ctx.limiters, 'perAddress', (req) => req.ip));
   app.use(stylesheetRoutes());
   // Before the guest body parser: the admin parses its own (larger) forms and alone has a session.
   app.use(adminRoutes(ctx));

@@ -3,9 +3,12 @@ import { parseArgs } from 'node:util';
 import { writeAcceptancesCsv } from './acceptance-csv';
 import { checkNewPassword, checkUsername, hashPassword } from './admin/passwords';
 import { ConfigError, loadConfig, publicLink, type Config } from './config';
+import { createContext, type Context } from './context';
 import { deviceFamilyLabels, type DeviceFamily } from './device-family';
 import { UserError } from './gateways/driver';
 import { driverFor, drivers, parseNewGateway } from './gateways';
+import { exportGuest, forgetGuest, purgeExpiredPersonalData } from './privacy';
+import { loadOrCreateSecret } from './secret';
 import { choosePeriod, isCalendarDay, randomMacNote, venueStatistics, venueToday, type VenueStatistics } from './statistics';
 import { openSqliteStore } from './store/sqlite';
 import { StoreConflictError } from './store/sqlite';
@@ -39,6 +42,10 @@ const usage = `Usage: npx portico <command>   (works on DATA_DIR, default ./data
   admin passwd <username> --password-stdin   set an admin's password
   stats [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--gateway <id>] [--json]
                               usage figures (default: the last 7 days, in the venue's time zone)
+  backup <file>               a consistent copy of the database, safe while Portico runs
+  purge                       clear MAC, IP and user agent older than RETENTION_DAYS now
+  guest export <mac>          everything held about one device, as JSON
+  guest forget <mac>          delete what is held about one device (its acceptances stay, unlinked)
 `;
 
 class UsageError extends Error {}
@@ -164,6 +171,41 @@ async function exportCommand({ args, store, io }: Invocation): Promise<void> {
   }
 }
 
+async function backupCommand({ args, store, io }: Invocation): Promise<void> {
+  const { positionals: [file] } = options(args, {}, 1);
+  if (fs.existsSync(file)) throw new UserError(`${file} already exists; choose a new file name`);
+  try {
+    await store.backup(file);
+  } catch (error) {
+    throw new UserError(`cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  io.out(`Backed up the database to ${file}.\n`);
+}
+
+/** The context the privacy commands share with the server: same secret, so the same device ids. */
+function commandContext({ config, store, io }: Invocation): Context {
+  return createContext(config, store, loadOrCreateSecret(config.dataDir), io.now);
+}
+
+async function purgeCommand(invocation: Invocation): Promise<void> {
+  options(invocation.args, {}, 0);
+  const change = await purgeExpiredPersonalData(commandContext(invocation));
+  invocation.io.out(`Cleared personal fields older than ${invocation.config.retentionDays} days: ${change.acceptances} acceptances, ${change.guestSessions} guest sessions.\n`);
+}
+
+async function guestCommand(invocation: Invocation): Promise<void> {
+  const [action, ...rest] = invocation.args;
+  const { positionals: [mac] } = options(rest, {}, 1);
+  if (action === 'export') {
+    invocation.io.out(JSON.stringify(await exportGuest(commandContext(invocation), mac), null, 2) + '\n');
+  } else if (action === 'forget') {
+    const change = await forgetGuest(commandContext(invocation), mac);
+    invocation.io.out(`Forgot this device: ${change.acceptances} acceptances unlinked, ${change.guestSessions} guest sessions deleted.\n`);
+  } else {
+    throw new UsageError(`unknown guest command "${action ?? ''}"`);
+  }
+}
+
 async function adminCommand({ args, config, store, io }: Invocation): Promise<void> {
   const [action, ...rest] = args;
   if (action !== 'add' && action !== 'passwd') throw new UsageError(`unknown admin command "${action ?? ''}"`);
@@ -226,6 +268,9 @@ const commands: Record<string, (invocation: Invocation) => Promise<void>> = {
   export: exportCommand,
   admin: adminCommand,
   stats: statsCommand,
+  backup: backupCommand,
+  purge: purgeCommand,
+  guest: guestCommand,
 };
 
 /** Runs one command; returns the exit code. User mistakes print a message and usage, never a stack trace. */

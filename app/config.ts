@@ -16,6 +16,18 @@ export interface Config {
   tlsKey: string | null;
   /** SQLite durability: NORMAL survives a process crash, FULL also a power cut. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Days raw MAC, IP and user agent are kept; 0 means they are never stored. */
+  retentionDays: number;
+  /** Bearer token for GET /metrics; null turns /metrics off. */
+  metricsToken: string | null;
+  /** Requests allowed per minute, per source address, per gateway and per login token. */
+  rateLimits: RateLimits;
+}
+
+export interface RateLimits {
+  perAddress: number;
+  perGateway: number;
+  perToken: number;
 }
 
 export class ConfigError extends Error {}
@@ -27,6 +39,13 @@ function parsePort(value: string | undefined, fallback: number): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${value}"`);
   return port;
+}
+
+function parseWholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return number;
 }
 
 function parseTrustProxy(value: string | undefined): boolean | number | string {
@@ -56,6 +75,9 @@ export function loadConfig(env: Env = process.env): Config {
   const synchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
 
+  const metricsToken = env.METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+
   return {
     port,
     host: env.HOST || '',
@@ -66,6 +88,15 @@ export function loadConfig(env: Env = process.env): Config {
     tlsCert,
     tlsKey,
     sqliteSynchronous: synchronous,
+    retentionDays: parseWholeNumber('RETENTION_DAYS', env.RETENTION_DAYS, 30, 0, 3650),
+    metricsToken,
+    // A whole venue may reach a cloud-hosted Portico from one public address, and its router speaks for
+    // every guest: these defaults carry a 500-guest event arriving within one minute (see README).
+    rateLimits: {
+      perAddress: parseWholeNumber('RATE_LIMIT_ADDRESS', env.RATE_LIMIT_ADDRESS, 6000, 1, 1_000_000),
+      perGateway: parseWholeNumber('RATE_LIMIT_GATEWAY', env.RATE_LIMIT_GATEWAY, 6000, 1, 1_000_000),
+      perToken: parseWholeNumber('RATE_LIMIT_TOKEN', env.RATE_LIMIT_TOKEN, 30, 1, 1_000_000),
+    },
   };
 }
 

@@ -1,4 +1,6 @@
 import type { Config } from './config';
+import { Metrics } from './metrics';
+import { createRateLimiters, type RateLimiters } from './rate-limit';
 import { deriveKey } from './secret';
 import type { Store } from './store/types';
 
@@ -16,6 +18,10 @@ export interface Context {
   };
   /** Milliseconds since the epoch; tests pass their own clock. */
   now: () => number;
+  /** Counters served at /metrics. */
+  metrics: Metrics;
+  /** Request budgets per address, gateway and token, shared by every route. */
+  limiters: RateLimiters;
 }
 
 export function createContext(config: Config, store: Store, secret: Buffer, now: () => number = Date.now): Context {
@@ -28,5 +34,7 @@ export function createContext(config: Config, store: Store, secret: Buffer, now:
       adminSession: deriveKey(secret, 'admin-session'),
     },
     now,
+    metrics: new Metrics(),
+    limiters: createRateLimiters(config.rateLimits, now),
   };
 }

@@ -8,11 +8,19 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 let threshold: number = order[(process.env.LOG_LEVEL as Level) ?? 'info'] ?? order.info;
 
+// A MAC anywhere in a line (a path, a gateway id, an echoed parameter), in colon, dash or URL-encoded form.
+const macInText = /\b([0-9a-f]{2})(:|-|%3a)([0-9a-f]{2})\2([0-9a-f]{2})\2[0-9a-f]{2}\2[0-9a-f]{2}\2[0-9a-f]{2}\b/gi;
+
+/** The safety net under maskMac: whatever a field holds, no full MAC reaches the log. */
+function maskMacsIn(text: string): string {
+  return text.replace(macInText, (_match, a: string, separator: string, b: string, c: string) => [a, b, c, 'xx', 'xx', 'xx'].join(separator));
+}
+
 function format(fields: Fields): string {
   let out = '';
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    const text = String(value);
+    const text = maskMacsIn(String(value));
     out += ` ${key}=${/[\s"=]/.test(text) || text === '' ? JSON.stringify(text) : text}`;
   }
   return out;
@@ -20,7 +28,7 @@ function format(fields: Fields): string {
 
 function write(level: Level, message: string, fields: Fields = {}): void {
   if (order[level] < threshold) return;
-  process.stderr.write(`${new Date().toISOString()} ${level} ${message}${format(fields)}\n`);
+  process.stderr.write(`${new Date().toISOString()} ${level} ${maskMacsIn(message)}${format(fields)}\n`);
 }
 
 export const log = {

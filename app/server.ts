@@ -7,9 +7,13 @@ import { ConfigError, loadConfig, publicLink } from './config';
 import { createContext } from './context';
 import { createSetupLink } from './admin/setup-link';
 import { log } from './log';
+import { schedulePurge } from './privacy';
 import { loadOrCreateSecret } from './secret';
 import { openSqliteStore } from './store/sqlite';
 import { ensureVenue } from './venue-settings';
+
+/** How long requests in flight may take to finish after SIGTERM/SIGINT. */
+const shutdownGraceMs = 15_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -33,6 +37,11 @@ async function main(): Promise<void> {
     else log.info(`admin: ${publicLink(config, 'admin/login')}`);
   });
 
+  const stopPurge = schedulePurge(ctx);
+
+  // Stop taking connections, let requests in flight finish (an acceptance being written completes and is
+  // answered), then close the database. A second signal, or a request still running after the grace
+  // period, ends the process at once; SQLite's journal keeps every committed acceptance either way.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -41,6 +50,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     log.info('stopping: finishing requests in flight', { signal });
+    stopPurge();
     server.close(() => {
       void store.close().then(() => {
         log.info('stopped');
@@ -48,6 +58,13 @@ async function main(): Promise<void> {
       });
     });
     server.closeIdleConnections();
+    // Keep-alive connections that finish their request now are idle: close them as they become so.
+    const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+    idleSweep.unref();
+    setTimeout(() => {
+      log.warn('requests still running after the grace period: exiting', { seconds: shutdownGraceMs / 1000 });
+      process.exit(1);
+    }, shutdownGraceMs).unref();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -34,3 +34,22 @@ describe('configuration', () => {
     assert.equal(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy, 'loopback');
   });
 });
+
+describe('configuration: retention, metrics and rate limits', () => {
+  it('keeps personal fields 30 days, metrics off and limits for a 500-guest event by default', () => {
+    const config = loadConfig({});
+    assert.equal(config.retentionDays, 30);
+    assert.equal(config.metricsToken, null);
+    assert.deepEqual(config.rateLimits, { perAddress: 6000, perGateway: 6000, perToken: 30 });
+  });
+
+  it('reads the settings and refuses values that make no sense', () => {
+    const config = loadConfig({ RETENTION_DAYS: '0', METRICS_TOKEN: 'a-long-enough-token', RATE_LIMIT_ADDRESS: '100', RATE_LIMIT_GATEWAY: '200', RATE_LIMIT_TOKEN: '5' });
+    assert.equal(config.retentionDays, 0);
+    assert.equal(config.metricsToken, 'a-long-enough-token');
+    assert.deepEqual(config.rateLimits, { perAddress: 100, perGateway: 200, perToken: 5 });
+    for (const env of [{ RETENTION_DAYS: '-1' }, { RETENTION_DAYS: '7.5' }, { RETENTION_DAYS: 'forever' }, { RATE_LIMIT_ADDRESS: '0' }, { METRICS_TOKEN: 'short' }]) {
+      assert.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
+    }
+  });
+});

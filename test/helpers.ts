@@ -79,11 +79,11 @@ export function countRows(store: SqliteStore, table: string): number {
 }
 
 /** Runs `npx portico …` in-process on a data folder, capturing what it prints. */
-export async function runCli(argv: string[], options: { dataDir: string; publicUrl: string; now?: () => number; stdin?: string }) {
+export async function runCli(argv: string[], options: { dataDir: string; publicUrl: string; now?: () => number; stdin?: string; env?: Record<string, string> }) {
   let out = '';
   let err = '';
   const code = await run(argv, {
-    env: { DATA_DIR: options.dataDir, PUBLIC_URL: options.publicUrl },
+    env: { ...options.env, DATA_DIR: options.dataDir, PUBLIC_URL: options.publicUrl },
     out: (text) => { out += text; },
     err: (text) => { err += text; },
     now: options.now ?? (() => Date.UTC(2026, 10, 27, 12)),

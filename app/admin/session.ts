@@ -44,7 +44,17 @@ const newToken = () => randomBytes(32).toString('base64url');
 
 /** Gives every admin page a CSRF token for its forms (res.locals.csrfToken). */
 export const exposeCsrfToken: RequestHandler = (req, res, next) => {
-  if (!req.session.csrfToken && (req.method === 'GET' || req.method === 'HEAD')) req.session.csrfToken = newToken();
+  if (!req.session.csrfToken && (req.method === 'GET' || req.method === 'HEAD')) {
+    req.session.csrfToken = newToken();
+    // A visitor refused with an error page keeps no session: express-session stores a new session only
+    // when it was changed, and decides in res.end, so the token is taken back just before. Otherwise
+    // every refused request to /admin would write a session row.
+    const end = res.end;
+    res.end = function (this: typeof res, ...args: Parameters<typeof end>) {
+      if (res.statusCode >= 400 && req.session) delete req.session.csrfToken;
+      return end.apply(this, args);
+    } as typeof end;
+  }
   res.locals.csrfToken = req.session.csrfToken;
   next();
 };

@@ -1,4 +1,4 @@
-import { UserError, type GatewayDriver } from './driver';
+import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 import { pfsense } from './pfsense';
 import { wifidog } from './wifidog';
 import type { Gateway } from '../store/types';
@@ -9,8 +9,6 @@ export const drivers: ReadonlyMap<string, GatewayDriver> = new Map([pfsense, wif
 export function driverFor(type: string): GatewayDriver | undefined {
   return drivers.get(type);
 }
-
-const gatewayIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export interface NewGatewayInput {
   type: string;

@@ -5,10 +5,11 @@ import { renderTermsPage } from '../guest/terms-page';
 import type { GuestState } from '../guest/state';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
+import { rateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
 import { isPrivateAddress, reportedAddresses } from './address';
-import { UserError, type GatewayDriver } from './driver';
+import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
 /*
  * pfSense has no external-portal mode (pfsense/pfsense src/usr/local/captiveportal/index.php).
@@ -86,10 +87,11 @@ export const pfsense: GatewayDriver = {
   routes(ctx) {
     const router = Router();
     // The uploaded page submits pfSense's placeholders here as a GET form.
-    router.get('/pfsense/:gatewayId', async (req, res) => {
-      const gateway = await ctx.store.getGateway(req.params.gatewayId);
+    router.get('/pfsense/:gatewayId', rateLimit(ctx.limiters, 'perGateway', (req) => req.params.gatewayId), async (req, res) => {
+      const gatewayId = requiredField(req.params, 'gatewayId', { max: 64, pattern: gatewayIdPattern });
+      const gateway = await ctx.store.getGateway(gatewayId);
       if (!gateway || gateway.type !== 'pfsense') {
-        log.warn('pfsense entry for an unknown gateway', { gateway: req.params.gatewayId.slice(0, 64) });
+        log.warn('pfsense entry for an unknown gateway', { gateway: gatewayId });
         throw new HttpError(404, 'This Wi-Fi network is not set up on this portal. Please tell the staff.', 'Unknown network');
       }
       const zone = requiredField(req.query, 'zone', { max: 32, pattern: zonePattern }).toLowerCase();

@@ -8,10 +8,11 @@ import { renderGuestView } from '../guest/guest-view';
 import { renderTermsPage } from '../guest/terms-page';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
+import { rateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, Site } from '../store/types';
 import { isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
-import { UserError, type GatewayDriver } from './driver';
+import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
 /*
  * WiFiDog auth-server protocol, as wifidog-gateway 1.3.0 speaks it (wifidog/wifidog-gateway src/http.c,
@@ -24,7 +25,6 @@ import { UserError, type GatewayDriver } from './driver';
  * - ping/ every CheckInterval: any response without "Pong" marks the auth server down.
  */
 
-const gatewayIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 const tokenPattern = /^[A-Za-z0-9_-]{1,128}$/;
 const counterPattern = /^\d{1,20}$/;
 
@@ -197,9 +197,14 @@ export const wifidog: GatewayDriver = {
   routes(ctx) {
     const router = Router();
     const unknownGatewayWarnedAt = new Map<string, number>();
+    // Over a limit the answer is a 429 without "Auth:", which the gateway treats as an error and leaves the
+    // guest as they are: a flood with a stolen token cannot make Portico tell the router to disconnect anyone.
+    const perGateway = rateLimit(ctx.limiters, 'perGateway', (req) => req.query.gw_id);
+    const perToken = rateLimit(ctx.limiters, 'perToken', (req) => req.query.token);
+    const routerContact = (request: string) => ctx.metrics.count('portico_router_contacts_total', { type: 'wifidog', request });
 
     // Express matches with and without the trailing slash, so login/? and login? both arrive here.
-    router.get('/wifidog/login', async (req, res) => {
+    router.get('/wifidog/login', perGateway, async (req, res) => {
       const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       const gateway = await wifidogGateway(ctx, gatewayId);
       if (!gateway) {
@@ -236,7 +241,8 @@ export const wifidog: GatewayDriver = {
       });
     });
 
-    router.get('/wifidog/auth', async (req, res) => {
+    router.get('/wifidog/auth', perGateway, perToken, async (req, res) => {
+      routerContact('auth');
       let code: AuthCode;
       try {
         code = await authStage(ctx, req.query);
@@ -250,7 +256,8 @@ export const wifidog: GatewayDriver = {
       answerAuth(res, code);
     });
 
-    router.get('/wifidog/ping', async (req, res) => {
+    router.get('/wifidog/ping', perGateway, async (req, res) => {
+      routerContact('ping');
       const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       const health: GatewayHealth = {
         sysUptime: healthFigure(req.query, 'sys_uptime', /^\d{1,15}$/),
@@ -272,7 +279,7 @@ export const wifidog: GatewayDriver = {
     });
 
     // The gateway sends the guest here once it let them online (src/auth.c, AUTH_ALLOWED).
-    router.get('/wifidog/portal', async (req, res) => {
+    router.get('/wifidog/portal', perGateway, perToken, async (req, res) => {
       const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       optionalField(req.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
       const gateway = await wifidogGateway(ctx, gatewayId);

@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { driverFor } from '../gateways';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
+import { storablePersonalFields } from '../privacy';
 import { requiredField } from '../request-fields';
 import { deviceIdFor } from './device-id';
 import { renderGuestView } from './guest-view';
@@ -45,12 +46,11 @@ export function guestRoutes(ctx: Context): Router {
       gatewayId: gateway.id,
       termsVersionId: terms.id,
       deviceId: state.mac === null ? null : deviceIdFor(ctx.keys.deviceId, state.mac),
-      clientMac: state.mac,
-      clientIp: state.ip,
-      userAgent: req.get('user-agent')?.slice(0, 512) ?? null,
+      ...storablePersonalFields(ctx.config, { clientMac: state.mac, clientIp: state.ip, userAgent: req.get('user-agent')?.slice(0, 512) ?? null }),
       language: state.language,
       handoff: `${driver.type} ${driver.handoffOrigin(state)}`,
     });
+    ctx.metrics.count('portico_acceptances_total', { type: driver.type });
     log.info('acceptance recorded', { id: acceptance.id, gateway: gateway.id, terms: terms.release, mac: maskMac(state.mac) });
     const handoff = await driver.handoff(ctx, { gateway, site, state, acceptance });
     res.redirect(handoff.status, handoff.location);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,8 +7,8 @@ import { isRandomisedMac } from '../random-mac';
 import { localCalendar } from '../venue-time';
 import { applyMigrations } from './migrate';
 import type {
-  AdminUser, Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestSession, GuestSessionEndReason, LoginClaim,
-  NewAcceptance, NewLoginToken, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
+  AdminUser, Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason,
+  LoginClaim, NewAcceptance, NewLoginToken, PersonalDataChange, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
 } from './types';
 import type { DayFigures, StatisticsFigures, StatisticsQuery } from './types';
 
@@ -164,6 +164,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements;
   private readonly sessionSql;
+  private readonly privacySql;
   private readonly adminSql;
   private readonly guestPageSql;
   /** Writes waiting for the next group commit (see commitSoon). */
@@ -238,6 +239,24 @@ export class SqliteStore implements Store {
       contact: db.prepare<GatewayHealth & { id: string; at: number }>(`UPDATE gateways
         SET last_contact_at = @at, sys_uptime = @sysUptime, sys_memfree = @sysMemfree, sys_load = @sysLoad, daemon_uptime = @daemonUptime
         WHERE id = @id`),
+    };
+    this.privacySql = {
+      ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
+      purgeAcceptances: db.prepare<{ before: number }>(`UPDATE acceptances SET client_mac = NULL, client_ip = NULL, user_agent = NULL
+        WHERE accepted_at < @before AND (client_mac IS NOT NULL OR client_ip IS NOT NULL OR user_agent IS NOT NULL)`),
+      // Live sessions keep their addresses: the router's checks need them until the session ends.
+      purgeSessions: db.prepare<{ before: number }>(`UPDATE guest_sessions SET client_mac = NULL, client_ip = NULL
+        WHERE (client_mac IS NOT NULL OR client_ip IS NOT NULL)
+          AND (ended_at < @before OR (started_at IS NULL AND token_expires_at < @before))`),
+      guestAcceptances: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
+        'SELECT * FROM acceptances WHERE client_mac = @mac OR device_id = @deviceId ORDER BY accepted_at, id'),
+      guestSessions: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
+        'SELECT * FROM guest_sessions WHERE client_mac = @mac OR device_id = @deviceId ORDER BY id'),
+      forgetAcceptances: db.prepare<{ mac: string; deviceId: string }>(`UPDATE acceptances
+        SET client_mac = NULL, client_ip = NULL, user_agent = NULL, device_id = NULL WHERE client_mac = @mac OR device_id = @deviceId`),
+      forgetSessions: db.prepare<{ mac: string; deviceId: string }>('DELETE FROM guest_sessions WHERE client_mac = @mac OR device_id = @deviceId'),
+      // The statistics' per-device days keep counting the device, under a random id nothing links back.
+      unlinkDeviceDays: db.prepare<{ deviceId: string; replacement: string }>('UPDATE device_days SET device_id = @replacement WHERE device_id = @deviceId'),
     };
 
     this.adminSql = {
@@ -426,6 +445,46 @@ export class SqliteStore implements Store {
   async countAcceptances(filter: AcceptanceFilter): Promise<number> {
     const { where, params } = filterClause(filter);
     return this.db.prepare<Record<string, string | number>, { n: number }>(`SELECT count(*) AS n FROM acceptances a ${where}`).get(params)!.n;
+  }
+
+  // — durability, monitoring and privacy (issue 6) —
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      return this.privacySql.ping.get()?.ok === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  async backup(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
+  async purgePersonalData(before: number): Promise<PersonalDataChange> {
+    const purge = this.db.transaction(() => ({
+      acceptances: this.privacySql.purgeAcceptances.run({ before }).changes,
+      guestSessions: this.privacySql.purgeSessions.run({ before }).changes,
+    }));
+    return purge.immediate();
+  }
+
+  async findGuestRecords(mac: string, deviceId: string): Promise<GuestRecords> {
+    const guestSessions = this.privacySql.guestSessions.all({ mac, deviceId });
+    // The token hash identifies a login, not the guest; it stays out of what is handed over.
+    for (const session of guestSessions) delete session.token_hash;
+    return { acceptances: this.privacySql.guestAcceptances.all({ mac, deviceId }), guestSessions };
+  }
+
+  async forgetGuest(mac: string, deviceId: string): Promise<PersonalDataChange> {
+    const forget = this.db.transaction(() => {
+      this.privacySql.unlinkDeviceDays.run({ deviceId, replacement: randomBytes(16).toString('hex') });
+      return {
+        guestSessions: this.privacySql.forgetSessions.run({ mac, deviceId }).changes,
+        acceptances: this.privacySql.forgetAcceptances.run({ mac, deviceId }).changes,
+      };
+    });
+    return forget.immediate();
   }
 
   // — guest sessions and router health (WiFiDog, issue 3) —

@@ -145,6 +145,18 @@ export interface AcceptanceFilter {
   toDay?: string;
 }
 
+/** Everything held about one device, for a data-subject request: rows as stored, column names as in the database. */
+export interface GuestRecords {
+  acceptances: Record<string, unknown>[];
+  guestSessions: Record<string, unknown>[];
+}
+
+/** How many rows a purge or a forget changed. */
+export interface PersonalDataChange {
+  acceptances: number;
+  guestSessions: number;
+}
+
 export interface AdminUser {
   id: number;
   username: string;
@@ -222,6 +234,24 @@ export interface Store {
   recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<Acceptance>;
   exportAcceptances(filter: AcceptanceFilter): AsyncIterable<AcceptanceExportRow>;
   countAcceptances(filter: AcceptanceFilter): Promise<number>;
+
+  // — durability, monitoring and privacy (issue 6) —
+  /** True when the database answers a query. */
+  isHealthy(): Promise<boolean>;
+  /** A consistent copy of the whole database to `file` while it stays in use (SQLite online backup). */
+  backup(file: string): Promise<void>;
+  /**
+   * Clears raw MAC, IP and user agent from acceptances made before `before`, and MAC and IP from guest
+   * sessions that ended (or never started) before it; acceptances stay as evidence with their device id.
+   */
+  purgePersonalData(before: number): Promise<PersonalDataChange>;
+  /** Rows naming this MAC or this device id. */
+  findGuestRecords(mac: string, deviceId: string): Promise<GuestRecords>;
+  /**
+   * Clears the personal fields and device id of this device's acceptances and deletes its guest sessions;
+   * the statistics keep counting it under a random id that nothing links to the device.
+   */
+  forgetGuest(mac: string, deviceId: string): Promise<PersonalDataChange>;
 
   // — guest sessions and router health (WiFiDog, issue 3): add methods here —
   /** Stores a new login token (as its hash) for a guest about to be handed to the router. */

@@ -1,0 +1,67 @@
+import type { Config } from './config';
+import type { Context } from './context';
+import { normalizeMac } from './gateways/address';
+import { UserError } from './gateways/driver';
+import { deviceIdFor } from './guest/device-id';
+import { log, maskMac } from './log';
+import type { GuestRecords, PersonalDataChange } from './store/types';
+
+/*
+ * Privacy by default: statistics count pseudonymous device ids; raw MAC, IP and user agent are kept
+ * only RETENTION_DAYS (0: never stored), then a daily purge clears them. The acceptance itself (time,
+ * terms version, device id) stays as the venue's evidence.
+ */
+
+const dayMs = 24 * 60 * 60 * 1000;
+export const purgeIntervalMs = dayMs;
+
+export interface PersonalFields {
+  clientMac: string | null;
+  clientIp: string | null;
+  userAgent: string | null;
+}
+
+/** What may be written of a guest's raw addresses now: all of it, or nothing when retention is 0. */
+export function storablePersonalFields(config: Pick<Config, 'retentionDays'>, fields: PersonalFields): PersonalFields {
+  return config.retentionDays === 0 ? { clientMac: null, clientIp: null, userAgent: null } : fields;
+}
+
+/** Clears personal fields older than the retention period. */
+export async function purgeExpiredPersonalData(ctx: Context): Promise<PersonalDataChange> {
+  const before = ctx.now() - ctx.config.retentionDays * dayMs;
+  const change = await ctx.store.purgePersonalData(before);
+  log.info('personal data purged', { retention_days: ctx.config.retentionDays, acceptances: change.acceptances, guest_sessions: change.guestSessions });
+  return change;
+}
+
+/** Runs the purge now and then once a day; returns the function that stops it. */
+export function schedulePurge(ctx: Context): () => void {
+  const purge = () => purgeExpiredPersonalData(ctx).catch((error) => log.error('purge failed', { error: error?.stack ?? String(error) }));
+  void purge();
+  const timer = setInterval(purge, purgeIntervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+function parseGuestMac(text: string): string {
+  const mac = normalizeMac(text);
+  if (!mac) throw new UserError(`"${text.slice(0, 32)}" is not a MAC address (aa:bb:cc:dd:ee:ff)`);
+  return mac;
+}
+
+/** Everything held about one device, found by its MAC and by its device id (which outlives the MAC). */
+export async function exportGuest(ctx: Context, macText: string): Promise<GuestRecords & { mac: string; deviceId: string }> {
+  const mac = parseGuestMac(macText);
+  const deviceId = deviceIdFor(ctx.keys.deviceId, mac);
+  const records = await ctx.store.findGuestRecords(mac, deviceId);
+  log.info('guest data exported', { mac: maskMac(mac), acceptances: records.acceptances.length, guest_sessions: records.guestSessions.length });
+  return { mac, deviceId, ...records };
+}
+
+/** Deletes what is held about one device; its acceptances stay, without anything linking them to it. */
+export async function forgetGuest(ctx: Context, macText: string): Promise<PersonalDataChange> {
+  const mac = parseGuestMac(macText);
+  const change = await ctx.store.forgetGuest(mac, deviceIdFor(ctx.keys.deviceId, mac));
+  log.info('guest data forgotten', { mac: maskMac(mac), acceptances: change.acceptances, guest_sessions: change.guestSessions });
+  return change;
+}
