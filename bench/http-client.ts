@@ -9,7 +9,9 @@ export interface Exchange {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-export function request(url: string, options: { method?: string; headers?: http.OutgoingHttpHeaders; body?: string } = {}): Promise<Exchange> {
+type RequestOptions = { method?: string; headers?: http.OutgoingHttpHeaders; body?: string };
+
+export function request(url: string, options: RequestOptions = {}, retried = false): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -17,7 +19,15 @@ export function request(url: string, options: { method?: string; headers?: http.
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as idle just as it was reused: the request never reached
+      // the server, so sending it again on a new socket is safe (Node's documented req.reusedSocket case).
+      if (req.reusedSocket && !retried && (error.code === 'ECONNRESET' || error.message === 'socket hang up')) {
+        resolve(request(url, options, true));
+      } else {
+        reject(error);
+      }
+    });
     req.end(options.body);
   });
 }

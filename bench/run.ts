@@ -303,7 +303,15 @@ async function main(): Promise<void> {
   try {
     const load = await loadPhase(options, root);
     const history: HistoryFigures[] = [];
-    for (const count of options.skip10m ? [1_000_000] : [1_000_000, 10_000_000]) history.push(await historyPhase(options, root, count));
+    const historyFailures: string[] = [];
+    for (const count of options.skip10m ? [1_000_000] : [1_000_000, 10_000_000]) {
+      try {
+        history.push(await historyPhase(options, root, count));
+      } catch (error) {
+        // The load figures stand on their own: report what failed instead of losing the run.
+        historyFailures.push(`${count.toLocaleString('en')} acceptances: ${(error as Error).message}`);
+      }
+    }
     const nodeStart = await nodeStartMs();
 
     const byName = (name: string) => load.scenarios.find((s) => s.name === name)!;
@@ -321,6 +329,7 @@ async function main(): Promise<void> {
         + `stats --json ${h.stats ? `cold ${ms(h.stats.coldMs)}, warm ${ms(h.stats.warmMs)} (whole command; Node alone starts in ${ms(nodeStart)})` : `— ${h.statsMissing}`}; `
         + `Portico peak ${h.peakMb.toFixed(0)} MB under load`);
     }
+    for (const failure of historyFailures) out.push(`history phase failed at ${failure}`);
     out.push('', 'Verdict per target of issue 7:');
 
     const ratioVerdict = (name: string, minimum: number, p99Limit?: number): Verdict => {
