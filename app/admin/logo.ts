@@ -1,6 +1,5 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
-import sharp from 'sharp';
 import type { Context } from '../context';
 import { UserError } from '../gateways/driver';
 import { HttpError } from '../http-error';
@@ -16,6 +15,8 @@ const acceptedFormats = new Set(['png', 'jpeg', 'webp', 'gif']);
 
 /** Shrinks an uploaded picture to fit the logo box, as PNG; throws UserError for anything but an image. */
 export async function resizeLogo(upload: Buffer): Promise<Buffer> {
+  // Loaded on first upload: libvips adds about 20 MB to every process that loads it, and logos are rare.
+  const { default: sharp } = await import('sharp');
   const image = sharp(upload, { limitInputPixels: 40_000_000, failOn: 'error' });
   let format: string | undefined;
   try {
