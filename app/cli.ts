@@ -6,7 +6,6 @@ import { ConfigError, loadConfig, publicLink, type Config } from './config';
 import { createContext, type Context } from './context';
 import { deviceFamilyLabels, type DeviceFamily } from './device-family';
 import { UserError } from './gateways/driver';
-import { driverFor, drivers, parseNewGateway } from './gateways';
 import { exportGuest, forgetGuest, purgeExpiredPersonalData } from './privacy';
 import { loadOrCreateSecret } from './secret';
 import { choosePeriod, isCalendarDay, randomMacNote, venueStatistics, venueToday, type VenueStatistics } from './statistics';
@@ -27,7 +26,7 @@ export interface CliIo {
 
 const usage = `Usage: npx portico <command>   (works on DATA_DIR, default ./data)
 
-  gateway add --type <${[...drivers.keys()].join('|')}> --id <id> [--name <name>]
+  gateway add --type <router type> --id <id> [--name <name>]
               [--address <host[:port]>]      pfSense: the portal address guests reach
               [--check-interval <seconds>]   WiFiDog: the router's Check Interval (default 60)
   gateway list [--json]
@@ -70,6 +69,8 @@ function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args:
 }
 
 async function gatewayCommand({ args, config, store, io }: Invocation): Promise<void> {
+  // The drivers bring Express with them: loaded only here, so that other commands (stats) start fast.
+  const { driverFor, parseNewGateway } = await import('./gateways/index.js');
   const [action, ...rest] = args;
   const site = await ensureVenue(store, io.now());
   if (action === 'add') {

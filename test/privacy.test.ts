@@ -71,6 +71,24 @@ describe('privacy: retention, purge, export and forget', () => {
     assert.equal(acceptances(portal)[1].client_mac, null);
   });
 
+  it('purges a backlog larger than one batch, yielding to requests between batches', async () => {
+    portal = await portalWithGateway();
+    const site = (await portal.store.getDefaultSite())!;
+    const terms = (await portal.store.currentTerms(site.id))!;
+    const old = portal.clock() - 40 * dayMs;
+    await Promise.all(Array.from({ length: 4500 }, (_, i) => portal.store.recordAcceptance(site, {
+      acceptedAt: old + i, gatewayId: 'cafe', termsVersionId: terms.id, deviceId: 'd', clientMac: alice.mac,
+      clientIp: alice.ip, userAgent: 'Phone', language: 'en', handoff: 'test',
+    })));
+    let turns = 0;
+    const ticker = setInterval(() => { turns++; }, 0);
+    const change = await portal.store.purgePersonalData(portal.clock() - 30 * dayMs);
+    clearInterval(ticker);
+    assert.equal(change.acceptances, 4500);
+    assert.equal(portal.store.db.prepare('SELECT count(*) FROM acceptances WHERE accepted_at < ? AND client_mac IS NOT NULL').pluck().get(portal.clock() - 30 * dayMs), 0);
+    assert.ok(turns >= 1, 'the event loop ran between batches');
+  });
+
   it('exports everything held about one device by MAC and device id, then forgets it', async () => {
     portal = await portalWithGateway();
     await acceptAsPfSenseGuest(portal.app, 'cafe', alice);

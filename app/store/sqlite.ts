@@ -14,6 +14,9 @@ import type { DayFigures, StatisticsFigures, StatisticsQuery } from './types';
 
 export class StoreConflictError extends Error {}
 
+/** Rows a purge batch changes: a few milliseconds of work between two turns of the event loop. */
+const purgeBatchRows = 2000;
+
 export interface SqliteOptions {
   synchronous?: 'NORMAL' | 'FULL';
 }
@@ -242,12 +245,19 @@ export class SqliteStore implements Store {
     };
     this.privacySql = {
       ping: db.prepare<[], { ok: number }>('SELECT 1 AS ok'),
-      purgeAcceptances: db.prepare<{ before: number }>(`UPDATE acceptances SET client_mac = NULL, client_ip = NULL, user_agent = NULL
-        WHERE accepted_at < @before AND (client_mac IS NOT NULL OR client_ip IS NOT NULL OR user_agent IS NOT NULL)`),
+      // In batches along the rowid (a cursor, never rescanning what is done): a first purge over a large
+      // backlog must not hold the event loop, and every guest request, for seconds.
+      purgeAcceptances: db.prepare<{ before: number; after: number; limit: number }, { id: number }>(`UPDATE acceptances
+        SET client_mac = NULL, client_ip = NULL, user_agent = NULL
+        WHERE id IN (SELECT id FROM acceptances WHERE id > @after AND accepted_at < @before
+          AND (client_mac IS NOT NULL OR client_ip IS NOT NULL OR user_agent IS NOT NULL) ORDER BY id LIMIT @limit)
+        RETURNING id`),
       // Live sessions keep their addresses: the router's checks need them until the session ends.
-      purgeSessions: db.prepare<{ before: number }>(`UPDATE guest_sessions SET client_mac = NULL, client_ip = NULL
-        WHERE (client_mac IS NOT NULL OR client_ip IS NOT NULL)
-          AND (ended_at < @before OR (started_at IS NULL AND token_expires_at < @before))`),
+      purgeSessions: db.prepare<{ before: number; after: number; limit: number }, { id: number }>(`UPDATE guest_sessions
+        SET client_mac = NULL, client_ip = NULL
+        WHERE id IN (SELECT id FROM guest_sessions WHERE id > @after AND (client_mac IS NOT NULL OR client_ip IS NOT NULL)
+          AND (ended_at < @before OR (started_at IS NULL AND token_expires_at < @before)) ORDER BY id LIMIT @limit)
+        RETURNING id`),
       guestAcceptances: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
         'SELECT * FROM acceptances WHERE client_mac = @mac OR device_id = @deviceId ORDER BY accepted_at, id'),
       guestSessions: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
@@ -462,11 +472,18 @@ export class SqliteStore implements Store {
   }
 
   async purgePersonalData(before: number): Promise<PersonalDataChange> {
-    const purge = this.db.transaction(() => ({
-      acceptances: this.privacySql.purgeAcceptances.run({ before }).changes,
-      guestSessions: this.privacySql.purgeSessions.run({ before }).changes,
-    }));
-    return purge.immediate();
+    const change = { acceptances: 0, guestSessions: 0 };
+    for (const [table, statement] of [['acceptances', this.privacySql.purgeAcceptances], ['guestSessions', this.privacySql.purgeSessions]] as const) {
+      let after = 0;
+      for (;;) {
+        const ids = this.db.transaction(() => statement.all({ before, after, limit: purgeBatchRows })).immediate();
+        change[table] += ids.length;
+        if (ids.length < purgeBatchRows) break;
+        after = Math.max(...ids.map((row) => row.id));
+        await new Promise((resolve) => setImmediate(resolve)); // let guests' requests in between batches
+      }
+    }
+    return change;
   }
 
   async findGuestRecords(mac: string, deviceId: string): Promise<GuestRecords> {
