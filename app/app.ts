@@ -28,7 +28,8 @@ export function createApp(ctx: Context): express.Express {
   app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
   app.locals.stylesheet = stylesheetPath(); // pages without a venue (errors) get the default colours
 
-  app.use(countRequests(ctx.metrics));
+  // Counted only when someone can read them: /metrics is off without METRICS_TOKEN.
+  if (ctx.config.metricsToken) app.use(countRequests(ctx.metrics));
   app.use(securityHeaders(ctx.config));
   app.use(monitoringRoutes(ctx));
   app.use(rateLimit(ctx.limiters, 'perAddress', (req) => req.ip));
