@@ -165,13 +165,13 @@ function drainedOrClosed(res: Response): Promise<void> {
 export function dashboardRouter(ctx: Context): Router {
   const router = Router();
 
-  router.get('/admin/dashboard', async (req, res) => {
+  router.get('/dashboard', async (req, res) => {
     const request = await readDashboardRequest(ctx, req);
     const stats = await asBadRequest(() => venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now()));
     res.set('Cache-Control', 'no-store').render('admin/dashboard', dashboardPage(request, stats, req.app.locals.basePath ?? '/'));
   });
 
-  router.get('/admin/dashboard.csv', async (req, res) => {
+  router.get('/dashboard.csv', async (req, res) => {
     const request = await readDashboardRequest(ctx, req);
     const { fromDay, toDay } = request.period;
     res.set({

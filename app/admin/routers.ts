@@ -31,11 +31,11 @@ export function routerRoutes(ctx: Context): Router {
     return { gateway, site };
   }
 
-  router.get('/admin/routers', async (_req, res) => {
+  router.get('/routers', async (_req, res) => {
     await renderList(res, 200, await defaultSite(ctx), { type: driverList()[0]?.type ?? '' }, null);
   });
 
-  router.post('/admin/routers', async (req, res) => {
+  router.post('/routers', async (req, res) => {
     const site = await defaultSite(ctx);
     const values = {
       type: optionalField(req.body, 'type', { max: 32 }) ?? '',
@@ -57,7 +57,7 @@ export function routerRoutes(ctx: Context): Router {
     res.redirect(303, `${routersPage}/${encodeURIComponent(gateway.id)}`);
   });
 
-  router.get('/admin/routers/:id', async (req, res) => {
+  router.get('/routers/:id', async (req, res) => {
     const { gateway, site } = await siteGateway(req.params.id);
     const driver = driverFor(gateway.type);
     res.set('Cache-Control', 'no-store').render('admin/router', {
@@ -67,14 +67,14 @@ export function routerRoutes(ctx: Context): Router {
     });
   });
 
-  router.get('/admin/routers/:id/upload-page', async (req, res) => {
+  router.get('/routers/:id/upload-page', async (req, res) => {
     const { gateway, site } = await siteGateway(req.params.id);
     const page = driverFor(gateway.type)?.uploadPage?.(gateway, site, ctx.config);
     if (page === undefined) throw new HttpError(404, 'This router needs no uploaded page.');
     res.attachment(`portico-${gateway.id}.html`).type('html').set('Cache-Control', 'no-store').send(page);
   });
 
-  router.post('/admin/routers/:id/rename', async (req, res) => {
+  router.post('/routers/:id/rename', async (req, res) => {
     const { gateway } = await siteGateway(req.params.id);
     const name = (optionalField(req.body, 'name', { max: 100 }) ?? '').trim();
     if (name === '') throw new HttpError(400, 'The router needs a name.');
@@ -83,7 +83,7 @@ export function routerRoutes(ctx: Context): Router {
     res.redirect(303, `${routersPage}/${encodeURIComponent(gateway.id)}?renamed`);
   });
 
-  router.post('/admin/routers/:id/remove', async (req, res) => {
+  router.post('/routers/:id/remove', async (req, res) => {
     const { gateway } = await siteGateway(req.params.id);
     if (optionalField(req.body, 'confirm', { max: 3 }) !== 'yes') throw new HttpError(400, 'Tick the box to confirm that the router is to be removed.');
     await ctx.store.removeGateway(gateway.id);

@@ -9,22 +9,22 @@ import { signInRoutes } from './sign-in';
 import { termsRoutes } from './terms';
 
 /**
- * Everything under /admin, read top to bottom: body and session (here only), CSRF token, the pages
- * open without signing in, the sign-in check, then the signed-in pages. Routes use full /admin paths.
+ * Everything under /admin (mounted there, so that guest and router requests never walk these routes), read top to bottom: body and session (here only), CSRF token, the pages
+ * open without signing in, the sign-in check, then the signed-in pages. Paths are relative to /admin.
  */
 export function adminRoutes(ctx: Context): Router {
   const router = Router();
   const signedIn = requireAdmin(ctx);
 
   // Terms in six languages need more room than the guest pages' 16 kB.
-  router.use('/admin', express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50 }), adminSession(ctx), exposeCsrfToken);
+  router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50 }), adminSession(ctx), exposeCsrfToken);
   // The logo form is multipart: parsed here, for signed-in admins only, so that checkCsrf can read its _csrf field.
-  router.use('/admin/settings/logo', signedIn, parseLogoUpload);
-  router.use('/admin', checkCsrf);
+  router.use('/settings/logo', signedIn, parseLogoUpload);
+  router.use(checkCsrf);
 
   router.use(signInRoutes(ctx));
-  router.use('/admin', signedIn);
-  router.get('/admin', (_req, res) => res.redirect(303, `${ctx.config.publicUrl.pathname}admin/dashboard`));
+  router.use(signedIn);
+  router.get('/', (_req, res) => res.redirect(303, `${ctx.config.publicUrl.pathname}admin/dashboard`));
   router.use(settingsRoutes(ctx));
   router.use(termsRoutes(ctx));
   router.use(routerRoutes(ctx));

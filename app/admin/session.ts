@@ -70,7 +70,7 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
 export const checkCsrf: RequestHandler = (req, _res, next) => {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
   if (!sameToken((req.body as Record<string, unknown> | undefined)?._csrf, req.session.csrfToken)) {
-    log.warn('admin form without a valid CSRF token', { path: req.path.slice(0, 200), ip: req.ip ?? '' });
+    log.warn('admin form without a valid CSRF token', { path: req.originalUrl.split('?')[0].slice(0, 200), ip: req.ip ?? '' });
     throw new HttpError(403, 'This form has expired or did not come from Portico. Go back, reload the page and try again.', 'Form expired');
   }
   next();

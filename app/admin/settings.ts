@@ -37,13 +37,13 @@ export function settingsRoutes(ctx: Context): Router {
   const router = Router();
   const settingsPage = `${ctx.config.publicUrl.pathname}admin/settings`;
 
-  router.get('/admin/settings', async (req, res) => {
+  router.get('/settings', async (req, res) => {
     const site = await defaultSite(ctx);
     const notice = req.query.saved !== undefined ? 'Settings saved.' : req.query.logo !== undefined ? 'Logo saved.' : null;
     renderSettings(res, 200, site, formValues(site), {}, notice);
   });
 
-  router.post('/admin/settings', async (req, res) => {
+  router.post('/settings', async (req, res) => {
     const site = await defaultSite(ctx);
     const values = formValues(site);
     const errors: Record<string, string> = {};
@@ -70,7 +70,7 @@ export function settingsRoutes(ctx: Context): Router {
   });
 
   // The multipart body was parsed (and its CSRF token checked) before this route: see routes.ts.
-  router.post('/admin/settings/logo', async (req, res) => {
+  router.post('/settings/logo', async (req, res) => {
     const site = await defaultSite(ctx);
     if (!req.file) return renderSettings(res, 400, site, formValues(site), { logo: 'Choose a picture file to upload.' }, null);
     let png: Buffer;

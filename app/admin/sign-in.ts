@@ -28,9 +28,9 @@ export function signInRoutes(ctx: Context, throttle = new LoginThrottle(ctx.now)
   const router = Router();
   const admin = `${ctx.config.publicUrl.pathname}admin/`;
 
-  router.get('/admin/login', (_req, res) => renderLogin(res, 200, '', null));
+  router.get('/login', (_req, res) => renderLogin(res, 200, '', null));
 
-  router.post('/admin/login', async (req, res) => {
+  router.post('/login', async (req, res) => {
     const username = optionalField(req.body, 'username', { max: 64 }) ?? '';
     const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
     const accountKey = `account:${username.toLowerCase()}`;
@@ -56,20 +56,20 @@ export function signInRoutes(ctx: Context, throttle = new LoginThrottle(ctx.now)
     res.redirect(303, admin);
   });
 
-  router.post('/admin/logout', async (req, res) => {
+  router.post('/logout', async (req, res) => {
     await signOut(req);
     res.clearCookie('portico_admin', { path: `${ctx.config.publicUrl.pathname}admin` });
     res.redirect(303, `${admin}login`);
   });
 
   // The token travels in the query string, not the path, so that refused requests never log it.
-  router.get('/admin/setup', async (req, res) => {
+  router.get('/setup', async (req, res) => {
     const token = optionalField(req.query, 'token', { max: 64, pattern: setupTokenPattern }) ?? '';
     if (token === '' || await ctx.store.countAdminUsers() > 0) throw setupLinkDead();
     renderSetup(res, 200, token, '', null);
   });
 
-  router.post('/admin/setup', async (req, res) => {
+  router.post('/setup', async (req, res) => {
     const token = optionalField(req.body, 'token', { max: 64, pattern: setupTokenPattern }) ?? '';
     const username = optionalField(req.body, 'username', { max: 64 }) ?? '';
     const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';

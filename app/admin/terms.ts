@@ -50,13 +50,13 @@ export function termsRoutes(ctx: Context): Router {
     });
   }
 
-  router.get('/admin/terms', async (req, res) => {
+  router.get('/terms', async (req, res) => {
     const site = await defaultSite(ctx);
     const release = optionalField(req.query, 'published', { max: 10, pattern: /^\d+$/ });
     await renderEditor(res, 200, site, null, {}, release ? `Release ${release} is published: guests see it from now on.` : null);
   });
 
-  router.post('/admin/terms', async (req, res) => {
+  router.post('/terms', async (req, res) => {
     const site = await defaultSite(ctx);
     const texts = drafts(req);
     const errors: Record<string, string> = {};
@@ -77,7 +77,7 @@ export function termsRoutes(ctx: Context): Router {
   });
 
   // The guest page with the draft text; nothing is stored, and its accept button leads nowhere.
-  router.post('/admin/terms/preview', async (req, res) => {
+  router.post('/terms/preview', async (req, res) => {
     const site = await defaultSite(ctx);
     const language = optionalField(req.body, 'language', { max: 2 }) ?? site.defaultLanguage;
     if (!isLanguageCode(language)) throw new HttpError(400, 'There is no such language.');
