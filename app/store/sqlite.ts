@@ -159,6 +159,57 @@ function median(middle: number[]): number {
 }
 
 /**
+ * Venues, routers and terms are read on every guest and router request and change only when the owner
+ * edits them, so reads of them are served from memory. An entry is dropped when this connection writes
+ * its table, and everything is dropped when another connection (the command line) has committed,
+ * which `PRAGMA data_version` reveals. Cached objects are frozen: shared, never changed.
+ */
+class ConfigurationCache {
+  readonly sites = new Map<number, Site>();
+  readonly gateways = new Map<string, Gateway>();
+  readonly termsById = new Map<number, TermsVersion>();
+  /** Current terms by `siteId language`. */
+  readonly currentTerms = new Map<string, TermsVersion>();
+  private dataVersion = -1;
+  private checkedThisTurn = false;
+
+  constructor(private readonly readDataVersion: () => number) {}
+
+  /**
+   * Once per turn of the event loop, not per read: a request reads three or four cached rows, and the
+   * check costs as much as a read. Another process's commit is then seen from the next turn on.
+   */
+  private dropIfChangedElsewhere(): void {
+    if (this.checkedThisTurn) return;
+    this.checkedThisTurn = true;
+    setImmediate(() => { this.checkedThisTurn = false; }).unref();
+    const version = this.readDataVersion();
+    if (version === this.dataVersion) return;
+    this.dataVersion = version;
+    this.sites.clear();
+    this.gateways.clear();
+    this.termsById.clear();
+    this.currentTerms.clear();
+  }
+
+  /** The cached value, else `read()`'s (cached unless absent: unknown ids asked by strangers are not kept). */
+  get<K, V extends object>(map: Map<K, V>, key: K, read: () => V | undefined): V | undefined {
+    this.dropIfChangedElsewhere();
+    let value = map.get(key);
+    if (value === undefined) {
+      value = read();
+      if (value !== undefined) map.set(key, deepFreeze(value));
+    }
+    return value;
+  }
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const field of Object.values(value)) if (typeof field === 'object' && field !== null) deepFreeze(field);
+  return Object.freeze(value);
+}
+
+/**
  * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every
  * statement is prepared once here and each call is short; the async interface is for the store's users.
  */
@@ -172,6 +223,7 @@ export class SqliteStore implements Store {
   private readonly guestPageSql;
   /** Writes waiting for the next group commit (see commitSoon). */
   private pendingWrites: { write: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
+  private readonly cache: ConfigurationCache;
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -182,6 +234,8 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     applyMigrations(this.db);
     this.statisticsSql = prepareStatistics(this.db);
+    const dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
+    this.cache = new ConfigurationCache(() => dataVersion.get()!);
 
     const db = this.db;
     this.statements = {
@@ -306,8 +360,16 @@ export class SqliteStore implements Store {
   }
 
   async getSite(id: number): Promise<Site | undefined> {
-    const row = this.statements.siteById.get(id);
-    return row && toSite(row);
+    return this.cache.get(this.cache.sites, id, () => {
+      const row = this.statements.siteById.get(id);
+      return row && toSite(row);
+    });
+  }
+
+  /** After a write to a venue: its settings and its current terms (which follow the default language). */
+  private forgetSites(): void {
+    this.cache.sites.clear();
+    this.cache.currentTerms.clear();
   }
 
   async getDefaultSite(): Promise<Site | undefined> {
@@ -317,6 +379,7 @@ export class SqliteStore implements Store {
 
   async createSite(settings: SiteSettings, at: number): Promise<Site> {
     const { lastInsertRowid } = this.statements.insertSite.run({ ...settings, createdAt: at });
+    this.forgetSites();
     return (await this.getSite(Number(lastInsertRowid)))!;
   }
 
@@ -326,6 +389,7 @@ export class SqliteStore implements Store {
       // Column names come from the fixed map above, never from the caller.
       const assignments = keys.map((key) => `${siteColumns[key]} = @${key}`).join(', ');
       this.db.prepare(`UPDATE sites SET ${assignments} WHERE id = @id`).run({ ...settings, id });
+      this.forgetSites();
     }
     const site = await this.getSite(id);
     if (!site) throw new Error(`no site ${id}`);
@@ -341,17 +405,23 @@ export class SqliteStore implements Store {
         return toTerms(this.statements.termsById.get(Number(lastInsertRowid))!);
       });
     });
-    return publish.immediate();
+    const published = publish.immediate();
+    this.cache.currentTerms.clear();
+    return published;
   }
 
   async currentTerms(siteId: number, language = ''): Promise<TermsVersion | undefined> {
-    const row = this.statements.currentTerms.get({ siteId, language });
-    return row && toTerms(row);
+    return this.cache.get(this.cache.currentTerms, `${siteId} ${language}`, () => {
+      const row = this.statements.currentTerms.get({ siteId, language });
+      return row && toTerms(row);
+    });
   }
 
   async getTermsVersion(id: number): Promise<TermsVersion | undefined> {
-    const row = this.statements.termsById.get(id);
-    return row && toTerms(row);
+    return this.cache.get(this.cache.termsById, id, () => {
+      const row = this.statements.termsById.get(id);
+      return row && toTerms(row);
+    });
   }
 
   async listTerms(siteId: number): Promise<TermsVersionSummary[]> {
@@ -361,6 +431,7 @@ export class SqliteStore implements Store {
   async addGateway(gateway: Omit<Gateway, 'createdAt'>, at: number): Promise<Gateway> {
     try {
       this.statements.insertGateway.run({ ...gateway, settings: JSON.stringify(gateway.settings), createdAt: at });
+      this.cache.gateways.delete(gateway.id);
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new StoreConflictError(`gateway "${gateway.id}" already exists`);
       throw error;
@@ -369,8 +440,10 @@ export class SqliteStore implements Store {
   }
 
   async getGateway(id: string): Promise<Gateway | undefined> {
-    const row = this.statements.gatewayById.get(id);
-    return row && toGateway(row);
+    return this.cache.get(this.cache.gateways, id, () => {
+      const row = this.statements.gatewayById.get(id);
+      return row && toGateway(row);
+    });
   }
 
   async listGateways(siteId?: number): Promise<Gateway[]> {
@@ -545,7 +618,10 @@ export class SqliteStore implements Store {
   }
 
   async recordGatewayContact(gatewayId: string, health: GatewayHealth, at: number): Promise<boolean> {
-    return (await this.commitSoon(() => this.sessionSql.contact.run({ ...health, id: gatewayId, at }))).changes > 0;
+    return (await this.commitSoon(() => {
+      this.cache.gateways.delete(gatewayId);
+      return this.sessionSql.contact.run({ ...health, id: gatewayId, at });
+    })).changes > 0;
   }
 
   // — admin accounts, admin sessions and statistics (issue 4) —
@@ -620,6 +696,7 @@ export class SqliteStore implements Store {
       this.adminSql.setSiteLogo.run(sha256, siteId);
       this.adminSql.deleteUnusedLogos.run();
     }).immediate();
+    this.forgetSites();
     const site = await this.getSite(siteId);
     if (!site) throw new Error(`no site ${siteId}`);
     return site;
@@ -630,10 +707,12 @@ export class SqliteStore implements Store {
   }
 
   async renameGateway(id: string, name: string): Promise<boolean> {
+    this.cache.gateways.delete(id);
     return this.adminSql.renameGateway.run(name, id).changes === 1;
   }
 
   async removeGateway(id: string): Promise<boolean> {
+    this.cache.gateways.delete(id);
     return this.adminSql.deleteGateway.run(id).changes === 1;
   }
 

@@ -148,7 +148,7 @@ describe('pfSense driver', () => {
     it('refuses a page whose gateway was removed meanwhile', async () => {
       await portal.store.addGateway({ id: 'temp', siteId: portal.site.id, type: 'pfsense', name: 'Temp', settings: {} }, portal.clock());
       const form = await page('temp');
-      portal.store.db.prepare("DELETE FROM gateways WHERE id = 'temp'").run();
+      await portal.store.removeGateway('temp');
       await request(portal.app).post('/accept').type('form').send(form).expect(400);
       assert.equal(countRows(portal.store, 'acceptances'), 0);
     });
