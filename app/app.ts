@@ -25,6 +25,7 @@ export function createApp(ctx: Context): express.Express {
   app.set('view cache', true);
   // Guest pages and router answers are no-store, so an ETag would never be used: skip hashing every body.
   app.set('etag', false);
+  parseQueryOnce(app);
   app.locals.basePath = ctx.config.publicUrl.pathname; // links work behind a proxy that adds a prefix
   app.locals.stylesheet = stylesheetPath(); // pages without a venue (errors) get the default colours
 
@@ -35,7 +36,7 @@ export function createApp(ctx: Context): express.Express {
   app.use(rateLimit(ctx.limiters, 'perAddress', (req) => req.ip));
   app.use(stylesheetRoutes());
   // Before the guest body parser: the admin parses its own (larger) forms and alone has a session.
-  app.use(adminRoutes(ctx));
+  app.use('/admin', adminRoutes(ctx));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.get('/', (_req, res) => res.redirect(302, 'preview'));
@@ -49,6 +50,23 @@ export function createApp(ctx: Context): express.Express {
   app.use((_req, _res, next) => next(new HttpError(404, 'There is no page at this address.')));
   app.use(errorHandler);
   return app;
+}
+
+/**
+ * Express 5 parses the query string again at every read of req.query, and a router's request reads
+ * it a dozen times: parse it at the first read and keep the result on the request.
+ */
+function parseQueryOnce(app: express.Express): void {
+  const parse = Object.getOwnPropertyDescriptor(express.request, 'query')!.get!;
+  Object.defineProperty(app.request, 'query', {
+    configurable: true,
+    enumerable: true,
+    get(this: Request) {
+      const query: unknown = parse.call(this);
+      Object.defineProperty(this, 'query', { value: query, configurable: true, enumerable: true, writable: true });
+      return query;
+    },
+  });
 }
 
 function describe(req: Request): Record<string, string> {
