@@ -1,10 +1,13 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config';
 
-/** helmet with a strict policy: nothing from other hosts, no inline script. */
+/**
+ * helmet with a strict policy: nothing from other hosts, no inline script. Its headers depend on the
+ * configuration alone (no per-request directives), so they are recorded once and set in one call.
+ */
 export function securityHeaders(config: Pick<Config, 'secure'>): RequestHandler {
-  return helmet({
+  const headers = headersSetBy(helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -18,7 +21,21 @@ export function securityHeaders(config: Pick<Config, 'secure'>): RequestHandler 
       },
     },
     strictTransportSecurity: config.secure,
-  });
+  }));
+  return (_req, res, next) => {
+    res.setHeaders(headers);
+    next();
+  };
+}
+
+function headersSetBy(middleware: RequestHandler): Map<string, string> {
+  const headers = new Map<string, string>();
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.set(name, value),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  middleware({} as Request, recorder as unknown as Response, () => {});
+  return headers;
 }
 
 /**
