@@ -59,6 +59,31 @@ export function checkPortalAction(raw: string, zone: string, gateway: Gateway): 
   return action;
 }
 
+/** A checked portal action: where the accept form goes, and the origin the page's CSP must allow. */
+interface PortalAction {
+  href: string;
+  origin: string;
+}
+
+// Every guest of a zone arrives with the same $PORTAL_ACTION$: each is checked once per router (as the
+// store hands it out, until it changes), a bounded number of them, since the text comes from the request.
+const checkedActions = new WeakMap<Gateway, Map<string, PortalAction | null>>();
+const maxActionsPerGateway = 64;
+
+function portalActionFor(raw: string, zone: string, gateway: Gateway): PortalAction | null {
+  let checked = checkedActions.get(gateway);
+  if (!checked) checkedActions.set(gateway, checked = new Map());
+  const key = `${zone} ${raw}`;
+  let action = checked.get(key);
+  if (action === undefined) {
+    const url = checkPortalAction(raw, zone, gateway);
+    action = url && { href: url.href, origin: url.origin };
+    if (checked.size >= maxActionsPerGateway) checked.clear();
+    checked.set(key, action);
+  }
+  return action;
+}
+
 function onlinePageUrl(config: Context['config'], site: Site): string {
   return publicLink(config, `online/${site.id}`);
 }
@@ -96,7 +121,7 @@ export const pfsense: GatewayDriver = {
       }
       const zone = requiredField(req.query, 'zone', { max: 32, pattern: zonePattern }).toLowerCase();
       const rawAction = requiredField(req.query, 'portal_action', { max: 512 });
-      const action = checkPortalAction(rawAction, zone, gateway);
+      const action = portalActionFor(rawAction, zone, gateway);
       if (!action) {
         log.warn('pfsense entry with a portal action that is not the gateway', { gateway: gateway.id });
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');

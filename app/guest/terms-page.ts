@@ -82,14 +82,23 @@ function hiddenInputs(fields: Record<string, string>): string {
   return Object.entries(fields).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('\n');
 }
 
-/** The query the guest arrived with, minus any earlier language choice, ready to prefix `lang=`. */
+/** The query the guest arrived with, as the router wrote it, minus any earlier language choice, ready to prefix `lang=`. */
 function entryQueryPrefix(originalUrl: string): string {
   const question = originalUrl.indexOf('?');
   if (question < 0) return '';
-  const query = new URLSearchParams(originalUrl.slice(question + 1));
-  query.delete('lang');
-  const text = query.toString();
-  return text ? escapeHtml(`${text}&`) : '';
+  const kept = originalUrl.slice(question + 1).split('&').filter((pair) => pair !== '' && pair !== 'lang' && !pair.startsWith('lang='));
+  return kept.length ? escapeHtml(`${kept.join('&')}&`) : '';
+}
+
+// A site's settings as a variant key, made once per site object (the store hands out the same one until it changes).
+const siteKeys = new WeakMap<Site, string>();
+function siteKey(site: Site): string {
+  let key = siteKeys.get(site);
+  if (key === undefined) {
+    key = JSON.stringify(site);
+    siteKeys.set(site, key);
+  }
+  return key;
 }
 
 // Terms versions never change, so their HTML is made once per version.
@@ -127,7 +136,7 @@ export async function renderTermsPage(ctx: Context, res: Response, arrival: Arri
     expiresAt: ctx.now() + guestStateLifetimeMs,
   });
   const routerType = arrival.gateway?.type ?? 'preview';
-  const { page, slots } = await variantFor(res, `${routerType}|${terms.id}|${language}|${JSON.stringify(site)}`,
+  const { page, slots } = await variantFor(res, `${routerType}|${terms.id}|${language}|${siteKey(site)}`,
     termsViewLocals(site, language, terms, termsHtml(terms), { preview: arrival.gateway === null, guestFields: slot('guestFields'), entryQuery: slot('entryQuery') }));
   const values: Record<string, string> = {
     guestFields: hiddenInputs({ state, ...arrival.formFields }),
