@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import zlib from 'node:zlib';
+import { memoized } from './memo';
 
 /*
  * Responses compressed once and reused. Per-request compression (the compression() middleware) cut
@@ -22,7 +23,10 @@ export function encodeOnce(body: Buffer | string): EncodedBody {
 
 /** True when the client takes gzip (RFC 9110 §12.5.3: a q of 0 refuses it; `*` covers it). */
 export function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
+  return header ? acceptEncodingTakesGzip(header) : false;
+}
+
+const acceptEncodingTakesGzip = memoized((header: string): boolean => {
   let gzip: number | null = null;
   let any: number | null = null;
   for (const part of header.split(',')) {
@@ -33,7 +37,7 @@ export function acceptsGzip(header: string | undefined): boolean {
     else if (coding.trim() === '*') any = quality;
   }
   return (gzip ?? any ?? 0) > 0;
-}
+});
 
 /** Sends gzip or identity as the request asks, with the headers caches need. */
 export function sendEncoded(req: Request, res: Response, gzip: () => Buffer, identity: () => Buffer): void {

@@ -112,8 +112,15 @@ function healthFigure(query: Record<string, unknown>, name: string, pattern: Reg
 
 type AuthCode = 0 | 1;
 
+const plainTextHeaders = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
+
+/** The gateway's answers are a few fixed bytes: ended as they are, without res.send's type lookup and freshness check. */
+function answerPlain(res: Response, text: string, status = 200): void {
+  res.status(status).set(plainTextHeaders).end(text);
+}
+
 function answerAuth(res: Response, code: AuthCode, status = 200): void {
-  res.status(status).type('text/plain').set('Cache-Control', 'no-store').send(`Auth: ${code}`);
+  answerPlain(res, `Auth: ${code}`, status);
 }
 
 /** What the gateway's stage=login/counters/logout asks, checked; an HttpError means a malformed request. */
@@ -275,7 +282,7 @@ export const wifidog: GatewayDriver = {
         unknownGatewayWarnedAt.set(gatewayId, now);
         log.warn(`WiFiDog router "${gatewayId}" is not registered; add it with: npx portico gateway add --type wifidog --id ${gatewayId}`, { gateway: gatewayId });
       }
-      res.type('text/plain').set('Cache-Control', 'no-store').send('Pong');
+      answerPlain(res, 'Pong');
     });
 
     // The gateway sends the guest here once it let them online (src/auth.c, AUTH_ALLOWED).

@@ -1,4 +1,5 @@
 import { isLanguageCode, type LanguageCode } from '../languages';
+import { memoized } from '../memo';
 
 /** Every interface string of the guest pages, in each language Portico speaks. */
 export interface Messages {
@@ -116,9 +117,14 @@ export const messages: Record<LanguageCode, Messages> = {
  */
 export function chooseLanguage(chosen: unknown, acceptLanguage: string | undefined, fallback: string): LanguageCode {
   if (typeof chosen === 'string' && isLanguageCode(chosen)) return chosen;
-  let best: LanguageCode | null = null;
+  return (acceptLanguage && bestSpokenLanguage(acceptLanguage)) || (isLanguageCode(fallback) ? fallback : 'en');
+}
+
+/** The phone's most preferred language that Portico speaks, or '' for none. */
+const bestSpokenLanguage = memoized((acceptLanguage: string): LanguageCode | '' => {
+  let best: LanguageCode | '' = '';
   let bestQuality = 0;
-  for (const part of (acceptLanguage ?? '').slice(0, 512).split(',')) {
+  for (const part of acceptLanguage.slice(0, 512).split(',')) {
     const [range, ...params] = part.trim().split(';');
     const primary = range.trim().toLowerCase().split('-')[0];
     const q = params.map((p) => /^\s*q=([01](?:\.\d{1,3})?)\s*$/.exec(p)).find(Boolean);
@@ -128,5 +134,5 @@ export function chooseLanguage(chosen: unknown, acceptLanguage: string | undefin
       bestQuality = quality;
     }
   }
-  return best ?? (isLanguageCode(fallback) ? fallback : 'en');
-}
+  return best;
+});

@@ -61,7 +61,7 @@ interface Variant {
 const variants = new Map<string, Variant>();
 const maxVariants = 500; // venues × languages × router types; each change of settings adds one
 
-async function variantFor(res: Response, key: string, locals: Record<string, unknown>): Promise<Variant> {
+async function renderVariant(res: Response, key: string, locals: Record<string, unknown>): Promise<Variant> {
   let variant = variants.get(key);
   if (variant === undefined) {
     const html = await new Promise<string>((resolve, reject) => {
@@ -136,7 +136,8 @@ export async function renderTermsPage(ctx: Context, res: Response, arrival: Arri
     expiresAt: ctx.now() + guestStateLifetimeMs,
   });
   const routerType = arrival.gateway?.type ?? 'preview';
-  const { page, slots } = await variantFor(res, `${routerType}|${terms.id}|${language}|${siteKey(site)}`,
+  const key = `${routerType}|${terms.id}|${language}|${siteKey(site)}`;
+  const { page, slots } = variants.get(key) ?? await renderVariant(res, key,
     termsViewLocals(site, language, terms, termsHtml(terms), { preview: arrival.gateway === null, guestFields: slot('guestFields'), entryQuery: slot('entryQuery') }));
   const values: Record<string, string> = {
     guestFields: hiddenInputs({ state, ...arrival.formFields }),
