@@ -5,6 +5,7 @@ import { renderTermsPage } from '../guest/terms-page';
 import type { GuestState } from '../guest/state';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
+import { memoized } from '../memo';
 import { rateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
@@ -84,6 +85,9 @@ function portalActionFor(raw: string, zone: string, gateway: Gateway): PortalAct
   return action;
 }
 
+// Parsed once per portal action (a router has one), not once per acceptance.
+const originOf = memoized((href: string) => new URL(href).origin);
+
 function onlinePageUrl(config: Context['config'], site: Site): string {
   return publicLink(config, `online/${site.id}`);
 }
@@ -161,7 +165,7 @@ export const pfsense: GatewayDriver = {
   },
 
   handoffOrigin(state: GuestState) {
-    return new URL(state.handoff.action).origin;
+    return originOf(state.handoff.action);
   },
 
   setupText(gateway, site, config) {
