@@ -61,20 +61,18 @@ interface Variant {
 const variants = new Map<string, Variant>();
 const maxVariants = 500; // venues × languages × router types; each change of settings adds one
 
+/** Renders and splits a variant the cache does not have yet, and keeps it. */
 async function renderVariant(res: Response, key: string, locals: Record<string, unknown>): Promise<Variant> {
-  let variant = variants.get(key);
-  if (variant === undefined) {
-    const html = await new Promise<string>((resolve, reject) => {
-      res.app.render('guest/terms', locals, (error, rendered) => (error ? reject(error) : resolve(rendered)));
-    });
-    const pieces = html.split(slotPattern); // fixed, slot name, fixed, slot name, …, fixed
-    variant = {
-      page: new SplicedPage(pieces.filter((_, i) => i % 2 === 0)),
-      slots: pieces.filter((_, i) => i % 2 === 1),
-    };
-    if (variants.size >= maxVariants) variants.clear();
-    variants.set(key, variant);
-  }
+  const html = await new Promise<string>((resolve, reject) => {
+    res.app.render('guest/terms', locals, (error, rendered) => (error ? reject(error) : resolve(rendered)));
+  });
+  const pieces = html.split(slotPattern); // fixed, slot name, fixed, slot name, …, fixed
+  const variant = {
+    page: new SplicedPage(pieces.filter((_, i) => i % 2 === 0)),
+    slots: pieces.filter((_, i) => i % 2 === 1),
+  };
+  if (variants.size >= maxVariants) variants.clear();
+  variants.set(key, variant);
   return variant;
 }
 
