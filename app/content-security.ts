@@ -43,6 +43,6 @@ function headersSetBy(middleware: RequestHandler): Map<string, string> {
  * so the terms page allows its router's origin. helmet has set the header before the route runs.
  */
 export function allowFormAction(res: Response, origin: string): void {
-  const policy = res.get('Content-Security-Policy');
-  if (policy) res.set('Content-Security-Policy', policy.replace("form-action 'self'", `form-action 'self' ${origin}`));
+  const policy = res.getHeader('Content-Security-Policy');
+  if (typeof policy === 'string') res.setHeader('Content-Security-Policy', policy.replace("form-action 'self'", `form-action 'self' ${origin}`));
 }

@@ -144,6 +144,8 @@ export async function renderTermsPage(ctx: Context, res: Response, arrival: Arri
   const slotTexts = slots.map((name) => values[name]);
 
   if (arrival.handoffOrigin) allowFormAction(res, arrival.handoffOrigin);
-  res.set({ 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8', 'Content-Language': language });
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Language', language);
   sendEncoded(req, res, () => page.gzip(slotTexts), () => page.identity(slotTexts));
 }

@@ -279,9 +279,6 @@ export class SqliteStore implements Store {
         WHERE token_hash = @tokenHash AND started_at IS NULL AND ended_at IS NULL AND token_expires_at > @at
           AND gateway_id = @gatewayId AND client_ip = @clientIp AND (client_mac IS NULL OR client_mac = @clientMac)
         RETURNING *`),
-      endReplaced: db.prepare<{ id: number; gatewayId: string; clientMac: string; at: number }>(`UPDATE guest_sessions
-        SET ended_at = @at, end_reason = 'replaced'
-        WHERE gateway_id = @gatewayId AND client_mac = @clientMac AND started_at IS NOT NULL AND ended_at IS NULL AND id != @id`),
       counters: db.prepare<{ id: number; bytesIn: number; bytesOut: number; at: number }>(`UPDATE guest_sessions
         SET bytes_in = @bytesIn, bytes_out = @bytesOut, last_counters_at = @at WHERE id = @id AND ended_at IS NULL`),
       end: db.prepare<{ id: number; reason: string; at: number; bytesIn: number | null; bytesOut: number | null }>(`UPDATE guest_sessions
@@ -585,13 +582,9 @@ export class SqliteStore implements Store {
   }
 
   async startGuestSession(site: Site, claim: LoginClaim, at: number): Promise<GuestSession | undefined> {
-    const start = this.db.transaction(() => {
-      // One UPDATE … RETURNING checks and consumes the token, so two racing logins cannot both win.
-      const row = this.sessionSql.start.get({ ...claim, at, localDay: localCalendar(at, site.timezone).day });
-      if (row) this.sessionSql.endReplaced.run({ id: row.id, gatewayId: claim.gatewayId, clientMac: claim.clientMac, at });
-      return row;
-    });
-    const row = await this.commitSoon(() => start());
+    // One UPDATE … RETURNING checks and consumes the token, so two racing logins cannot both win; its
+    // trigger (migration 008) ends the device's earlier live session on this router.
+    const row = await this.commitSoon(() => this.sessionSql.start.get({ ...claim, at, localDay: localCalendar(at, site.timezone).day }));
     return row && toGuestSession(row);
   }
 
