@@ -35,9 +35,8 @@ export function createApp(ctx: Context): express.Express {
   app.use(monitoringRoutes(ctx));
   app.use(rateLimit(ctx.limiters, 'perAddress', (req) => req.ip));
   app.use(stylesheetRoutes());
-  // Before the guest body parser: the admin parses its own (larger) forms and alone has a session.
+  // The admin parses its own (larger) forms and alone has a session.
   app.use('/admin', adminRoutes(ctx));
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }));
 
   app.get('/', (_req, res) => res.redirect(302, 'preview'));
   for (const driver of drivers.values()) app.use(driver.routes(ctx));

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import type { Context } from '../context';
 import { driverFor } from '../gateways';
 import { HttpError } from '../http-error';
@@ -23,7 +23,10 @@ export function guestRoutes(ctx: Context): Router {
     await renderTermsPage(ctx, res, { gateway: null, site, mac: null, ip: null, handoff: {}, formFields: {}, handoffOrigin: null });
   });
 
-  router.post('/accept', async (req, res) => {
+  // The guests' one form: parsed here only, so that no GET of a guest or router passes a body parser.
+  const acceptForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
+
+  router.post('/accept', acceptForm, async (req, res) => {
     const state = verifyState(ctx.keys.guestState, requiredField(req.body, 'state', { max: 4096 }), ctx.now());
     if (!state) throw expired();
     const terms = await ctx.store.getTermsVersion(state.termsVersionId);
