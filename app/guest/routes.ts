@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Context } from '../context';
 import { driverFor } from '../gateways';
 import { HttpError } from '../http-error';
@@ -8,6 +8,7 @@ import { requiredField } from '../request-fields';
 import { deviceIdFor } from './device-id';
 import { renderGuestView } from './guest-view';
 import { verifyState } from './state';
+import { smallForm } from './small-form';
 import { renderTermsPage } from './terms-page';
 
 const expired = () => new HttpError(400, 'This page has expired. Open any website to see the Wi-Fi terms again.', 'Page expired');
@@ -24,7 +25,7 @@ export function guestRoutes(ctx: Context): Router {
   });
 
   // The guests' one form: parsed here only, so that no GET of a guest or router passes a body parser.
-  const acceptForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 });
+  const acceptForm = smallForm({ maxBytes: 16 * 1024, maxFields: 50 });
 
   router.post('/accept', acceptForm, async (req, res) => {
     const state = verifyState(ctx.keys.guestState, requiredField(req.body, 'state', { max: 4096 }), ctx.now());
