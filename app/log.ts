@@ -26,9 +26,26 @@ function format(fields: Fields): string {
   return out;
 }
 
+/*
+ * stderr is written synchronously (a file or a pipe), one system call per write. Under a crowd every
+ * acceptance logs a line, so debug and info lines wait for the end of the loop turn and leave together;
+ * a warning or an error is written at once, after whatever waits, and so is everything at exit.
+ */
+let waiting = '';
+
+function flush(): void {
+  if (waiting === '') return;
+  const text = waiting;
+  waiting = '';
+  process.stderr.write(text);
+}
+process.on('exit', flush);
+
 function write(level: Level, message: string, fields: Fields = {}): void {
   if (order[level] < threshold) return;
-  process.stderr.write(`${new Date().toISOString()} ${level} ${maskMacsIn(message)}${format(fields)}\n`);
+  if (waiting === '' && order[level] < order.warn) setImmediate(flush);
+  waiting += `${new Date().toISOString()} ${level} ${maskMacsIn(message)}${format(fields)}\n`;
+  if (order[level] >= order.warn) flush();
 }
 
 export const log = {
@@ -36,6 +53,8 @@ export const log = {
   info: (message: string, fields?: Fields) => write('info', message, fields),
   warn: (message: string, fields?: Fields) => write('warn', message, fields),
   error: (message: string, fields?: Fields) => write('error', message, fields),
+  /** Writes the lines waiting for the end of this loop turn now. */
+  flush,
   /** Tests silence the log; LOG_LEVEL chooses it otherwise. */
   setLevel(level: Level | 'silent') {
     threshold = level === 'silent' ? Infinity : order[level];

@@ -11,6 +11,7 @@ export async function captureLog<T>(action: () => Promise<T>): Promise<{ result:
   log.setLevel('debug');
   try {
     const result = await action();
+    log.flush();
     return { result, lines };
   } finally {
     process.stderr.write = write;
