@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { deviceFamily } from '../device-family';
 import { isRandomisedMac } from '../random-mac';
 import { localCalendar } from '../venue-time';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { applyMigrations } from './migrate';
 import type {
   AdminUser, Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason,
@@ -19,7 +20,12 @@ const purgeBatchRows = 2000;
 
 export interface SqliteOptions {
   synchronous?: 'NORMAL' | 'FULL';
+  /** Checkpoint the WAL from a worker thread (the long-running server); commands leave it to SQLite. */
+  backgroundCheckpoints?: boolean;
 }
+
+/** With background checkpoints, the server's own connection checkpoints only past this many WAL pages (80 MB). */
+const safetyNetCheckpointPages = 20_000;
 
 interface SiteRow {
   id: number; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
@@ -224,6 +230,7 @@ export class SqliteStore implements Store {
   /** Writes waiting for the next group commit (see commitSoon). */
   private pendingWrites: { write: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }[] = [];
   private readonly cache: ConfigurationCache;
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(file: string, options: SqliteOptions = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -233,6 +240,10 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     applyMigrations(this.db);
+    if (options.backgroundCheckpoints && file !== ':memory:') {
+      this.db.pragma(`wal_autocheckpoint = ${safetyNetCheckpointPages}`);
+      this.checkpointer = startCheckpointer(file, options.synchronous ?? 'NORMAL', () => { if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000'); });
+    }
     this.statisticsSql = prepareStatistics(this.db);
     const dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     this.cache = new ConfigurationCache(() => dataVersion.get()!);
@@ -760,6 +771,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
