@@ -23,7 +23,11 @@ export interface Checkpointer {
 
 /** Starts the worker; if it ever stops on an error, `onFailure` hands checkpoints back to the server's connection. */
 export function startCheckpointer(file: string, synchronous: string, onFailure: () => void): Checkpointer {
-  const worker = new Worker(__filename, { workerData: { file, synchronous } satisfies CheckpointerData });
+  // A small heap: the worker only runs one statement on a timer.
+  const worker = new Worker(__filename, {
+    workerData: { file, synchronous } satisfies CheckpointerData,
+    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+  });
   worker.unref();
   // A failed checkpoint (another process holding the checkpoint lock, say) is tried again at the next tick.
   worker.on('message', (reason: string) => log.warn('WAL checkpoint failed; trying again', { reason }));
@@ -45,6 +49,7 @@ function runCheckpoints({ file, synchronous }: CheckpointerData): void {
   const db = new Database(file);
   db.pragma('busy_timeout = 5000');
   db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('cache_size = -256'); // a checkpoint copies pages through its own buffer, not the page cache
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   const timer = setInterval(() => {
     try {
