@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
 import { memoized } from './memo';
 
@@ -40,7 +40,7 @@ const acceptEncodingTakesGzip = memoized((header: string): boolean => {
 });
 
 /** Sends gzip or identity as the request asks, with the headers caches need. */
-export function sendEncoded(req: Request, res: Response, gzip: () => Buffer, identity: () => Buffer): void {
+export function sendEncoded(req: IncomingMessage, res: ServerResponse, gzip: () => Buffer, identity: () => Buffer): void {
   // Node's setHeader, not Express's res.set: on the guest path every microsecond counts, and these need no charset logic.
   res.setHeader('Vary', 'Accept-Encoding');
   const body = acceptsGzip(req.headers['accept-encoding']) ? (res.setHeader('Content-Encoding', 'gzip'), gzip()) : identity();

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from './config';
@@ -6,8 +7,8 @@ import type { Config } from './config';
  * helmet with a strict policy: nothing from other hosts, no inline script. Its headers depend on the
  * configuration alone (no per-request directives), so they are recorded once and set in one call.
  */
-export function securityHeaders(config: Pick<Config, 'secure'>): RequestHandler {
-  const headers = headersSetBy(helmet({
+export function securityHeaderMap(config: Pick<Config, 'secure'>): Map<string, string> {
+  return headersSetBy(helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -22,6 +23,10 @@ export function securityHeaders(config: Pick<Config, 'secure'>): RequestHandler 
     },
     strictTransportSecurity: config.secure,
   }));
+}
+
+/** The recorded headers on every Express answer. */
+export function securityHeaders(headers: Map<string, string>): RequestHandler {
   return (_req, res, next) => {
     res.setHeaders(headers);
     next();
@@ -42,7 +47,7 @@ function headersSetBy(middleware: RequestHandler): Map<string, string> {
  * The accept form ends at the router (a 307 or 303 after our POST) and CSP checks form redirects too,
  * so the terms page allows its router's origin. helmet has set the header before the route runs.
  */
-export function allowFormAction(res: Response, origin: string): void {
+export function allowFormAction(res: ServerResponse, origin: string): void {
   const policy = res.getHeader('Content-Security-Policy');
   if (typeof policy === 'string') res.setHeader('Content-Security-Policy', policy.replace("form-action 'self'", `form-action 'self' ${origin}`));
 }

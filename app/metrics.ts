@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 
 /**
@@ -63,15 +64,18 @@ function routeOf(req: Request): string {
   return 'unmatched';
 }
 
-/** Counts every answered request by route, method and status, and server errors. */
+/** Counts one answered request by route pattern, method and status, and server errors. */
+export function answered(metrics: Metrics, route: string, req: IncomingMessage, res: ServerResponse): void {
+  const method = req.method === 'GET' || req.method === 'POST' || req.method === 'HEAD' ? req.method : 'other';
+  metrics.count('portico_http_requests_total', { route, method, status: String(res.statusCode) });
+  if (res.statusCode >= 500) metrics.count('portico_errors_total');
+  if (res.statusCode === 429) metrics.count('portico_rate_limited_total');
+}
+
+/** Counts every request Express answers. */
 export function countRequests(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    res.on('finish', () => {
-      const method = ['GET', 'POST', 'HEAD'].includes(req.method) ? req.method : 'other';
-      metrics.count('portico_http_requests_total', { route: routeOf(req), method, status: String(res.statusCode) });
-      if (res.statusCode >= 500) metrics.count('portico_errors_total');
-      if (res.statusCode === 429) metrics.count('portico_rate_limited_total');
-    });
+    res.on('finish', () => answered(metrics, routeOf(req), req, res));
     next();
   };
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { RateLimits } from './config';
 import { HttpError } from './http-error';
@@ -59,20 +60,25 @@ export function createRateLimiters(limits: RateLimits, now: () => number): RateL
 const labels: Record<RateLimitKind, string> = { perAddress: 'address', perGateway: 'gateway', perToken: 'token' };
 
 /**
- * A middleware counting each request against `kind` under the key `keyOf` finds (none: not counted).
- * Over the limit: 429 with Retry-After and a log line naming the kind, never the key when it is a token.
+ * Counts one request against `kind` under `key` (none: not counted). Over the limit: a 429 with
+ * Retry-After, and a log line naming the kind, never the key when it is a token.
  */
-export function rateLimit(limiters: RateLimiters, kind: RateLimitKind, keyOf: (req: Request) => unknown): RequestHandler {
+export function checkRateLimit(limiters: RateLimiters, kind: RateLimitKind, key: unknown, res: ServerResponse, path: string): void {
+  if (typeof key !== 'string' || key === '') return;
   const limiter = limiters[kind];
+  const waitMs = limiter.hit(key.slice(0, 128));
+  if (waitMs === 0) return;
+  res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+  log.warn('rate limit reached', {
+    limit: labels[kind], per_minute: limiter.limit, key: kind === 'perToken' ? undefined : key.slice(0, 64), path: path.split('?')[0].slice(0, 200),
+  });
+  throw new HttpError(429, 'Too many requests at once. Please wait a moment and try again.', 'Please wait');
+}
+
+/** checkRateLimit as an Express middleware, with the key `keyOf` finds. */
+export function rateLimit(limiters: RateLimiters, kind: RateLimitKind, keyOf: (req: Request) => unknown): RequestHandler {
   return (req, res, next) => {
-    const key = keyOf(req);
-    if (typeof key !== 'string' || key === '') return next();
-    const waitMs = limiter.hit(key.slice(0, 128));
-    if (waitMs === 0) return next();
-    res.set('Retry-After', String(Math.ceil(waitMs / 1000)));
-    log.warn('rate limit reached', {
-      limit: labels[kind], per_minute: limiter.limit, key: kind === 'perToken' ? undefined : key.slice(0, 64), path: req.path.slice(0, 200),
-    });
-    next(new HttpError(429, 'Too many requests at once. Please wait a moment and try again.', 'Please wait'));
+    checkRateLimit(limiters, kind, keyOf(req), res, req.path);
+    next();
   };
 }

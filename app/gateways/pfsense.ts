@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import { publicLink } from '../config';
 import type { Context } from '../context';
 import { renderTermsPage } from '../guest/terms-page';
@@ -6,7 +5,7 @@ import type { GuestState } from '../guest/state';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
 import { memoized } from '../memo';
-import { rateLimit } from '../rate-limit';
+import { checkRateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
 import { isPrivateAddress, reportedAddresses } from './address';
@@ -114,25 +113,26 @@ export const pfsense: GatewayDriver = {
   },
 
   routes(ctx) {
-    const router = Router();
     // The uploaded page submits pfSense's placeholders here as a GET form.
-    router.get('/pfsense/:gatewayId', rateLimit(ctx.limiters, 'perGateway', (req) => req.params.gatewayId), async (req, res) => {
-      const gatewayId = requiredField(req.params, 'gatewayId', { max: 64, pattern: gatewayIdPattern });
+    return [{ method: 'GET', path: '/pfsense/:gatewayId', async handle(exchange) {
+      const { query, params } = exchange;
+      checkRateLimit(ctx.limiters, 'perGateway', params.gatewayId, exchange.res, exchange.req.url ?? '');
+      const gatewayId = requiredField(params, 'gatewayId', { max: 64, pattern: gatewayIdPattern });
       const gateway = await ctx.store.getGateway(gatewayId);
       if (!gateway || gateway.type !== 'pfsense') {
         log.warn('pfsense entry for an unknown gateway', { gateway: gatewayId });
         throw new HttpError(404, 'This Wi-Fi network is not set up on this portal. Please tell the staff.', 'Unknown network');
       }
-      const zone = requiredField(req.query, 'zone', { max: 32, pattern: zonePattern }).toLowerCase();
-      const rawAction = requiredField(req.query, 'portal_action', { max: 512 });
+      const zone = requiredField(query, 'zone', { max: 32, pattern: zonePattern }).toLowerCase();
+      const rawAction = requiredField(query, 'portal_action', { max: 512 });
       const action = portalActionFor(rawAction, zone, gateway);
       if (!action) {
         log.warn('pfsense entry with a portal action that is not the gateway', { gateway: gateway.id });
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
       }
       // pfSense leaves MAC empty when ARP has no entry (a routed guest network); the IP is always known.
-      const { mac, ip } = reportedAddresses(req.query, { mac: 'client_mac', ip: 'client_ip' });
-      optionalField(req.query, 'redirurl', { max: 2048 }); // the page the guest asked for: never followed
+      const { mac, ip } = reportedAddresses(query, { mac: 'client_mac', ip: 'client_ip' });
+      optionalField(query, 'redirurl', { max: 2048 }); // the page the guest asked for: never followed
 
       const site = await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
@@ -140,14 +140,13 @@ export const pfsense: GatewayDriver = {
       // After the login pfSense sends the browser to redirurl: our "You're online" page, a full
       // navigation on a host the guest can reach, which links to the venue website.
       const redirurl = onlinePageUrl(ctx.config, site);
-      await renderTermsPage(ctx, res, {
+      await renderTermsPage(ctx, exchange, {
         gateway, site, mac, ip,
         handoff: { action: action.href, zone, redirurl },
         formFields: { zone, redirurl },
         handoffOrigin: action.origin,
       });
-    });
-    return router;
+    } }];
   },
 
   checkAcceptForm(form, state) {

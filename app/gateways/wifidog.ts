@@ -1,14 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { Router, type Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Context } from '../context';
+import { sendHtml, sendRedirect, type DirectRoute, type Exchange } from '../direct-routes';
 import { deviceIdFor } from '../guest/device-id';
 import type { GuestState } from '../guest/state';
 import { renderGuestView } from '../guest/guest-view';
 import { renderTermsPage } from '../guest/terms-page';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
-import { rateLimit } from '../rate-limit';
+import { checkRateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, Site } from '../store/types';
 import { isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
@@ -112,14 +113,15 @@ function healthFigure(query: Record<string, unknown>, name: string, pattern: Reg
 
 type AuthCode = 0 | 1;
 
-const plainTextHeaders = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
-
-/** The gateway's answers are a few fixed bytes: ended as they are, without res.send's type lookup and freshness check. */
-function answerPlain(res: Response, text: string, status = 200): void {
-  res.status(status).set(plainTextHeaders).end(text);
+/** The gateway's answers: a few fixed bytes. */
+function answerPlain(res: ServerResponse, text: string, status = 200): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(text);
 }
 
-function answerAuth(res: Response, code: AuthCode, status = 200): void {
+function answerAuth(res: ServerResponse, code: AuthCode, status = 200): void {
   answerPlain(res, `Auth: ${code}`, status);
 }
 
@@ -202,31 +204,33 @@ export const wifidog: GatewayDriver = {
   },
 
   routes(ctx) {
-    const router = Router();
     const unknownGatewayWarnedAt = new Map<string, number>();
     // Over a limit the answer is a 429 without "Auth:", which the gateway treats as an error and leaves the
     // guest as they are: a flood with a stolen token cannot make Portico tell the router to disconnect anyone.
-    const perGateway = rateLimit(ctx.limiters, 'perGateway', (req) => req.query.gw_id);
-    const perToken = rateLimit(ctx.limiters, 'perToken', (req) => req.query.token);
+    const limit = ({ query, req, res }: Exchange, ...kinds: ('perGateway' | 'perToken')[]) => {
+      for (const kind of kinds) checkRateLimit(ctx.limiters, kind, kind === 'perGateway' ? query.gw_id : query.token, res, req.url ?? '');
+    };
     const routerContact = (request: string) => ctx.metrics.count('portico_router_contacts_total', { type: 'wifidog', request });
 
-    // Express matches with and without the trailing slash, so login/? and login? both arrive here.
-    router.get('/wifidog/login', perGateway, async (req, res) => {
-      const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
+    // Matched with and without the trailing slash, so login/? and login? both arrive here.
+    const login: DirectRoute = { method: 'GET', path: '/wifidog/login', async handle(exchange) {
+      limit(exchange, 'perGateway');
+      const { query } = exchange;
+      const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       const gateway = await wifidogGateway(ctx, gatewayId);
       if (!gateway) {
         log.warn('wifidog login for an unregistered gateway', { gateway: gatewayId });
         throw new HttpError(404, 'This Wi-Fi network is not set up on this portal. Please tell the staff.', 'Unknown network');
       }
-      const gatewayAddress = requiredField(req.query, 'gw_address', { max: 47 });
-      const gatewayPort = requiredField(req.query, 'gw_port', { max: 5, pattern: /^\d+$/ });
+      const gatewayAddress = requiredField(query, 'gw_address', { max: 47 });
+      const gatewayPort = requiredField(query, 'gw_port', { max: 5, pattern: /^\d+$/ });
       if (!isPrivateAddress(gatewayAddress) || Number(gatewayPort) < 1 || Number(gatewayPort) > 65535) {
         log.warn('wifidog login with a gateway address that is not a private one', { gateway: gateway.id });
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
       }
       // WiFiDog omits mac when its ARP lookup fails (src/http.c http_callback_404); the IP is always there.
-      const { mac, ip } = reportedAddresses(req.query, { mac: 'mac', ip: 'ip' });
-      optionalField(req.query, 'url', { max: 2048 }); // the page the guest asked for: never followed
+      const { mac, ip } = reportedAddresses(query, { mac: 'mac', ip: 'ip' });
+      optionalField(query, 'url', { max: 2048 }); // the page the guest asked for: never followed
 
       const site = await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
@@ -236,41 +240,45 @@ export const wifidog: GatewayDriver = {
         // acceptance it relies on, which names the same terms release.
         const location = await issueLoginToken(ctx, { gateway, site, acceptance: remembered, mac, ip, gatewayAddress, gatewayPort });
         log.info('returning guest let through', { gateway: gateway.id, acceptance: remembered.id, mac: maskMac(mac) });
-        res.set('Cache-Control', 'no-store').redirect(302, location);
+        exchange.res.setHeader('Cache-Control', 'no-store');
+        sendRedirect(exchange.res, 302, location);
         return;
       }
       log.debug('wifidog guest captured', { gateway: gateway.id, mac: maskMac(mac) });
-      await renderTermsPage(ctx, res, {
+      await renderTermsPage(ctx, exchange, {
         gateway, site, mac, ip,
         handoff: { gatewayAddress, gatewayPort },
         formFields: {},
         handoffOrigin: gatewayOrigin(gatewayAddress, gatewayPort),
       });
-    });
+    } };
 
-    router.get('/wifidog/auth', perGateway, perToken, async (req, res) => {
+    const auth: DirectRoute = { method: 'GET', path: '/wifidog/auth', async handle(exchange) {
+      limit(exchange, 'perGateway', 'perToken');
       routerContact('auth');
       let code: AuthCode;
       try {
-        code = await authStage(ctx, req.query);
+        code = await authStage(ctx, exchange.query);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         // The gateway reads only "Auth: N": a malformed question is a refusal it understands.
-        log.warn('wifidog auth request refused', { reason: error.message, ip: req.ip ?? '' });
-        answerAuth(res, 0, 400);
+        log.warn('wifidog auth request refused', { reason: error.message, ip: exchange.ip });
+        answerAuth(exchange.res, 0, 400);
         return;
       }
-      answerAuth(res, code);
-    });
+      answerAuth(exchange.res, code);
+    } };
 
-    router.get('/wifidog/ping', perGateway, async (req, res) => {
+    const ping: DirectRoute = { method: 'GET', path: '/wifidog/ping', async handle(exchange) {
+      limit(exchange, 'perGateway');
       routerContact('ping');
-      const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
+      const { query } = exchange;
+      const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       const health: GatewayHealth = {
-        sysUptime: healthFigure(req.query, 'sys_uptime', /^\d{1,15}$/),
-        sysMemfree: healthFigure(req.query, 'sys_memfree', /^\d{1,15}$/),
-        sysLoad: healthFigure(req.query, 'sys_load', /^\d{1,6}(\.\d{1,6})?$/),
-        daemonUptime: healthFigure(req.query, 'wifidog_uptime', /^\d{1,15}$/),
+        sysUptime: healthFigure(query, 'sys_uptime', /^\d{1,15}$/),
+        sysMemfree: healthFigure(query, 'sys_memfree', /^\d{1,15}$/),
+        sysLoad: healthFigure(query, 'sys_load', /^\d{1,6}(\.\d{1,6})?$/),
+        daemonUptime: healthFigure(query, 'wifidog_uptime', /^\d{1,15}$/),
       };
       const now = ctx.now();
       const gateway = await wifidogGateway(ctx, gatewayId);
@@ -282,27 +290,29 @@ export const wifidog: GatewayDriver = {
         unknownGatewayWarnedAt.set(gatewayId, now);
         log.warn(`WiFiDog router "${gatewayId}" is not registered; add it with: npx portico gateway add --type wifidog --id ${gatewayId}`, { gateway: gatewayId });
       }
-      answerPlain(res, 'Pong');
-    });
+      answerPlain(exchange.res, 'Pong');
+    } };
 
     // The gateway sends the guest here once it let them online (src/auth.c, AUTH_ALLOWED).
-    router.get('/wifidog/portal', perGateway, perToken, async (req, res) => {
-      const gatewayId = requiredField(req.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
-      optionalField(req.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
+    const portal: DirectRoute = { method: 'GET', path: '/wifidog/portal', async handle(exchange) {
+      limit(exchange, 'perGateway', 'perToken');
+      const gatewayId = requiredField(exchange.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
+      optionalField(exchange.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
       const gateway = await wifidogGateway(ctx, gatewayId);
       const site = gateway && await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.', 'Unknown network');
-      renderGuestView(req, res, 'guest/online', site, { preview: false });
-    });
+      await renderGuestView(exchange, 'guest/online', site, { preview: false });
+    } };
 
-    router.get('/wifidog/gw_message.php', (req, res) => {
-      const name = optionalField(req.query, 'message', { max: 32 }) ?? '';
+    const gatewayMessage: DirectRoute = { method: 'GET', path: '/wifidog/gw_message.php', async handle(exchange) {
+      const name = optionalField(exchange.query, 'message', { max: 32 }) ?? '';
       const page = Object.hasOwn(gatewayMessages, name) ? gatewayMessages[name] : undefined;
       if (!page) throw new HttpError(400, 'The Wi-Fi router sent a message this portal does not know. Open any website to try again.');
-      res.set('Cache-Control', 'no-store').render('error', page);
-    });
+      exchange.res.setHeader('Cache-Control', 'no-store');
+      sendHtml(exchange.res, await exchange.render('error', page));
+    } };
 
-    return router;
+    return [login, auth, ping, portal, gatewayMessage];
   },
 
   checkAcceptForm(_form, state) {

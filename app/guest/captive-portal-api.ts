@@ -1,6 +1,6 @@
-import { Router, type Request } from 'express';
 import { publicLink } from '../config';
 import type { Context } from '../context';
+import type { DirectRoute } from '../direct-routes';
 import { HttpError } from '../http-error';
 import type { Site } from '../store/types';
 import { renderGuestView } from './guest-view';
@@ -23,8 +23,8 @@ export async function secondsOnline(ctx: Context, site: Site, ip: string): Promi
 }
 
 /** The asking client's address as routers report it: IPv4 without the IPv6-mapped prefix. */
-function clientAddress(req: Request): string {
-  return (req.ip ?? '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+function clientAddress(ip: string): string {
+  return ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
 }
 
 async function defaultSite(ctx: Context): Promise<Site> {
@@ -33,30 +33,30 @@ async function defaultSite(ctx: Context): Promise<Site> {
   return site;
 }
 
-export function captivePortalApi(ctx: Context): Router {
-  const router = Router();
+export function captivePortalApi(ctx: Context): DirectRoute[] {
   const userPortalUrl = publicLink(ctx.config, 'portal');
 
-  router.get('/api/captive-portal', async (req, res) => {
+  const api: DirectRoute = { method: 'GET', path: '/api/captive-portal', async handle({ res, ip }) {
     const site = await defaultSite(ctx);
-    const seconds = await secondsOnline(ctx, site, clientAddress(req));
+    const seconds = await secondsOnline(ctx, site, clientAddress(ip));
     const body = {
       captive: seconds === null,
       'user-portal-url': userPortalUrl,
       'venue-info-url': site.websiteUrl,
       ...(seconds === null ? {} : { 'seconds-remaining': seconds, 'can-extend-session': false }),
     };
-    res.set({ 'Content-Type': 'application/captive+json', 'Cache-Control': 'private' });
+    res.setHeader('Content-Type', 'application/captive+json');
+    res.setHeader('Cache-Control', 'private');
     res.end(JSON.stringify(body));
-  });
+  } };
 
   // The API's user-portal-url. The terms page itself needs the router's parameters, so a captive
   // guest is told to open any website (the router then shows the terms); an online one sees the online page.
-  router.get('/portal', async (req, res) => {
+  const portal: DirectRoute = { method: 'GET', path: '/portal', async handle(exchange) {
     const site = await defaultSite(ctx);
-    const online = await secondsOnline(ctx, site, clientAddress(req)) !== null;
-    renderGuestView(req, res, online ? 'guest/online' : 'guest/portal', site, { preview: false });
-  });
+    const online = await secondsOnline(ctx, site, clientAddress(exchange.ip)) !== null;
+    await renderGuestView(exchange, online ? 'guest/online' : 'guest/portal', site, { preview: false });
+  } };
 
-  return router;
+  return [api, portal];
 }

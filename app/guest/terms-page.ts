@@ -1,7 +1,7 @@
-import type { Response } from 'express';
 import { SplicedPage, sendEncoded } from '../compressed';
 import { allowFormAction } from '../content-security';
 import type { Context } from '../context';
+import type { Exchange } from '../direct-routes';
 import { HttpError } from '../http-error';
 import { languages, type LanguageCode } from '../languages';
 import type { Gateway, Site, TermsVersion } from '../store/types';
@@ -62,10 +62,8 @@ const variants = new Map<string, Variant>();
 const maxVariants = 500; // venues × languages × router types; each change of settings adds one
 
 /** Renders and splits a variant the cache does not have yet, and keeps it. */
-async function renderVariant(res: Response, key: string, locals: Record<string, unknown>): Promise<Variant> {
-  const html = await new Promise<string>((resolve, reject) => {
-    res.app.render('guest/terms', locals, (error, rendered) => (error ? reject(error) : resolve(rendered)));
-  });
+async function renderVariant(exchange: Exchange, key: string, locals: Record<string, unknown>): Promise<Variant> {
+  const html = await exchange.render('guest/terms', locals);
   const pieces = html.split(slotPattern); // fixed, slot name, fixed, slot name, …, fixed
   const variant = {
     page: new SplicedPage(pieces.filter((_, i) => i % 2 === 0)),
@@ -118,10 +116,10 @@ export function termsViewLocals(
   return { site, language, languages, t: messages[language], terms, termsHtml: html, stylesheet: stylesheetPath(site.accentColor), ...page };
 }
 
-export async function renderTermsPage(ctx: Context, res: Response, arrival: Arrival): Promise<void> {
-  const req = res.req;
+export async function renderTermsPage(ctx: Context, exchange: Exchange, arrival: Arrival): Promise<void> {
+  const { req, res } = exchange;
   const { site } = arrival;
-  const language = chooseLanguage(req.query.lang, req.get('accept-language'), site.defaultLanguage);
+  const language = chooseLanguage(exchange.query.lang, req.headers['accept-language'], site.defaultLanguage);
   const terms = await ctx.store.currentTerms(site.id, language);
   if (!terms) throw new HttpError(503, 'This venue has not published its Wi-Fi terms yet. Please ask the staff.', 'Wi-Fi not ready');
   const state = signState(ctx.keys.guestState, {
@@ -135,11 +133,11 @@ export async function renderTermsPage(ctx: Context, res: Response, arrival: Arri
   });
   const routerType = arrival.gateway?.type ?? 'preview';
   const key = `${routerType}|${terms.id}|${language}|${siteKey(site)}`;
-  const { page, slots } = variants.get(key) ?? await renderVariant(res, key,
+  const { page, slots } = variants.get(key) ?? await renderVariant(exchange, key,
     termsViewLocals(site, language, terms, termsHtml(terms), { preview: arrival.gateway === null, guestFields: slot('guestFields'), entryQuery: slot('entryQuery') }));
   const values: Record<string, string> = {
     guestFields: hiddenInputs({ state, ...arrival.formFields }),
-    entryQuery: entryQueryPrefix(req.originalUrl),
+    entryQuery: entryQueryPrefix(req.url ?? ''),
   };
   const slotTexts = slots.map((name) => values[name]);
 

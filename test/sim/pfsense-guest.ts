@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { parse } from 'node-html-parser';
 import request from 'supertest';
 
@@ -31,7 +31,7 @@ export function acceptForm(html: string): URLSearchParams {
 }
 
 /** A guest opening the terms page through pfSense and tapping Accept: returns the accept response. */
-export async function acceptAsPfSenseGuest(app: Express, gatewayId: string, guest: PfSenseGuest) {
+export async function acceptAsPfSenseGuest(app: RequestListener, gatewayId: string, guest: PfSenseGuest) {
   const userAgent = guest.userAgent ?? 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)';
   const page = await request(app).get(pfsenseEntryPath(gatewayId, guest)).set('user-agent', userAgent);
   if (page.status !== 200) throw new Error(`terms page failed: ${page.status} ${page.text.slice(0, 200)}`);
