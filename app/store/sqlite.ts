@@ -137,15 +137,15 @@ function prepareStatistics(db: Database.Database) {
       `SELECT c.language, sum(c.acceptances) AS acceptances ${counts} GROUP BY c.language ORDER BY acceptances DESC, c.language`),
     acceptancesByFamily: db.prepare<StatisticsParams, Count & { family: string }>(
       `SELECT c.device_family AS family, sum(c.acceptances) AS acceptances ${counts} GROUP BY c.device_family ORDER BY acceptances DESC, family`),
-    // A device's first row in the period is the one whose previous day lies before the period (or that has none).
+    // A device's first day in the period is the one whose previous day lies before the period ('' = none).
     devicesByDay: db.prepare<StatisticsParams, {
       day: string; newDevices: number; returningDevices: number; firstInPeriod: number; randomised: number; withMac: number;
     }>(`
-      SELECT d.local_day AS day, sum(d.prev_day IS NULL) AS newDevices, sum(d.prev_day IS NOT NULL) AS returningDevices,
-        sum(d.prev_day IS NULL OR d.prev_day < @fromDay) AS firstInPeriod,
-        sum((d.prev_day IS NULL OR d.prev_day < @fromDay) AND d.mac_randomised = 1) AS randomised,
-        sum((d.prev_day IS NULL OR d.prev_day < @fromDay) AND d.mac_randomised IS NOT NULL) AS withMac
-      FROM device_days d WHERE d.site_id = @siteId AND d.scope = coalesce(@gatewayId, '*') AND d.local_day BETWEEN @fromDay AND @toDay
+      SELECT d.local_day AS day, sum(d.devices * (d.prev_day = '')) AS newDevices, sum(d.devices * (d.prev_day <> '')) AS returningDevices,
+        sum(d.devices * (d.prev_day < @fromDay)) AS firstInPeriod,
+        sum(d.devices * (d.prev_day < @fromDay AND d.mac_randomised = 1)) AS randomised,
+        sum(d.devices * (d.prev_day < @fromDay AND d.mac_randomised >= 0)) AS withMac
+      FROM device_day_counts d WHERE d.site_id = @siteId AND d.scope = coalesce(@gatewayId, '*') AND d.local_day BETWEEN @fromDay AND @toDay
       GROUP BY d.local_day`),
     sessions: db.prepare<StatisticsParams, { sessions: number; ended: number; endedMs: number; bytes: number }>(`
       SELECT count(*) AS sessions, count(s.ended_at) AS ended, coalesce(sum(s.ended_at - s.started_at), 0) AS endedMs,

@@ -54,6 +54,36 @@ describe('SQLite store', () => {
     fs.rmSync(migrations, { recursive: true });
   });
 
+  it('counts device days by day, previous day and MAC kind, from the backfill and the trigger alike (migration 009)', async () => {
+    const dataDir = tempDir();
+    const before009 = tempDir();
+    const migrations = path.join(__dirname, '..', '..', '..', 'migrations');
+    for (const file of fs.readdirSync(migrations).filter((f) => f.endsWith('.sql') && f < '009')) fs.copyFileSync(path.join(migrations, file), path.join(before009, file));
+    const old = new Database(path.join(dataDir, 'portico.db'));
+    applyMigrations(old, before009);
+    const insert = old.prepare('INSERT OR IGNORE INTO device_days (site_id, scope, device_id, local_day, prev_day, mac_randomised) VALUES (?, ?, ?, ?, ?, ?)');
+    const rows: [number, string, string, string, string | null, number | null][] = [
+      [1, '*', 'a', '2026-11-01', null, 1], [1, 'gw', 'a', '2026-11-01', null, 1], [1, '*', 'b', '2026-11-01', null, null],
+      [1, '*', 'c', '2026-11-01', '2026-10-20', 0], [1, '*', 'd', '2026-11-01', '2026-10-20', 0], [2, '*', 'a', '2026-11-01', null, 1],
+    ];
+    for (const row of rows) insert.run(...row);
+    old.close();
+
+    const migrated = openSqliteStore(dataDir);
+    const more = migrated.db.prepare('INSERT OR IGNORE INTO device_days (site_id, scope, device_id, local_day, prev_day, mac_randomised) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const row of [...rows.slice(0, 2), [1, '*', 'a', '2026-11-02', '2026-11-01', 1], [1, '*', 'e', '2026-11-01', '2026-10-20', 0], [1, '*', 'f', '2026-11-02', null, null]] as typeof rows) more.run(...row);
+    const counts = migrated.db.prepare('SELECT site_id, scope, local_day, prev_day, mac_randomised, devices FROM device_day_counts ORDER BY 1, 2, 3, 4, 5').all();
+    const expected = migrated.db.prepare(`SELECT site_id, scope, local_day, coalesce(prev_day, '') AS prev_day, coalesce(mac_randomised, -1) AS mac_randomised,
+      count(*) AS devices FROM device_days GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`).all();
+    assert.deepEqual(counts, expected);
+    assert.deepEqual(counts.find((row) => (row as { prev_day: string }).prev_day === '2026-10-20'), {
+      site_id: 1, scope: '*', local_day: '2026-11-01', prev_day: '2026-10-20', mac_randomised: 0, devices: 3,
+    });
+    await migrated.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(before009, { recursive: true, force: true });
+  });
+
   it('seeds one venue with placeholder terms, once', async () => {
     assert.equal((await ensureVenue(store, 2_000)).id, site.id);
     const terms = await store.listTerms(site.id);
