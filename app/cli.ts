@@ -1,13 +1,9 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { writeAcceptancesCsv } from './acceptance-csv';
-import { checkNewPassword, checkUsername, hashPassword } from './admin/passwords';
 import { ConfigError, loadConfig, publicLink, type Config } from './config';
-import { createContext, type Context } from './context';
+import type { Context } from './context';
 import { deviceFamilyLabels, type DeviceFamily } from './device-family';
 import { UserError } from './gateways/driver';
-import { exportGuest, forgetGuest, purgeExpiredPersonalData } from './privacy';
-import { loadOrCreateSecret } from './secret';
 import { choosePeriod, isCalendarDay, randomMacNote, venueStatistics, venueToday, type VenueStatistics } from './statistics';
 import { openSqliteStore } from './store/sqlite';
 import { StoreConflictError } from './store/sqlite';
@@ -160,6 +156,7 @@ async function exportCommand({ args, store, io }: Invocation): Promise<void> {
   const site = await ensureVenue(store, io.now());
   const rows = store.exportAcceptances({ siteId: site.id, fromDay: values.from, toDay: values.to });
   if (format === 'csv') {
+    const { writeAcceptancesCsv } = await import('./acceptance-csv.js');
     await writeAcceptancesCsv(rows, io.out);
   } else {
     io.out('[');
@@ -183,24 +180,32 @@ async function backupCommand({ args, store, io }: Invocation): Promise<void> {
   io.out(`Backed up the database to ${file}.\n`);
 }
 
+/*
+ * Commands import what only they use, as gatewayCommand does: `stats` is run by hand and by scripts,
+ * and each module loaded at start is a few milliseconds of its wait.
+ */
+
 /** The context the privacy commands share with the server: same secret, so the same device ids. */
-function commandContext({ config, store, io }: Invocation): Context {
+async function commandContext({ config, store, io }: Invocation): Promise<Context> {
+  const [{ createContext }, { loadOrCreateSecret }] = await Promise.all([import('./context.js'), import('./secret.js')]);
   return createContext(config, store, loadOrCreateSecret(config.dataDir), io.now);
 }
 
 async function purgeCommand(invocation: Invocation): Promise<void> {
   options(invocation.args, {}, 0);
-  const change = await purgeExpiredPersonalData(commandContext(invocation));
+  const { purgeExpiredPersonalData } = await import('./privacy.js');
+  const change = await purgeExpiredPersonalData(await commandContext(invocation));
   invocation.io.out(`Cleared personal fields older than ${invocation.config.retentionDays} days: ${change.acceptances} acceptances, ${change.guestSessions} guest sessions.\n`);
 }
 
 async function guestCommand(invocation: Invocation): Promise<void> {
   const [action, ...rest] = invocation.args;
   const { positionals: [mac] } = options(rest, {}, 1);
+  const { exportGuest, forgetGuest } = await import('./privacy.js');
   if (action === 'export') {
-    invocation.io.out(JSON.stringify(await exportGuest(commandContext(invocation), mac), null, 2) + '\n');
+    invocation.io.out(JSON.stringify(await exportGuest(await commandContext(invocation), mac), null, 2) + '\n');
   } else if (action === 'forget') {
-    const change = await forgetGuest(commandContext(invocation), mac);
+    const change = await forgetGuest(await commandContext(invocation), mac);
     invocation.io.out(`Forgot this device: ${change.acceptances} acceptances unlinked, ${change.guestSessions} guest sessions deleted.\n`);
   } else {
     throw new UsageError(`unknown guest command "${action ?? ''}"`);
@@ -212,6 +217,7 @@ async function adminCommand({ args, config, store, io }: Invocation): Promise<vo
   if (action !== 'add' && action !== 'passwd') throw new UsageError(`unknown admin command "${action ?? ''}"`);
   const { values, positionals: [username] } = options(rest, { 'password-stdin': { type: 'boolean' } }, 1);
   if (!values['password-stdin']) throw new UsageError('give the password on standard input with --password-stdin, never as an argument');
+  const { checkNewPassword, checkUsername, hashPassword } = await import('./admin/passwords.js');
   const password = checkNewPassword((await io.readStdin()).split(/\r?\n/)[0]);
   if (action === 'add') {
     await store.addAdminUser(checkUsername(username), await hashPassword(password), io.now());
@@ -227,9 +233,8 @@ async function adminCommand({ args, config, store, io }: Invocation): Promise<vo
 async function statsCommand({ args, store, io }: Invocation): Promise<void> {
   const { values } = options(args, { from: { type: 'string' }, to: { type: 'string' }, gateway: { type: 'string' }, json: { type: 'boolean' } }, 0);
   const site = await ensureVenue(store, io.now());
-  const today = venueToday(site, io.now());
   const custom = values.from !== undefined || values.to !== undefined;
-  const period = choosePeriod(custom ? 'custom' : '7d', values.from, values.to, today);
+  const period = choosePeriod(custom ? 'custom' : '7d', values.from, values.to, () => venueToday(site, io.now()));
   const stats = await venueStatistics(store, site, period, values.gateway ?? null, io.now());
   io.out(values.json ? JSON.stringify(stats, null, 2) + '\n' : statsText(stats));
 }

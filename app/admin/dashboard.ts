@@ -48,7 +48,7 @@ async function readDashboardRequest(ctx: Context, req: Request): Promise<Dashboa
   if (!site) throw new HttpError(503, 'No venue is set up yet.');
   const gateways = await ctx.store.listGateways(site.id);
   if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new HttpError(400, `This venue has no router "${gatewayId}".`);
-  const period = await asBadRequest(() => choosePeriod(periodName, from, to, venueToday(site, ctx.now())));
+  const period = await asBadRequest(() => choosePeriod(periodName, from, to, () => venueToday(site, ctx.now())));
   return { site, gateways, periodName, period, gatewayId };
 }
 
