@@ -11,6 +11,8 @@ import { log } from '../log';
  */
 
 const intervalMs = 250;
+/** A checkpoint that keeps failing (a full or failing disk) is reported once a minute, not four times a second. */
+const failureReportMs = 60_000;
 
 interface CheckpointerData {
   file: string;
@@ -29,8 +31,8 @@ export function startCheckpointer(file: string, synchronous: string, onFailure: 
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
   });
   worker.unref();
-  // A failed checkpoint (another process holding the checkpoint lock, say) is tried again at the next tick.
-  worker.on('message', (reason: string) => log.warn('WAL checkpoint failed; trying again', { reason }));
+  // A failed checkpoint is tried again at the next tick.
+  worker.on('message', checkpointFailureReporter(Date.now));
   worker.on('error', (error) => {
     log.error('WAL checkpoint worker stopped; the server checkpoints itself from now on', { error: error.message });
     onFailure();
@@ -42,6 +44,19 @@ export function startCheckpointer(file: string, synchronous: string, onFailure: 
       worker.postMessage('stop');
       await exited;
     },
+  };
+}
+
+/** Logs the first failure at once, then at most one line a minute, with the number of failures it stands for. */
+export function checkpointFailureReporter(now: () => number): (reason: string) => void {
+  let reportedAt = -Infinity;
+  let failures = 0;
+  return (reason) => {
+    failures++;
+    if (now() - reportedAt < failureReportMs) return;
+    log.warn('WAL checkpoint failed; trying again', { reason, failures });
+    reportedAt = now();
+    failures = 0;
   };
 }
 

@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { checkpointFailureReporter } from '../../app/store/checkpointer';
 import { openSqliteStore } from '../../app/store/sqlite';
-import { tempDir } from '../helpers';
+import { tempDir, testClock } from '../helpers';
+import { captureLog } from '../log-capture';
 
 describe('WAL checkpoints on a worker thread', () => {
   it('copies committed pages into the database file while the server connection leaves them, and stops on close', async () => {
@@ -30,5 +32,20 @@ describe('WAL checkpoints on a worker thread', () => {
     }
     assert.equal(store.db.open, false);
     fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports failing checkpoints once a minute, with how many failed, not four lines a second', async () => {
+    const clock = testClock();
+    const report = checkpointFailureReporter(clock);
+    const { lines } = await captureLog(async () => {
+      for (let tick = 0; tick < 4 * 150; tick++) { // 150 s of a failure every 250 ms
+        report('disk I/O error');
+        clock.advance(250);
+      }
+    });
+    const warnings = lines.split('\n').filter((line) => line.includes('WAL checkpoint failed'));
+    assert.equal(warnings.length, 3);
+    assert.match(warnings[0], /failures=1\b/);
+    assert.match(warnings[1], /failures=240\b/);
   });
 });
