@@ -15,3 +15,19 @@ export function memoized<T>(compute: (text: string) => T, maxEntries = 256): (te
     return result;
   };
 }
+
+/**
+ * A pure function of one object, remembered as long as the object lives: the store hands out the same
+ * frozen venue or router object until it changes, so what is derived from one is made once.
+ */
+export function memoizedPerObject<K extends object, T>(compute: (key: K) => T): (key: K) => T {
+  const results = new WeakMap<K, T>();
+  return (key) => {
+    let result = results.get(key);
+    if (result === undefined) {
+      result = compute(key);
+      results.set(key, result);
+    }
+    return result;
+  };
+}

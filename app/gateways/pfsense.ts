@@ -4,7 +4,7 @@ import { renderTermsPage } from '../guest/terms-page';
 import type { GuestState } from '../guest/state';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
-import { memoized } from '../memo';
+import { memoized, memoizedPerObject } from '../memo';
 import { checkRateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
@@ -67,22 +67,11 @@ interface PortalAction {
 
 // Every guest of a zone arrives with the same $PORTAL_ACTION$: each is checked once per router (as the
 // store hands it out, until it changes), a bounded number of them, since the text comes from the request.
-const checkedActions = new WeakMap<Gateway, Map<string, PortalAction | null>>();
-const maxActionsPerGateway = 64;
-
-function portalActionFor(raw: string, zone: string, gateway: Gateway): PortalAction | null {
-  let checked = checkedActions.get(gateway);
-  if (!checked) checkedActions.set(gateway, checked = new Map());
-  const key = `${zone} ${raw}`;
-  let action = checked.get(key);
-  if (action === undefined) {
-    const url = checkPortalAction(raw, zone, gateway);
-    action = url && { href: url.href, origin: url.origin };
-    if (checked.size >= maxActionsPerGateway) checked.clear();
-    checked.set(key, action);
-  }
-  return action;
-}
+const portalActionsOf = memoizedPerObject((gateway: Gateway) => memoized((zoneAndAction: string): PortalAction | null => {
+  const space = zoneAndAction.indexOf(' '); // zones have no spaces
+  const url = checkPortalAction(zoneAndAction.slice(space + 1), zoneAndAction.slice(0, space), gateway);
+  return url && { href: url.href, origin: url.origin };
+}, 64));
 
 // Parsed once per portal action (a router has one), not once per acceptance.
 const originOf = memoized((href: string) => new URL(href).origin);
@@ -113,6 +102,7 @@ export const pfsense: GatewayDriver = {
   },
 
   routes(ctx) {
+    const onlinePage = memoizedPerObject((site: Site) => onlinePageUrl(ctx.config, site));
     // The uploaded page submits pfSense's placeholders here as a GET form.
     return [{ method: 'GET', path: '/pfsense/:gatewayId', async handle(exchange) {
       const { query, params } = exchange;
@@ -125,7 +115,7 @@ export const pfsense: GatewayDriver = {
       }
       const zone = requiredField(query, 'zone', { max: 32, pattern: zonePattern }).toLowerCase();
       const rawAction = requiredField(query, 'portal_action', { max: 512 });
-      const action = portalActionFor(rawAction, zone, gateway);
+      const action = portalActionsOf(gateway)(`${zone} ${rawAction}`);
       if (!action) {
         log.warn('pfsense entry with a portal action that is not the gateway', { gateway: gateway.id });
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
@@ -139,7 +129,7 @@ export const pfsense: GatewayDriver = {
       log.debug('pfsense guest captured', { gateway: gateway.id, mac: maskMac(mac) });
       // After the login pfSense sends the browser to redirurl: our "You're online" page, a full
       // navigation on a host the guest can reach, which links to the venue website.
-      const redirurl = onlinePageUrl(ctx.config, site);
+      const redirurl = onlinePage(site);
       await renderTermsPage(ctx, exchange, {
         gateway, site, mac, ip,
         handoff: { action: action.href, zone, redirurl },

@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import type { Exchange } from '../direct-routes';
 import { HttpError } from '../http-error';
 import { languages, type LanguageCode } from '../languages';
+import { memoizedPerObject } from '../memo';
 import type { Gateway, Site, TermsVersion } from '../store/types';
 import { chooseLanguage, messages } from './messages';
 import { guestStateLifetimeMs, signState } from './state';
@@ -86,16 +87,8 @@ function entryQueryPrefix(originalUrl: string): string {
   return kept.length ? escapeHtml(`${kept.join('&')}&`) : '';
 }
 
-// A site's settings as a variant key, made once per site object (the store hands out the same one until it changes).
-const siteKeys = new WeakMap<Site, string>();
-function siteKey(site: Site): string {
-  let key = siteKeys.get(site);
-  if (key === undefined) {
-    key = JSON.stringify(site);
-    siteKeys.set(site, key);
-  }
-  return key;
-}
+// A site's settings as a variant key.
+const siteKey = memoizedPerObject((site: Site) => JSON.stringify(site));
 
 // Terms versions never change, so their HTML is made once per version.
 const renderedTerms = new Map<number, string>();
