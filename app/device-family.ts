@@ -1,3 +1,5 @@
+import { memoized } from './memo';
+
 /** The device families the dashboard breaks acceptances down by. */
 export const deviceFamilies = ['ios', 'android', 'windows', 'macos', 'other'] as const;
 export type DeviceFamily = (typeof deviceFamilies)[number];
@@ -13,11 +15,15 @@ export const deviceFamilyLabels: Record<DeviceFamily, string> = {
  * and iPads since iPadOS 13 say "Macintosh" but keep "Mobile/" (which no Mac sends).
  */
 export function deviceFamily(userAgent: string | null | undefined): DeviceFamily {
-  if (!userAgent) return 'other';
+  return userAgent ? familyOfUserAgent(userAgent) : 'other';
+}
+
+// A crowd's phones send a few dozen distinct user agents: each is classified once.
+const familyOfUserAgent = memoized((userAgent: string): DeviceFamily => {
   if (/Windows Phone/i.test(userAgent)) return 'other';
   if (/Android/i.test(userAgent)) return 'android';
   if (/iPhone|iPad|iPod/.test(userAgent)) return 'ios';
   if (/Macintosh|Mac OS X/i.test(userAgent)) return /Mobile\//.test(userAgent) ? 'ios' : 'macos';
   if (/Windows NT|Windows/i.test(userAgent)) return 'windows';
   return 'other';
-}
+});
