@@ -116,27 +116,28 @@ type StatisticsParams = { siteId: number; fromDay: string; toDay: string; gatewa
 type Count = { acceptances: number };
 
 /**
- * The dashboard's statements. They read the roll-ups of migrations/005_statistics.sql and the
+ * The dashboard's statements. They read the roll-ups (migrations 005, 009, 010) and the
  * covering index on guest_sessions, each a range of the period's days: never the acceptances table.
  */
 function prepareStatistics(db: Database.Database) {
-  const counts = `FROM acceptance_counts c WHERE c.site_id = @siteId AND c.local_day BETWEEN @fromDay AND @toDay
-    AND (@gatewayId IS NULL OR c.gateway_id = @gatewayId)`;
+  const where = `WHERE c.site_id = @siteId AND c.local_day BETWEEN @fromDay AND @toDay AND (@gatewayId IS NULL OR c.gateway_id = @gatewayId)`;
+  const hours = `FROM acceptance_hours c ${where}`;
+  const breakdowns = `FROM acceptance_breakdowns c ${where}`;
   const sessions = `FROM guest_sessions s WHERE s.site_id = @siteId AND s.local_day BETWEEN @fromDay AND @toDay
     AND (@gatewayId IS NULL OR s.gateway_id = @gatewayId) AND s.started_at IS NOT NULL`;
   return {
     acceptancesByDay: db.prepare<StatisticsParams, Count & { day: string }>(
-      `SELECT c.local_day AS day, sum(c.acceptances) AS acceptances ${counts} GROUP BY c.local_day ORDER BY c.local_day`),
+      `SELECT c.local_day AS day, sum(c.acceptances) AS acceptances ${hours} GROUP BY c.local_day ORDER BY c.local_day`),
     acceptancesByHour: db.prepare<StatisticsParams, Count & { weekday: number; hour: number }>(`
-      SELECT c.local_weekday AS weekday, c.local_hour AS hour, sum(c.acceptances) AS acceptances ${counts}
+      SELECT c.local_weekday AS weekday, c.local_hour AS hour, sum(c.acceptances) AS acceptances ${hours}
       GROUP BY c.local_weekday, c.local_hour ORDER BY weekday, hour`),
     acceptancesByRelease: db.prepare<StatisticsParams, Count & { release: number }>(`
-      SELECT t.release, sum(c.acceptances) AS acceptances FROM terms_versions t JOIN (SELECT c.terms_version_id, c.acceptances ${counts}) c
+      SELECT t.release, sum(c.acceptances) AS acceptances FROM terms_versions t JOIN (SELECT c.terms_version_id, c.acceptances ${breakdowns}) c
         ON c.terms_version_id = t.id GROUP BY t.release ORDER BY t.release DESC`),
     acceptancesByLanguage: db.prepare<StatisticsParams, Count & { language: string }>(
-      `SELECT c.language, sum(c.acceptances) AS acceptances ${counts} GROUP BY c.language ORDER BY acceptances DESC, c.language`),
+      `SELECT c.language, sum(c.acceptances) AS acceptances ${breakdowns} GROUP BY c.language ORDER BY acceptances DESC, c.language`),
     acceptancesByFamily: db.prepare<StatisticsParams, Count & { family: string }>(
-      `SELECT c.device_family AS family, sum(c.acceptances) AS acceptances ${counts} GROUP BY c.device_family ORDER BY acceptances DESC, family`),
+      `SELECT c.device_family AS family, sum(c.acceptances) AS acceptances ${breakdowns} GROUP BY c.device_family ORDER BY acceptances DESC, family`),
     // A device's first day in the period is the one whose previous day lies before the period ('' = none).
     devicesByDay: db.prepare<StatisticsParams, {
       day: string; newDevices: number; returningDevices: number; firstInPeriod: number; randomised: number; withMac: number;

@@ -84,6 +84,41 @@ describe('SQLite store', () => {
     fs.rmSync(before009, { recursive: true, force: true });
   });
 
+  it('keeps acceptances per hour and per breakdown, from the split of the old roll-up and from the trigger alike (migration 010)', async () => {
+    const dataDir = tempDir();
+    const before010 = tempDir();
+    const migrations = path.join(__dirname, '..', '..', '..', 'migrations');
+    for (const file of fs.readdirSync(migrations).filter((f) => f.endsWith('.sql') && f < '010')) fs.copyFileSync(path.join(migrations, file), path.join(before010, file));
+    const insertSql = `INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, gateway_id, terms_version_id, device_id, language, handoff, device_family)
+      VALUES (0, ?, ?, ?, 1, ?, ?, ?, ?, 'test', ?)`;
+    const rows: [string, number, number, string | null, number, string, string, string][] = [];
+    for (let i = 0; i < 200; i++) {
+      rows.push([`2026-11-0${1 + (i % 3)}`, i % 5, 1 + (i % 3), i % 4 === 0 ? null : 'gw', 1 + (i % 2), `device${i % 17}`, ['en', 'de'][i % 2], ['ios', 'android', 'other'][i % 3]]);
+    }
+    const old = new Database(path.join(dataDir, 'portico.db'));
+    applyMigrations(old, before010);
+    old.pragma('foreign_keys = OFF'); // the rows need no venue, router or terms
+    for (const row of rows.slice(0, 150)) old.prepare(insertSql).run(...row);
+    old.close();
+
+    const migrated = openSqliteStore(dataDir);
+    migrated.db.pragma('foreign_keys = OFF');
+    for (const row of rows.slice(150)) migrated.db.prepare(insertSql).run(...row);
+    const all = (sql: string) => migrated.db.prepare(sql).all();
+    assert.deepEqual(
+      all('SELECT site_id, local_day, gateway_id, local_hour, local_weekday, acceptances FROM acceptance_hours ORDER BY 1, 2, 3, 4'),
+      all(`SELECT site_id, local_day, coalesce(gateway_id, '') AS gateway_id, local_hour, local_weekday, count(*) AS acceptances
+        FROM acceptances GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`));
+    assert.deepEqual(
+      all('SELECT site_id, local_day, gateway_id, terms_version_id, language, device_family, acceptances FROM acceptance_breakdowns ORDER BY 1, 2, 3, 4, 5, 6'),
+      all(`SELECT site_id, local_day, coalesce(gateway_id, '') AS gateway_id, terms_version_id, language, device_family, count(*) AS acceptances
+        FROM acceptances GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`));
+    assert.equal(all("SELECT name FROM sqlite_master WHERE name = 'acceptance_counts'").length, 0);
+    await migrated.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(before010, { recursive: true, force: true });
+  });
+
   it('seeds one venue with placeholder terms, once', async () => {
     assert.equal((await ensureVenue(store, 2_000)).id, site.id);
     const terms = await store.listTerms(site.id);
