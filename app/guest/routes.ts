@@ -40,7 +40,7 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
     const driver = gateway && driverFor(gateway.type);
     const site = gateway && await ctx.store.getSite(gateway.siteId);
     if (!gateway || !driver || !site || site.id !== terms.siteId) throw expired();
-    driver.checkAcceptForm(form ?? {}, state, site);
+    driver.checkAcceptForm(form, state, site);
 
     const acceptance = await ctx.store.recordAcceptance(site, {
       acceptedAt: ctx.now(),

@@ -8,10 +8,10 @@ import { HttpError } from '../http-error';
  * about a tenth of an acceptance, measured. Another content type gives no fields (the route then
  * refuses the missing ones); another charset is a 415; more than `maxBytes` or `maxFields` a 413.
  */
-export function readSmallForm(req: IncomingMessage, { maxBytes, maxFields }: { maxBytes: number; maxFields: number }): Promise<ParsedUrlQuery | undefined> {
+export function readSmallForm(req: IncomingMessage, { maxBytes, maxFields }: { maxBytes: number; maxFields: number }): Promise<ParsedUrlQuery> {
   const tooLarge = () => new HttpError(413, 'The request is too large.');
   const [type, ...params] = (req.headers['content-type'] ?? '').toLowerCase().split(';');
-  if (type.trim() !== 'application/x-www-form-urlencoded') return Promise.resolve(undefined);
+  if (type.trim() !== 'application/x-www-form-urlencoded') return Promise.resolve({});
   const charset = params.map((param) => /^\s*charset\s*=\s*"?([^"]*)"?\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
   if (charset !== undefined && charset !== 'utf-8') {
     req.resume();
