@@ -350,15 +350,19 @@ export class SqliteStore implements Store {
     };
 
     this.guestPageSql = {
+      // Each reads one row of its index (migration 013), however many rows the address has piled up.
       liveSessionStart: db.prepare<{ siteId: number; ip: string }, { started_at: number }>(`
         SELECT started_at FROM guest_sessions
-        WHERE client_ip = @ip AND ended_at IS NULL AND started_at IS NOT NULL AND site_id = @siteId
+        WHERE client_ip = @ip AND site_id = @siteId AND ended_at IS NULL AND started_at IS NOT NULL
         ORDER BY started_at DESC LIMIT 1`),
+      // Only the address's newest acceptance is looked at: walking back past acceptances that have
+      // sessions cost a step for each one an address had made.
       lastUnreportedAcceptance: db.prepare<{ siteId: number; ip: string; since: number }, { accepted_at: number }>(`
-        SELECT a.accepted_at FROM acceptances a
-        WHERE a.client_ip = @ip AND a.accepted_at >= @since AND a.site_id = @siteId
-          AND NOT EXISTS (SELECT 1 FROM guest_sessions g WHERE g.client_ip = a.client_ip AND g.acceptance_id = a.id)
-        ORDER BY a.accepted_at DESC LIMIT 1`),
+        SELECT a.accepted_at FROM (
+          SELECT id, accepted_at, client_ip FROM acceptances
+          WHERE client_ip = @ip AND site_id = @siteId AND accepted_at >= @since ORDER BY accepted_at DESC LIMIT 1
+        ) a
+        WHERE NOT EXISTS (SELECT 1 FROM guest_sessions g WHERE g.acceptance_id = a.id AND g.client_ip = a.client_ip)`),
     };
   }
 

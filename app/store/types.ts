@@ -308,8 +308,8 @@ export interface Store {
   /** When the newest started, un-ended guest session of this address began (routers that report sessions). */
   liveSessionStartByIp(siteId: number, ip: string): Promise<number | undefined>;
   /**
-   * When this address last accepted, since `since`, through a router that reports no sessions for it
-   * (pfSense: no guest_sessions row belongs to the acceptance).
+   * When this address last accepted, since `since`, if that newest acceptance went through a router that
+   * reports no sessions for it (pfSense: no guest_sessions row belongs to the acceptance).
    */
   lastUnreportedAcceptanceByIp(siteId: number, ip: string, since: number): Promise<number | undefined>;
 
