@@ -11,3 +11,10 @@ CREATE INDEX acceptances_ip_site ON acceptances (client_ip, site_id, accepted_at
 DROP INDEX acceptances_ip;
 -- Nothing reads guest_sessions by address and end any more (002); kept, it would only cost every write.
 DROP INDEX guest_sessions_ip;
+
+-- Each rendered terms page carries a random nonce in its signed state (app/guest/state.ts). Stored with the
+-- acceptance and unique, it makes a page accepted once: a repeat POST, or the loser of two racing ones,
+-- finds the acceptance already made and gets its handoff again, never a second row or login token.
+-- Acceptances made before have none (NULLs never conflict).
+ALTER TABLE acceptances ADD COLUMN state_nonce TEXT;
+CREATE UNIQUE INDEX acceptances_state_nonce ON acceptances (state_nonce);

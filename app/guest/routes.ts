@@ -50,9 +50,15 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
       ...storablePersonalFields(ctx.config, { clientMac: state.mac, clientIp: state.ip, userAgent: exchange.req.headers['user-agent']?.slice(0, 512) ?? null }),
       language: state.language,
       handoff: `${driver.type} ${driver.handoffOrigin(state)}`,
+      stateNonce: state.nonce,
     });
-    ctx.metrics.count('portico_acceptances_total', { type: driver.type });
-    log.info('acceptance recorded', { id: acceptance.id, gateway: gateway.id, terms: terms.release, mac: maskMac(state.mac) });
+    if (acceptance.repeat) {
+      // The same page again (a double tap, a reload, a replay): its first acceptance stands, handed on the same way.
+      log.info('acceptance repeated', { id: acceptance.id, gateway: gateway.id });
+    } else {
+      ctx.metrics.count('portico_acceptances_total', { type: driver.type });
+      log.info('acceptance recorded', { id: acceptance.id, gateway: gateway.id, terms: terms.release, mac: maskMac(state.mac) });
+    }
     const handoff = await driver.handoff(ctx, { gateway, site, state, acceptance });
     sendRedirect(exchange.res, handoff.status, handoff.location);
   } };
