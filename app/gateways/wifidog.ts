@@ -68,7 +68,8 @@ function randomToken(): string {
  * keeps only the token's hash, so it cannot be read back).
  */
 function acceptedPageToken(key: Buffer, state: GuestState): string {
-  return createHmac('sha256', key).update(`wifidog-token:${state.nonce}`).digest('base64url');
+  // 192 bits, as long as a random token.
+  return createHmac('sha256', key).update(`wifidog-token:${state.nonce}`).digest().subarray(0, 24).toString('base64url');
 }
 
 interface TokenRequest {
