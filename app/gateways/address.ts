@@ -1,4 +1,5 @@
 import { BlockList, isIP, SocketAddress } from 'node:net';
+import type { Config } from '../config';
 import { HttpError } from '../http-error';
 import { log } from '../log';
 import { optionalField, requiredField } from '../request-fields';
@@ -40,13 +41,19 @@ export function plainAddress(ip: string): string {
   return isIP(mapped) === 4 ? mapped : canonical;
 }
 
+/** The request's source address to compare reported IPs with, or null where the venue turned that off. */
+export function guestSource(config: Pick<Config, 'guestAddressCheck'>, ip: string): string | null {
+  return config.guestAddressCheck ? ip : null;
+}
+
 /**
  * Refuses a guest whose request comes from another address of the guest LAN than the one the router
  * reported for it: someone accepting in another device's name. From loopback or a public address (Portico
  * behind a proxy without TRUST_PROXY, or in the cloud behind the venue's NAT) the guest's own address
  * cannot be seen, and nothing can be compared.
  */
-export function checkReportedIp(source: string, reported: string): void {
+export function checkReportedIp(source: string | null, reported: string): void {
+  if (source === null) return;
   const seen = plainAddress(source);
   const family = isIP(seen);
   if (family === 0 || !guestLanRanges.check(seen, family === 4 ? 'ipv4' : 'ipv6') || seen === plainAddress(reported)) return;
@@ -70,7 +77,9 @@ export function normalizeMac(value: string): string | null {
  * router's ARP lookup found one (routers leave it out or empty otherwise). A malformed one is a 400, and so
  * is an IP that is not the asking device's where Portico can see that (`source`, see checkReportedIp).
  */
-export function reportedAddresses(query: Record<string, unknown>, names: { mac: string; ip: string }, source: string): { mac: string | null; ip: string } {
+export function reportedAddresses(
+  query: Record<string, unknown>, names: { mac: string; ip: string }, source: string | null,
+): { mac: string | null; ip: string } {
   const macText = optionalField(query, names.mac, { max: 17 }) ?? '';
   const mac = macText === '' ? null : normalizeMac(macText);
   const ip = parseClientIp(requiredField(query, names.ip, { max: 45 }));

@@ -12,7 +12,7 @@ import { log, maskMac } from '../log';
 import { checkRateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, Site } from '../store/types';
-import { isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
+import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
 import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
 /*
@@ -245,7 +245,7 @@ export const wifidog: GatewayDriver = {
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
       }
       // WiFiDog omits mac when its ARP lookup fails (src/http.c http_callback_404); the IP is always there.
-      const { mac, ip } = reportedAddresses(query, { mac: 'mac', ip: 'ip' }, exchange.ip);
+      const { mac, ip } = reportedAddresses(query, { mac: 'mac', ip: 'ip' }, guestSource(ctx.config, exchange.ip));
       optionalField(query, 'url', { max: 2048 }); // the page the guest asked for: never followed
 
       const site = await ctx.store.getSite(gateway.siteId);

@@ -1,7 +1,7 @@
 import type { Context } from '../context';
 import { sendRedirect, type DirectRoute } from '../direct-routes';
 import { driverFor } from '../gateways';
-import { checkReportedIp } from '../gateways/address';
+import { checkReportedIp, guestSource } from '../gateways/address';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
 import { storablePersonalFields } from '../privacy';
@@ -43,7 +43,7 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
     if (!gateway || !driver || !site || site.id !== terms.siteId) throw expired();
     driver.checkAcceptForm(form, state, site);
     // The page may have been carried to another device of the guest LAN, to accept in this one's name.
-    if (state.ip !== null) checkReportedIp(exchange.ip, state.ip);
+    if (state.ip !== null) checkReportedIp(guestSource(ctx.config, exchange.ip), state.ip);
 
     const acceptance = await ctx.store.recordAcceptance(site, {
       acceptedAt: ctx.now(),

@@ -118,6 +118,19 @@ describe('a guest cannot accept in another device\'s name from the guest LAN', (
     await accept('198.51.100.4', { state: stateOf(page.text), accept: 'Accept', zone: 'guest', redirurl: `http://portal.test/online/${portal.site.id}` }).expect(307);
   });
 
+  it('compares nothing with GUEST_ADDRESS_CHECK=off (a router that NATs its guests into Portico\'s network)', async () => {
+    const natted = await testPortal({ TRUST_PROXY: 'loopback', GUEST_ADDRESS_CHECK: 'off' });
+    try {
+      await natted.store.addGateway({ id: 'lobby', siteId: natted.site.id, type: 'pfsense', name: 'Lobby', settings: {} }, natted.clock());
+      const page = await request(natted.app).get('/pfsense/lobby').set('X-Forwarded-For', '192.168.0.2')
+        .query({ zone: 'guest', portal_action: 'http://10.10.0.1:8002/index.php?zone=guest', client_mac: '02:00:00:00:00:01', client_ip: '10.10.0.50' }).expect(200);
+      await request(natted.app).post('/accept').set('X-Forwarded-For', '192.168.0.2').type('form')
+        .send({ state: stateOf(page.text), accept: 'Accept', zone: 'guest', redirurl: `http://portal.test/online/${natted.site.id}` }).expect(307);
+    } finally {
+      await natted.close();
+    }
+  });
+
   it('the captive portal API answers about the asking address only', async () => {
     const ask = (path: string, from: string) => request(portal.app).get(path).set('X-Forwarded-For', from).then((res) => JSON.parse(res.text).captive);
     assert.equal(await ask('/api/captive-portal', '192.168.1.50'), false);
