@@ -18,3 +18,9 @@ DROP INDEX guest_sessions_ip;
 -- Acceptances made before have none (NULLs never conflict).
 ALTER TABLE acceptances ADD COLUMN state_nonce TEXT;
 CREATE UNIQUE INDEX acceptances_state_nonce ON acceptances (state_nonce);
+
+-- A returning device's acceptance of the current release (WiFiDog login with remember_days): the top of
+-- the device's range for each of the release's languages. Replaces acceptances_device (001), whose other
+-- readers (a device's records, forgetting it) need only device_id in front.
+CREATE INDEX acceptances_device_terms ON acceptances (device_id, terms_version_id, accepted_at);
+DROP INDEX acceptances_device;

@@ -297,10 +297,13 @@ export class SqliteStore implements Store {
         WHERE id = @id AND ended_at IS NULL`),
       live: db.prepare<[string], GuestSessionRow>(`SELECT * FROM guest_sessions
         WHERE gateway_id = ? AND started_at IS NOT NULL AND ended_at IS NULL ORDER BY started_at DESC, id DESC`),
+      // The device's newest acceptance of each of the release's languages: one index row each (migration 013),
+      // where walking back through the device's acceptances until the release matched cost a step for each.
       remembered: db.prepare<{ siteId: number; deviceId: string; release: number; since: number }, AcceptanceRow>(`
-        SELECT a.* FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id
-        WHERE a.device_id = @deviceId AND a.site_id = @siteId AND t.release = @release AND a.accepted_at >= @since
-        ORDER BY a.accepted_at DESC LIMIT 1`),
+        SELECT a.* FROM terms_versions t JOIN acceptances a ON a.id = (
+          SELECT d.id FROM acceptances d WHERE d.device_id = @deviceId AND d.terms_version_id = t.id AND d.accepted_at >= @since
+          ORDER BY d.accepted_at DESC LIMIT 1)
+        WHERE t.site_id = @siteId AND t.release = @release`),
       contact: db.prepare<GatewayHealth & { id: string; at: number }>(`UPDATE gateways
         SET last_contact_at = @at, sys_uptime = @sysUptime, sys_memfree = @sysMemfree, sys_load = @sysLoad, daemon_uptime = @daemonUptime
         WHERE id = @id`),
@@ -627,8 +630,9 @@ export class SqliteStore implements Store {
   }
 
   async rememberedAcceptance(siteId: number, deviceId: string, release: number, since: number): Promise<Acceptance | undefined> {
-    const row = this.sessionSql.remembered.get({ siteId, deviceId, release, since });
-    return row && toAcceptance(row);
+    const newest = this.sessionSql.remembered.all({ siteId, deviceId, release, since })
+      .reduce<AcceptanceRow | undefined>((found, row) => (found && found.accepted_at >= row.accepted_at ? found : row), undefined);
+    return newest && toAcceptance(newest);
   }
 
   async recordGatewayContact(gatewayId: string, health: GatewayHealth, at: number): Promise<boolean> {
