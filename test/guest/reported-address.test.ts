@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import request from 'supertest';
 import { checkReportedIp, plainAddress } from '../../app/gateways/address';
 import { HttpError } from '../../app/http-error';
@@ -54,6 +55,38 @@ describe('the reported IP against the request\'s source', () => {
   for (const [what, source, reported] of compared) {
     it(`lets through ${what}`, () => assert.doesNotThrow(() => checkReportedIp(source, reported)));
   }
+});
+
+describe('the reported IP against the request\'s source, for any addresses', () => {
+  const refuses = (source: string, reported: string) => {
+    try {
+      checkReportedIp(source, reported);
+      return false;
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 400) return true;
+      throw error;
+    }
+  };
+  const octet = fc.integer({ min: 0, max: 255 });
+  const lan = fc.tuple(octet, octet, octet).map(([a, b, c]) => `10.${a}.${b}.${c}`);
+  const publicV4 = fc.ipV4().filter((ip) => !/^(10|127|169\.254|192\.168|172\.(1[6-9]|2\d|3[01])|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7]))\./.test(ip));
+  const hextet = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16));
+  const ula = fc.array(hextet, { minLength: 7, maxLength: 7 }).map((parts) => `fd00:${parts.join(':')}`);
+
+  it('refuses a guest-LAN source exactly when it is another address, however either is spelt', () => {
+    fc.assert(fc.property(lan, lan, fc.boolean(), (source, reported, mapped) => {
+      assert.equal(refuses(mapped ? `::ffff:${source}` : source, reported), source !== reported);
+    }));
+    fc.assert(fc.property(ula, ula, (source, reported) => {
+      assert.equal(refuses(source.toUpperCase(), reported), plainAddress(source) !== plainAddress(reported));
+    }));
+  });
+
+  it('never refuses a public or loopback source', () => {
+    fc.assert(fc.property(fc.oneof(publicV4, fc.constant('127.0.0.1'), fc.constant('::1')), fc.oneof(lan, ula), (source, reported) => {
+      assert.equal(refuses(source, reported), false);
+    }));
+  });
 });
 
 describe('a guest cannot accept in another device\'s name from the guest LAN', () => {
