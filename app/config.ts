@@ -12,6 +12,11 @@ export interface Config {
   secure: boolean;
   /** Express "trust proxy" value; false unless Portico sits behind a reverse proxy. */
   trustProxy: boolean | number | string;
+  /**
+   * Whether a guest-LAN request must come from the IP its router reported (app/gateways/address.ts); off
+   * where the router NATs its guests into the private network Portico is on, so every guest has its address.
+   */
+  guestAddressCheck: boolean;
   tlsCert: string | null;
   tlsKey: string | null;
   /** SQLite durability: NORMAL survives a process crash, FULL also a power cut. */
@@ -75,6 +80,9 @@ export function loadConfig(env: Env = process.env): Config {
   const synchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
 
+  const guestAddressCheck = (env.GUEST_ADDRESS_CHECK || 'on').toLowerCase();
+  if (guestAddressCheck !== 'on' && guestAddressCheck !== 'off') throw new ConfigError('GUEST_ADDRESS_CHECK must be on or off');
+
   const metricsToken = env.METRICS_TOKEN || null;
   if (metricsToken !== null && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
 
@@ -85,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     secure: publicUrl.protocol === 'https:',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    guestAddressCheck: guestAddressCheck === 'on',
     tlsCert,
     tlsKey,
     sqliteSynchronous: synchronous,

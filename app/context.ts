@@ -15,6 +15,8 @@ export interface Context {
     deviceId: Buffer;
     /** Signs the admin session cookie. */
     adminSession: Buffer;
+    /** Derives a WiFiDog login token from the state it is issued for, so that a repeated accept gets the same one. */
+    loginToken: Buffer;
   };
   /** Milliseconds since the epoch; tests pass their own clock. */
   now: () => number;
@@ -32,6 +34,7 @@ export function createContext(config: Config, store: Store, secret: Buffer, now:
       guestState: deriveKey(secret, 'guest-state'),
       deviceId: deriveKey(secret, 'device-id'),
       adminSession: deriveKey(secret, 'admin-session'),
+      loginToken: deriveKey(secret, 'wifidog-login-token'),
     },
     now,
     metrics: new Metrics(),

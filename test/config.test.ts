@@ -12,6 +12,8 @@ describe('configuration', () => {
     assert.equal(config.secure, false);
     assert.equal(config.trustProxy, false);
     assert.equal(config.sqliteSynchronous, 'NORMAL');
+    assert.equal(config.guestAddressCheck, true);
+    assert.equal(loadConfig({ GUEST_ADDRESS_CHECK: 'OFF' }).guestAddressCheck, false);
   });
 
   it('derives links from PUBLIC_URL, keeping a path prefix', () => {
@@ -23,7 +25,7 @@ describe('configuration', () => {
 
   it('refuses settings that cannot work, with a message', () => {
     for (const env of [{ PORT: 'eighty' }, { PORT: '70000' }, { PUBLIC_URL: 'not a url' }, { PUBLIC_URL: 'ftp://x/' },
-      { TLS_CERT: 'cert.pem' }, { SQLITE_SYNCHRONOUS: 'OFF' }]) {
+      { TLS_CERT: 'cert.pem' }, { SQLITE_SYNCHRONOUS: 'OFF' }, { GUEST_ADDRESS_CHECK: 'maybe' }]) {
       assert.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     }
   });

@@ -1,5 +1,7 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, SocketAddress } from 'node:net';
+import type { Config } from '../config';
 import { HttpError } from '../http-error';
+import { log } from '../log';
 import { optionalField, requiredField } from '../request-fields';
 
 // Where a router can live: the private and loopback ranges (RFC 1918, RFC 4193, RFC 6598 carrier-grade NAT).
@@ -20,6 +22,45 @@ export function isPrivateAddress(host: string): boolean {
   return routerRanges.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+// Where a request's source is the guest's own address: a guest LAN (RFC 1918, RFC 4193, link-local). Not
+// loopback (a reverse proxy or this machine) nor carrier-grade NAT (100.64.0.0/10, a translated address).
+const guestLanRanges = new BlockList();
+guestLanRanges.addSubnet('10.0.0.0', 8, 'ipv4');
+guestLanRanges.addSubnet('172.16.0.0', 12, 'ipv4');
+guestLanRanges.addSubnet('192.168.0.0', 16, 'ipv4');
+guestLanRanges.addSubnet('169.254.0.0', 16, 'ipv4');
+guestLanRanges.addSubnet('fc00::', 7, 'ipv6');
+guestLanRanges.addSubnet('fe80::', 10, 'ipv6');
+
+/** An IP address in one spelling: IPv4 without the IPv6-mapped prefix, IPv6 canonical and without a zone. */
+export function plainAddress(ip: string): string {
+  const bare = ip.split('%')[0];
+  if (isIP(bare) !== 6) return bare;
+  const canonical = new SocketAddress({ address: bare, family: 'ipv6' }).address;
+  const mapped = canonical.startsWith('::ffff:') ? canonical.slice('::ffff:'.length) : '';
+  return isIP(mapped) === 4 ? mapped : canonical;
+}
+
+/** The request's source address to compare reported IPs with, or null where the venue turned that off. */
+export function guestSource(config: Pick<Config, 'guestAddressCheck'>, ip: string): string | null {
+  return config.guestAddressCheck ? ip : null;
+}
+
+/**
+ * Refuses a guest whose request comes from another address of the guest LAN than the one the router
+ * reported for it: someone accepting in another device's name. From loopback or a public address (Portico
+ * behind a proxy without TRUST_PROXY, or in the cloud behind the venue's NAT) the guest's own address
+ * cannot be seen, and nothing can be compared.
+ */
+export function checkReportedIp(source: string | null, reported: string): void {
+  if (source === null) return;
+  const seen = plainAddress(source);
+  const family = isIP(seen);
+  if (family === 0 || !guestLanRanges.check(seen, family === 4 ? 'ipv4' : 'ipv6') || seen === plainAddress(reported)) return;
+  log.warn('guest address is not the one the router reported', { source: seen, reported: plainAddress(reported) });
+  throw new HttpError(400, 'This page was made for another device. Please reconnect to the Wi-Fi and open any website.', 'Reconnect to the Wi-Fi');
+}
+
 /** A guest's IP as the router reported it, or null if it is not an IP address. */
 export function parseClientIp(value: string): string | null {
   return isIP(value) ? value : null;
@@ -33,12 +74,16 @@ export function normalizeMac(value: string): string | null {
 
 /**
  * The captured guest's addresses as the router put them in the query: the IP always, the MAC when the
- * router's ARP lookup found one (routers leave it out or empty otherwise). A malformed one is a 400.
+ * router's ARP lookup found one (routers leave it out or empty otherwise). A malformed one is a 400, and so
+ * is an IP that is not the asking device's where Portico can see that (`source`, see checkReportedIp).
  */
-export function reportedAddresses(query: Record<string, unknown>, names: { mac: string; ip: string }): { mac: string | null; ip: string } {
+export function reportedAddresses(
+  query: Record<string, unknown>, names: { mac: string; ip: string }, source: string | null,
+): { mac: string | null; ip: string } {
   const macText = optionalField(query, names.mac, { max: 17 }) ?? '';
   const mac = macText === '' ? null : normalizeMac(macText);
   const ip = parseClientIp(requiredField(query, names.ip, { max: 45 }));
   if ((macText !== '' && mac === null) || ip === null) throw new HttpError(400, 'The router sent a device address that is not valid.');
+  checkReportedIp(source, ip);
   return { mac, ip };
 }

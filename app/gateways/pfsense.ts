@@ -8,7 +8,7 @@ import { memoized, memoizedPerObject } from '../memo';
 import { checkRateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
-import { isPrivateAddress, reportedAddresses } from './address';
+import { guestSource, isPrivateAddress, reportedAddresses } from './address';
 import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
 /*
@@ -121,7 +121,7 @@ export const pfsense: GatewayDriver = {
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
       }
       // pfSense leaves MAC empty when ARP has no entry (a routed guest network); the IP is always known.
-      const { mac, ip } = reportedAddresses(query, { mac: 'client_mac', ip: 'client_ip' });
+      const { mac, ip } = reportedAddresses(query, { mac: 'client_mac', ip: 'client_ip' }, guestSource(ctx.config, exchange.ip));
       optionalField(query, 'redirurl', { max: 2048 }); // the page the guest asked for: never followed
 
       const site = await ctx.store.getSite(gateway.siteId);

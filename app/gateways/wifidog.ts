@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import type { Context } from '../context';
@@ -12,7 +12,7 @@ import { log, maskMac } from '../log';
 import { checkRateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, Site } from '../store/types';
-import { isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
+import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
 import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
 /*
@@ -57,7 +57,23 @@ function gatewayOrigin(address: string, port: string): string {
   return `http://${isIP(bare) === 6 ? `[${bare}]` : bare}:${port}`;
 }
 
+/** A token for a returning device, which accepts nothing now. */
+function randomToken(): string {
+  return randomBytes(24).toString('base64url'); // 192 random bits
+}
+
+/**
+ * The token for an accepted terms page: unguessable without the installation's key, and the same each
+ * time that page is accepted, so a repeat gets the same handoff and never a second token (the database
+ * keeps only the token's hash, so it cannot be read back).
+ */
+function acceptedPageToken(key: Buffer, state: GuestState): string {
+  // 192 bits, as long as a random token.
+  return createHmac('sha256', key).update(`wifidog-token:${state.nonce}`).digest().subarray(0, 24).toString('base64url');
+}
+
 interface TokenRequest {
+  token: string;
   gateway: Gateway;
   site: Site;
   acceptance: Acceptance;
@@ -69,7 +85,7 @@ interface TokenRequest {
 
 /** Issues a single-use login token bound to this router and device; returns where the browser takes it. */
 async function issueLoginToken(ctx: Context, request: TokenRequest): Promise<string> {
-  const token = randomBytes(24).toString('base64url'); // 192 random bits
+  const { token } = request;
   await ctx.store.createLoginToken({
     tokenHash: hashToken(token),
     acceptanceId: request.acceptance.id,
@@ -229,7 +245,7 @@ export const wifidog: GatewayDriver = {
         throw new HttpError(400, 'The Wi-Fi login address did not come from this venue\'s router. Please reconnect to the Wi-Fi and try again.');
       }
       // WiFiDog omits mac when its ARP lookup fails (src/http.c http_callback_404); the IP is always there.
-      const { mac, ip } = reportedAddresses(query, { mac: 'mac', ip: 'ip' });
+      const { mac, ip } = reportedAddresses(query, { mac: 'mac', ip: 'ip' }, guestSource(ctx.config, exchange.ip));
       optionalField(query, 'url', { max: 2048 }); // the page the guest asked for: never followed
 
       const site = await ctx.store.getSite(gateway.siteId);
@@ -238,7 +254,7 @@ export const wifidog: GatewayDriver = {
       if (remembered) {
         // No new acceptance is written: the guest accepted nothing now. The session points at the
         // acceptance it relies on, which names the same terms release.
-        const location = await issueLoginToken(ctx, { gateway, site, acceptance: remembered, mac, ip, gatewayAddress, gatewayPort });
+        const location = await issueLoginToken(ctx, { token: randomToken(), gateway, site, acceptance: remembered, mac, ip, gatewayAddress, gatewayPort });
         log.info('returning guest let through', { gateway: gateway.id, acceptance: remembered.id, mac: maskMac(mac) });
         exchange.res.setHeader('Cache-Control', 'no-store');
         sendRedirect(exchange.res, 302, location);
@@ -324,7 +340,7 @@ export const wifidog: GatewayDriver = {
 
   async handoff(ctx, { gateway, site, state, acceptance }) {
     const location = await issueLoginToken(ctx, {
-      gateway, site, acceptance, mac: state.mac, ip: state.ip!,
+      token: acceptedPageToken(ctx.keys.loginToken, state), gateway, site, acceptance, mac: state.mac, ip: state.ip!,
       gatewayAddress: state.handoff.gatewayAddress, gatewayPort: state.handoff.gatewayPort,
     });
     // 303: the browser GETs the gateway's /wifidog/auth, and the gateway asks us stage=login.

@@ -1,6 +1,7 @@
 import { publicLink } from '../config';
 import type { Context } from '../context';
 import type { DirectRoute } from '../direct-routes';
+import { plainAddress } from '../gateways/address';
 import { HttpError } from '../http-error';
 import type { Site } from '../store/types';
 import { renderGuestView } from './guest-view';
@@ -22,11 +23,6 @@ export async function secondsOnline(ctx: Context, site: Site, ip: string): Promi
   return remaining > 0 ? remaining : null;
 }
 
-/** The asking client's address as routers report it: IPv4 without the IPv6-mapped prefix. */
-function clientAddress(ip: string): string {
-  return ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
-}
-
 async function defaultSite(ctx: Context): Promise<Site> {
   const site = await ctx.store.getDefaultSite();
   if (!site) throw new HttpError(503, 'No venue is set up yet.');
@@ -38,7 +34,7 @@ export function captivePortalApi(ctx: Context): DirectRoute[] {
 
   const api: DirectRoute = { method: 'GET', path: '/api/captive-portal', async handle({ res, ip }) {
     const site = await defaultSite(ctx);
-    const seconds = await secondsOnline(ctx, site, clientAddress(ip));
+    const seconds = await secondsOnline(ctx, site, plainAddress(ip));
     const body = {
       captive: seconds === null,
       'user-portal-url': userPortalUrl,
@@ -54,7 +50,7 @@ export function captivePortalApi(ctx: Context): DirectRoute[] {
   // guest is told to open any website (the router then shows the terms); an online one sees the online page.
   const portal: DirectRoute = { method: 'GET', path: '/portal', async handle(exchange) {
     const site = await defaultSite(ctx);
-    const online = await secondsOnline(ctx, site, clientAddress(exchange.ip)) !== null;
+    const online = await secondsOnline(ctx, site, plainAddress(exchange.ip)) !== null;
     await renderGuestView(exchange, online ? 'guest/online' : 'guest/portal', site, { preview: false });
   } };
 

@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { sendRedirect, type DirectRoute } from '../direct-routes';
 import { driverFor } from '../gateways';
+import { checkReportedIp, guestSource } from '../gateways/address';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
 import { storablePersonalFields } from '../privacy';
@@ -41,6 +42,8 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
     const site = gateway && await ctx.store.getSite(gateway.siteId);
     if (!gateway || !driver || !site || site.id !== terms.siteId) throw expired();
     driver.checkAcceptForm(form, state, site);
+    // The page may have been carried to another device of the guest LAN, to accept in this one's name.
+    if (state.ip !== null) checkReportedIp(guestSource(ctx.config, exchange.ip), state.ip);
 
     const acceptance = await ctx.store.recordAcceptance(site, {
       acceptedAt: ctx.now(),
@@ -50,9 +53,15 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
       ...storablePersonalFields(ctx.config, { clientMac: state.mac, clientIp: state.ip, userAgent: exchange.req.headers['user-agent']?.slice(0, 512) ?? null }),
       language: state.language,
       handoff: `${driver.type} ${driver.handoffOrigin(state)}`,
+      stateNonce: state.nonce,
     });
-    ctx.metrics.count('portico_acceptances_total', { type: driver.type });
-    log.info('acceptance recorded', { id: acceptance.id, gateway: gateway.id, terms: terms.release, mac: maskMac(state.mac) });
+    if (acceptance.repeat) {
+      // The same page again (a double tap, a reload, a replay): its first acceptance stands, handed on the same way.
+      log.info('acceptance repeated', { id: acceptance.id, gateway: gateway.id });
+    } else {
+      ctx.metrics.count('portico_acceptances_total', { type: driver.type });
+      log.info('acceptance recorded', { id: acceptance.id, gateway: gateway.id, terms: terms.release, mac: maskMac(state.mac) });
+    }
     const handoff = await driver.handoff(ctx, { gateway, site, state, acceptance });
     sendRedirect(exchange.res, handoff.status, handoff.location);
   } };

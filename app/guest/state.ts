@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * What the terms page needs to remember until the guest taps Accept. Captive mini-browsers keep no
@@ -13,7 +13,13 @@ export interface GuestState {
   language: string;
   /** The driver's own data for the handoff, e.g. pfSense's portal action and zone. */
   handoff: Record<string, string>;
+  /** Random per rendered page, stored with its acceptance: a page is accepted once, a repeat gets the same handoff. */
+  nonce: string;
   expiresAt: number;
+}
+
+export function newStateNonce(): string {
+  return randomBytes(16).toString('base64url'); // 128 random bits
 }
 
 /** Long enough to read the terms slowly, short enough that a copied page goes stale. */
@@ -38,7 +44,8 @@ export function verifyState(key: Buffer, token: string, now: number): GuestState
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const state = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as GuestState;
-    return state.expiresAt > now ? state : null;
+    // A page rendered before states had a nonce could be accepted any number of times.
+    return state.expiresAt > now && typeof state.nonce === 'string' ? state : null;
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@ import { languages, type LanguageCode } from '../languages';
 import { memoizedPerObject } from '../memo';
 import type { Gateway, Site, TermsVersion } from '../store/types';
 import { chooseLanguage, messages } from './messages';
-import { guestStateLifetimeMs, signState } from './state';
+import { guestStateLifetimeMs, newStateNonce, signState } from './state';
 import { stylesheetPath } from './stylesheets';
 
 /** A captured guest as the router described them, checked by the router's driver. */
@@ -122,6 +122,7 @@ export async function renderTermsPage(ctx: Context, exchange: Exchange, arrival:
     ip: arrival.ip,
     language,
     handoff: arrival.handoff,
+    nonce: newStateNonce(),
     expiresAt: ctx.now() + guestStateLifetimeMs,
   });
   const routerType = arrival.gateway?.type ?? 'preview';

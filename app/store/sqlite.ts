@@ -9,7 +9,7 @@ import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { applyMigrations } from './migrate';
 import type {
   AdminUser, Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason,
-  LoginClaim, NewAcceptance, NewLoginToken, PersonalDataChange, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
+  LoginClaim, NewAcceptance, NewLoginToken, PersonalDataChange, RecordedAcceptance, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
 } from './types';
 import type { DayFigures, StatisticsFigures, StatisticsQuery } from './types';
 
@@ -91,13 +91,14 @@ function toGuestSession(row: GuestSessionRow): GuestSession {
 interface AcceptanceRow {
   id: number; accepted_at: number; local_day: string; site_id: number; gateway_id: string | null; terms_version_id: number;
   device_id: string | null; client_mac: string | null; client_ip: string | null; user_agent: string | null; language: string; handoff: string;
+  state_nonce: string | null;
 }
 
 function toAcceptance(row: AcceptanceRow): Acceptance {
   return {
     id: row.id, acceptedAt: row.accepted_at, localDay: row.local_day, siteId: row.site_id, gatewayId: row.gateway_id,
     termsVersionId: row.terms_version_id, deviceId: row.device_id, clientMac: row.client_mac, clientIp: row.client_ip,
-    userAgent: row.user_agent, language: row.language, handoff: row.handoff,
+    userAgent: row.user_agent, language: row.language, handoff: row.handoff, stateNonce: row.state_nonce,
   };
 }
 
@@ -266,17 +267,21 @@ export class SqliteStore implements Store {
       gatewayById: db.prepare<[string], GatewayRow>('SELECT * FROM gateways WHERE id = ?'),
       allGateways: db.prepare<[], GatewayRow>('SELECT * FROM gateways ORDER BY id'),
       siteGateways: db.prepare<[number], GatewayRow>('SELECT * FROM gateways WHERE site_id = ? ORDER BY id'),
+      // A repeated state nonce inserts nothing, so its trigger counts nothing either (migration 013).
       insertAcceptance: db.prepare(`INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, gateway_id,
-          terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff, device_family, mac_randomised)
+          terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff, device_family, mac_randomised, state_nonce)
         VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
-          @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff, @deviceFamily, @macRandomised)`),
+          @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff, @deviceFamily, @macRandomised, @stateNonce)
+        ON CONFLICT (state_nonce) DO NOTHING`),
+      acceptanceByStateNonce: db.prepare<[string], AcceptanceRow>('SELECT * FROM acceptances WHERE state_nonce = ?'),
     };
 
     this.sessionSql = {
+      // A token stored already keeps its row as it is: used, it stays used.
       insertToken: db.prepare<NewLoginToken>(`INSERT INTO guest_sessions
           (acceptance_id, site_id, gateway_id, token_hash, device_id, client_mac, client_ip, token_expires_at)
-        VALUES (@acceptanceId, @siteId, @gatewayId, @tokenHash, @deviceId, @clientMac, @clientIp, @tokenExpiresAt)`),
-      byId: db.prepare<[number], GuestSessionRow>('SELECT * FROM guest_sessions WHERE id = ?'),
+        VALUES (@acceptanceId, @siteId, @gatewayId, @tokenHash, @deviceId, @clientMac, @clientIp, @tokenExpiresAt)
+        ON CONFLICT (token_hash) DO NOTHING`),
       byToken: db.prepare<[string], GuestSessionRow>('SELECT * FROM guest_sessions WHERE token_hash = ?'),
       // The WHERE clause is the whole token check: unused, unexpired, same router, IP and (when known) MAC.
       // A token issued without a MAC (the router's ARP lookup failed) takes the MAC the router reports now.
@@ -292,10 +297,13 @@ export class SqliteStore implements Store {
         WHERE id = @id AND ended_at IS NULL`),
       live: db.prepare<[string], GuestSessionRow>(`SELECT * FROM guest_sessions
         WHERE gateway_id = ? AND started_at IS NOT NULL AND ended_at IS NULL ORDER BY started_at DESC, id DESC`),
+      // The device's newest acceptance of each of the release's languages: one index row each (migration 013),
+      // where walking back through the device's acceptances until the release matched cost a step for each.
       remembered: db.prepare<{ siteId: number; deviceId: string; release: number; since: number }, AcceptanceRow>(`
-        SELECT a.* FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id
-        WHERE a.device_id = @deviceId AND a.site_id = @siteId AND t.release = @release AND a.accepted_at >= @since
-        ORDER BY a.accepted_at DESC LIMIT 1`),
+        SELECT a.* FROM terms_versions t JOIN acceptances a ON a.id = (
+          SELECT d.id FROM acceptances d WHERE d.device_id = @deviceId AND d.terms_version_id = t.id AND d.accepted_at >= @since
+          ORDER BY d.accepted_at DESC LIMIT 1)
+        WHERE t.site_id = @siteId AND t.release = @release`),
       contact: db.prepare<GatewayHealth & { id: string; at: number }>(`UPDATE gateways
         SET last_contact_at = @at, sys_uptime = @sysUptime, sys_memfree = @sysMemfree, sys_load = @sysLoad, daemon_uptime = @daemonUptime
         WHERE id = @id`),
@@ -350,15 +358,19 @@ export class SqliteStore implements Store {
     };
 
     this.guestPageSql = {
+      // Each reads one row of its index (migration 013), however many rows the address has piled up.
       liveSessionStart: db.prepare<{ siteId: number; ip: string }, { started_at: number }>(`
         SELECT started_at FROM guest_sessions
-        WHERE client_ip = @ip AND ended_at IS NULL AND started_at IS NOT NULL AND site_id = @siteId
+        WHERE client_ip = @ip AND site_id = @siteId AND ended_at IS NULL AND started_at IS NOT NULL
         ORDER BY started_at DESC LIMIT 1`),
+      // Only the address's newest acceptance is looked at: walking back past acceptances that have
+      // sessions cost a step for each one an address had made.
       lastUnreportedAcceptance: db.prepare<{ siteId: number; ip: string; since: number }, { accepted_at: number }>(`
-        SELECT a.accepted_at FROM acceptances a
-        WHERE a.client_ip = @ip AND a.accepted_at >= @since AND a.site_id = @siteId
-          AND NOT EXISTS (SELECT 1 FROM guest_sessions g WHERE g.client_ip = a.client_ip AND g.acceptance_id = a.id)
-        ORDER BY a.accepted_at DESC LIMIT 1`),
+        SELECT a.accepted_at FROM (
+          SELECT id, accepted_at, client_ip FROM acceptances
+          WHERE client_ip = @ip AND site_id = @siteId AND accepted_at >= @since ORDER BY accepted_at DESC LIMIT 1
+        ) a
+        WHERE NOT EXISTS (SELECT 1 FROM guest_sessions g WHERE g.acceptance_id = a.id AND g.client_ip = a.client_ip)`),
     };
   }
 
@@ -495,16 +507,22 @@ export class SqliteStore implements Store {
     });
   }
 
-  async recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<Acceptance> {
+  async recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<RecordedAcceptance> {
     const local = localCalendar(acceptance.acceptedAt, site.timezone);
+    const stateNonce = acceptance.stateNonce ?? null;
     // Resolves once the row is committed with the statistics roll-ups its trigger wrote (group commit: see commitSoon).
-    const { lastInsertRowid } = await this.commitSoon(() => this.statements.insertAcceptance.run({
-      ...acceptance, siteId: site.id, localDay: local.day, localHour: local.hour, localWeekday: local.weekday,
-      // Fixed now: the user agent and MAC are blanked after the retention period, the figures stay.
-      deviceFamily: deviceFamily(acceptance.userAgent),
-      macRandomised: acceptance.clientMac === null ? null : Number(isRandomisedMac(acceptance.clientMac)),
-    }));
-    return { ...acceptance, id: Number(lastInsertRowid), siteId: site.id, localDay: local.day };
+    // Two racing POSTs of one page may share a batch: the second finds the first's row in the same transaction.
+    const recorded = await this.commitSoon(() => {
+      const { changes, lastInsertRowid } = this.statements.insertAcceptance.run({
+        ...acceptance, stateNonce, siteId: site.id, localDay: local.day, localHour: local.hour, localWeekday: local.weekday,
+        // Fixed now: the user agent and MAC are blanked after the retention period, the figures stay.
+        deviceFamily: deviceFamily(acceptance.userAgent),
+        macRandomised: acceptance.clientMac === null ? null : Number(isRandomisedMac(acceptance.clientMac)),
+      });
+      return changes === 1 ? Number(lastInsertRowid) : this.statements.acceptanceByStateNonce.get(stateNonce!)!;
+    });
+    if (typeof recorded !== 'number') return { ...toAcceptance(recorded), repeat: true };
+    return { ...acceptance, stateNonce, id: recorded, siteId: site.id, localDay: local.day, repeat: false };
   }
 
   async *exportAcceptances(filter: AcceptanceFilter): AsyncIterable<AcceptanceExportRow> {
@@ -583,8 +601,8 @@ export class SqliteStore implements Store {
   // — guest sessions and router health (WiFiDog, issue 3) —
 
   async createLoginToken(token: NewLoginToken): Promise<GuestSession> {
-    const { lastInsertRowid } = await this.commitSoon(() => this.sessionSql.insertToken.run(token));
-    return toGuestSession(this.sessionSql.byId.get(Number(lastInsertRowid))!);
+    await this.commitSoon(() => this.sessionSql.insertToken.run(token));
+    return toGuestSession(this.sessionSql.byToken.get(token.tokenHash)!);
   }
 
   async startGuestSession(site: Site, claim: LoginClaim, at: number): Promise<GuestSession | undefined> {
@@ -612,8 +630,9 @@ export class SqliteStore implements Store {
   }
 
   async rememberedAcceptance(siteId: number, deviceId: string, release: number, since: number): Promise<Acceptance | undefined> {
-    const row = this.sessionSql.remembered.get({ siteId, deviceId, release, since });
-    return row && toAcceptance(row);
+    const newest = this.sessionSql.remembered.all({ siteId, deviceId, release, since })
+      .reduce<AcceptanceRow | undefined>((found, row) => (found && found.accepted_at >= row.accepted_at ? found : row), undefined);
+    return newest && toAcceptance(newest);
   }
 
   async recordGatewayContact(gatewayId: string, health: GatewayHealth, at: number): Promise<boolean> {

@@ -113,12 +113,19 @@ export interface NewAcceptance {
   userAgent: string | null;
   language: string;
   handoff: string;
+  /** The nonce of the terms page's state (guests' acceptances): unique, so that a page is accepted once. */
+  stateNonce?: string | null;
 }
 
 export interface Acceptance extends NewAcceptance {
   id: number;
   siteId: number;
   localDay: string;
+}
+
+export interface RecordedAcceptance extends Acceptance {
+  /** True when its state nonce was accepted before: this is that earlier acceptance, and nothing was written. */
+  repeat: boolean;
 }
 
 /** One row of `export acceptances`, ready for CSV or JSON. */
@@ -230,8 +237,12 @@ export interface Store {
   getGateway(id: string): Promise<Gateway | undefined>;
   listGateways(siteId?: number): Promise<Gateway[]>;
 
-  /** Commits the acceptance durably before it resolves; callers hand the guest on only afterwards. */
-  recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<Acceptance>;
+  /**
+   * Commits the acceptance durably before it resolves; callers hand the guest on only afterwards. An
+   * acceptance whose state nonce is stored already (a repeat, or the loser of a race) writes nothing and
+   * resolves to the stored one, once that is committed.
+   */
+  recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<RecordedAcceptance>;
   exportAcceptances(filter: AcceptanceFilter): AsyncIterable<AcceptanceExportRow>;
   countAcceptances(filter: AcceptanceFilter): Promise<number>;
 
@@ -254,7 +265,10 @@ export interface Store {
   forgetGuest(mac: string, deviceId: string): Promise<PersonalDataChange>;
 
   // — guest sessions and router health (WiFiDog, issue 3): add methods here —
-  /** Stores a new login token (as its hash) for a guest about to be handed to the router. */
+  /**
+   * Stores a new login token (as its hash) for a guest about to be handed to the router; a token stored
+   * already (the same page accepted again) is left as it is, used or not, and resolves to its row.
+   */
   createLoginToken(token: NewLoginToken): Promise<GuestSession>;
   /**
    * Consumes a live, unused token whose gateway, IP and MAC (if it was issued with one) match the
@@ -308,8 +322,8 @@ export interface Store {
   /** When the newest started, un-ended guest session of this address began (routers that report sessions). */
   liveSessionStartByIp(siteId: number, ip: string): Promise<number | undefined>;
   /**
-   * When this address last accepted, since `since`, through a router that reports no sessions for it
-   * (pfSense: no guest_sessions row belongs to the acceptance).
+   * When this address last accepted, since `since`, if that newest acceptance went through a router that
+   * reports no sessions for it (pfSense: no guest_sessions row belongs to the acceptance).
    */
   lastUnreportedAcceptanceByIp(siteId: number, ip: string, since: number): Promise<number | undefined>;
 
