@@ -16,6 +16,8 @@ export function adminRoutes(ctx: Context): Router {
   const router = Router();
   const signedIn = requireAdmin(ctx);
 
+  // Express matches /Admin as /admin, but the session cookie's path is case-sensitive: send case variants to the canonical path.
+  router.use((req, res, next) => (req.baseUrl === '/admin' ? next() : res.redirect(308, `${ctx.config.publicUrl.pathname}admin${req.url}`)));
   // Terms in six languages need more room than the guest pages' 16 kB.
   router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50 }), adminSession(ctx), exposeCsrfToken);
   // The logo form is multipart: parsed here, for signed-in admins only, so that checkCsrf can read its _csrf field.
