@@ -334,6 +334,7 @@ export class SqliteStore implements Store {
       userByName: db.prepare<[string], AdminUserRow>('SELECT * FROM admin_users WHERE username = ?'),
       setPassword: db.prepare<[string, number, number]>('UPDATE admin_users SET password_hash = ?, password_changed_at = ? WHERE id = ?'),
       insertSetupToken: db.prepare<[string, number]>('INSERT INTO admin_setup_tokens (token_hash, created_at) VALUES (?, ?)'),
+      deleteUnusedSetupTokens: db.prepare('DELETE FROM admin_setup_tokens WHERE used_at IS NULL'),
       useSetupToken: db.prepare<[number, string]>('UPDATE admin_setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'),
       session: db.prepare<[string, number], { data: string }>('SELECT data FROM admin_sessions WHERE sid_hash = ? AND expires_at > ?'),
       saveSession: db.prepare<[string, string, number]>(`INSERT INTO admin_sessions (sid_hash, data, expires_at) VALUES (?, ?, ?)
@@ -654,8 +655,11 @@ export class SqliteStore implements Store {
     this.adminSql.setPassword.run(passwordHash, at, id);
   }
 
-  async addSetupToken(tokenHash: string, at: number): Promise<void> {
-    this.adminSql.insertSetupToken.run(tokenHash, at);
+  async replaceSetupToken(tokenHash: string, at: number): Promise<void> {
+    this.db.transaction(() => {
+      this.adminSql.deleteUnusedSetupTokens.run();
+      this.adminSql.insertSetupToken.run(tokenHash, at);
+    }).immediate();
   }
 
   async createFirstAdmin(tokenHash: string, username: string, passwordHash: string, at: number): Promise<AdminUser | undefined> {

@@ -281,7 +281,8 @@ export interface Store {
   getAdminUser(id: number): Promise<AdminUser | undefined>;
   findAdminUser(username: string): Promise<AdminUser | undefined>;
   setAdminPassword(id: number, passwordHash: string, at: number): Promise<void>;
-  addSetupToken(tokenHash: string, at: number): Promise<void>;
+  /** Makes this the one setup token that works: every earlier unused one stops working, in one transaction. */
+  replaceSetupToken(tokenHash: string, at: number): Promise<void>;
   /**
    * Creates the first admin with an unused setup token, marking it used, in one transaction;
    * undefined when the token is unknown or used, or an admin exists already.

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { accountPolicy, addressPolicy } from '../../app/admin/login-throttle';
 import { hashPassword } from '../../app/admin/passwords';
 import { createSetupLink } from '../../app/admin/setup-link';
+import { createApp } from '../../app/app';
+import { createContext } from '../../app/context';
+import { openSqliteStore } from '../../app/store/sqlite';
 import { countRows, testPortal, type TestPortal } from '../helpers';
 import { csrfOf, ownerPassword } from './admin-helpers';
 
@@ -112,5 +117,53 @@ describe('sign-in with lockout', () => {
     for (let i = 0; i < addressPolicy.maxFailures; i++) assert.equal((await attempt(`guess${i}`, 'password1234', '203.0.113.50')).status, 401);
     assert.equal((await attempt('owner', ownerPassword, '203.0.113.50')).status, 429);
     assert.equal((await attempt('owner', ownerPassword, '203.0.113.51')).status, 303, 'other addresses still sign in');
+  });
+});
+
+describe('setup links of earlier starts', () => {
+  /** Posts the setup form of `link` in a new browser; the status it gets. */
+  async function useLink(app: TestPortal['app'], link: string, username: string): Promise<number> {
+    const token = new URL(link).searchParams.get('token')!;
+    const agent = request.agent(app);
+    const form = await agent.get(`/admin/setup?token=${token}`).expect(200);
+    const response = await agent.post('/admin/setup').type('form')
+      .send({ _csrf: csrfOf(form.text), token, username, password: ownerPassword, password_confirmation: ownerPassword });
+    return response.status;
+  }
+
+  it('only the newest link works', async () => {
+    const portal = await testPortal();
+    try {
+      const older = (await createSetupLink(portal.ctx))!;
+      const newer = (await createSetupLink(portal.ctx))!;
+      assert.equal(await useLink(portal.app, older, 'intruder'), 410);
+      assert.equal(await portal.store.countAdminUsers(), 0);
+      assert.equal(await useLink(portal.app, newer, 'owner'), 303);
+      assert.equal((await portal.store.findAdminUser('owner'))?.username, 'owner');
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('a link printed before a restart no longer works after it', async () => {
+    const portal = await testPortal();
+    try {
+      const beforeRestart = (await createSetupLink(portal.ctx))!;
+      // The restart: a new store and app on the same data folder, which make their own link at start.
+      await portal.store.close();
+      const store = openSqliteStore(portal.dataDir);
+      const ctx = createContext(portal.config, store, randomBytes(32), portal.clock);
+      try {
+        const afterRestart = (await createSetupLink(ctx))!;
+        const app = createApp(ctx);
+        assert.equal(await useLink(app, beforeRestart, 'intruder'), 410);
+        assert.equal(await store.countAdminUsers(), 0);
+        assert.equal(await useLink(app, afterRestart, 'owner'), 303);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(portal.dataDir, { recursive: true, force: true });
+    }
   });
 });
