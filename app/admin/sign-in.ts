@@ -76,7 +76,8 @@ export function signInRoutes(ctx: Context): Router {
     const username = optionalField(req.body, 'username', { max: 64 }) ?? '';
     const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
     const confirmation = optionalField(req.body, 'password_confirmation', { max: 1024 }) ?? '';
-    if (token === '') throw setupLinkDead();
+    // Before the password is hashed: a dead or made-up token costs no scrypt.
+    if (token === '' || !await ctx.store.setupTokenWorks(hashSetupToken(token))) throw setupLinkDead();
     try {
       passwords.checkUsername(username);
       passwords.checkNewPassword(password);

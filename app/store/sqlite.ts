@@ -356,6 +356,8 @@ export class SqliteStore implements Store {
       lockout: db.prepare<[string, number, number], { addresses: number; until: number | null }>(`SELECT count(*) AS addresses, max(window_ends_at) AS until
         FROM admin_sign_in_attempts WHERE account = ? AND account <> '' AND attempts >= ? AND window_ends_at > ?`),
       insertSetupToken: db.prepare<[string, number]>('INSERT INTO admin_setup_tokens (token_hash, created_at) VALUES (?, ?)'),
+      setupTokenWorks: db.prepare<[string], { works: number }>(`SELECT EXISTS (SELECT 1 FROM admin_setup_tokens WHERE token_hash = ? AND used_at IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM admin_users) AS works`),
       deleteUnusedSetupTokens: db.prepare('DELETE FROM admin_setup_tokens WHERE used_at IS NULL'),
       useSetupToken: db.prepare<[number, string]>('UPDATE admin_setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'),
       session: db.prepare<[string, number], { data: string }>('SELECT data FROM admin_sessions WHERE sid_hash = ? AND expires_at > ?'),
@@ -728,6 +730,10 @@ export class SqliteStore implements Store {
       this.adminSql.deleteUnusedSetupTokens.run();
       this.adminSql.insertSetupToken.run(tokenHash, at);
     }).immediate();
+  }
+
+  async setupTokenWorks(tokenHash: string): Promise<boolean> {
+    return this.adminSql.setupTokenWorks.get(tokenHash)!.works === 1;
   }
 
   async createFirstAdmin(tokenHash: string, username: string, passwordHash: string, at: number): Promise<AdminUser | undefined> {

@@ -316,6 +316,8 @@ export interface Store {
   signInLockout(account: string, limits: SignInLimits, now: number): Promise<{ addresses: number; until: number } | undefined>;
   /** Makes this the one setup token that works: every earlier unused one stops working, in one transaction. */
   replaceSetupToken(tokenHash: string, at: number): Promise<void>;
+  /** Whether a setup token would still create the first admin (createFirstAdmin checks again, atomically). */
+  setupTokenWorks(tokenHash: string): Promise<boolean>;
   /**
    * Creates the first admin with an unused setup token, marking it used, in one transaction;
    * undefined when the token is unknown or used, or an admin exists already.

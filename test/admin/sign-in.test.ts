@@ -73,6 +73,34 @@ describe('first-run setup link', () => {
       await fresh.close();
     }
   });
+
+  it('hashes no password for a made-up, used or replaced token', async () => {
+    const fresh = await testPortal();
+    try {
+      const replaced = new URL((await createSetupLink(fresh.ctx))!).searchParams.get('token')!;
+      const live = new URL((await createSetupLink(fresh.ctx))!).searchParams.get('token')!;
+      // Each from a new browser that loaded the sign-in page (for its form token).
+      const post = async (token: string, username: string) => {
+        const agent = request.agent(fresh.app);
+        const csrf = csrfOf((await agent.get('/admin/login')).text);
+        return agent.post('/admin/setup').type('form')
+          .send({ _csrf: csrf, token, username, password: ownerPassword, password_confirmation: ownerPassword });
+      };
+      const hashes = mock.method(passwords, 'hashPassword');
+      try {
+        for (const token of ['A'.repeat(43), replaced]) assert.equal((await post(token, 'intruder')).status, 410);
+        assert.equal(hashes.mock.callCount(), 0);
+        assert.equal((await post(live, 'owner')).status, 303);
+        assert.equal(hashes.mock.callCount(), 1);
+        assert.equal((await post(live, 'intruder')).status, 410);
+        assert.equal(hashes.mock.callCount(), 1, 'a used token costs no hash either');
+      } finally {
+        hashes.mock.restore();
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 describe('sign-in with lockout', () => {
