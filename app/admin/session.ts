@@ -86,12 +86,19 @@ export function csrfTokens(ctx: Context): { expose: RequestHandler; check: Reque
   const expose: RequestHandler = (req, res, next) => {
     if (req.session.csrfToken) {
       res.locals.csrfToken = req.session.csrfToken;
-    } else {
-      const given = cookieValue(req, formCookie);
-      const nonce = given !== undefined && noncePattern.test(given) ? given : randomBytes(16).toString('base64url');
-      const expiresAt = ctx.now() + formLifetimeMs;
-      res.cookie(formCookie, nonce, { ...cookieOptions, maxAge: formLifetimeMs });
-      res.locals.csrfToken = `${expiresAt}.${sign(nonce, expiresAt)}`;
+      return next();
+    }
+    const given = cookieValue(req, formCookie);
+    const nonce = given !== undefined && noncePattern.test(given) ? given : randomBytes(16).toString('base64url');
+    const expiresAt = ctx.now() + formLifetimeMs;
+    res.locals.csrfToken = `${expiresAt}.${sign(nonce, expiresAt)}`;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // The cookie goes with a page that is served, renewed with it; a refused request gets none.
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+        if (Number(args[0]) < 400) res.cookie(formCookie, nonce, { ...cookieOptions, maxAge: formLifetimeMs });
+        return writeHead.apply(this, args);
+      } as typeof writeHead;
     }
     next();
   };
