@@ -5,7 +5,7 @@ import { HttpError } from '../http-error';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
 import { accountKey, addressKey, signInLimits } from './login-throttle';
-import * as passwords from './passwords';
+import * as passwords from './passwords'; // called through the module, so that tests can count the checks
 import { signIn, signOut } from './session';
 import { hashSetupToken } from './setup-link';
 
@@ -35,7 +35,7 @@ export function signInRoutes(ctx: Context): Router {
   router.post('/login', async (req, res) => {
     const username = (optionalField(req.body, 'username', { max: 64 }) ?? '').trim();
     const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
-    // No account has an empty name: refused without a check, which costs nothing to count.
+    // No account has an empty name: refused at once, with no password checked and so nothing to count.
     if (username === '') return renderLogin(res, 401, username, wrongCredentials);
     const account = accountKey(username);
     const address = addressKey(req.ip ?? '');
