@@ -1,57 +1,29 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import type { SignInLimits } from '../store/types';
+
 /**
- * Counts failed sign-ins per account and per address. After `maxFailures` within `windowMs` the key
- * is locked for `lockMs`; a success clears the account's count. Kept in memory: one Portico process
- * serves the admin, and a restart only gives an attacker what waiting would.
+ * The sign-in lockout. Attempts are counted per account and address, and per address, never per
+ * account alone, so that a stranger's wrong passwords cannot lock the owner out from elsewhere. Each
+ * attempt is reserved in the database before its password is checked (a burst gets no more checks
+ * than the limit), and the counts live there so that `portico admin unlock` and `admin passwd`,
+ * other processes, can clear them. Unknown names are counted like known ones.
  */
-export interface ThrottlePolicy {
-  maxFailures: number;
-  windowMs: number;
-  lockMs: number;
+export const signInLimits: SignInLimits = { perAccountAndAddress: 5, perAddress: 20, windowMs: 15 * 60_000 };
+
+/** User names compare without case (as the store's do), and spaces around a typed name do not make another. */
+export function accountKey(username: string): string {
+  return username.trim().toLowerCase();
 }
 
-interface Failures {
-  count: number;
-  since: number;
-  lockedUntil: number;
-}
-
-export const accountPolicy: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
-export const addressPolicy: ThrottlePolicy = { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
-const maxKeys = 10_000;
-
-export class LoginThrottle {
-  private readonly failures = new Map<string, Failures>();
-
-  constructor(private readonly now: () => number) {}
-
-  /** The time the first locked key opens again, or null when none of them is locked. */
-  lockedUntil(keys: string[]): number | null {
-    const now = this.now();
-    const until = keys.map((key) => this.failures.get(key)?.lockedUntil ?? 0).filter((time) => time > now);
-    return until.length ? Math.max(...until) : null;
-  }
-
-  fail(key: string, policy: ThrottlePolicy): void {
-    const now = this.now();
-    let entry = this.failures.get(key);
-    if (!entry || now - entry.since > policy.windowMs) {
-      if (this.failures.size >= maxKeys) this.prune(now, policy);
-      entry = { count: 0, since: now, lockedUntil: 0 };
-      this.failures.set(key, entry);
-    }
-    entry.count += 1;
-    if (entry.count >= policy.maxFailures) entry.lockedUntil = now + policy.lockMs;
-  }
-
-  clear(key: string): void {
-    this.failures.delete(key);
-  }
-
-  /** Forgets stale entries, so that many addresses cannot grow the map without bound. */
-  private prune(now: number, policy: ThrottlePolicy): void {
-    for (const [key, entry] of this.failures) {
-      if (entry.lockedUntil <= now && now - entry.since > policy.windowMs) this.failures.delete(key);
-    }
-    if (this.failures.size >= maxKeys) this.failures.delete(this.failures.keys().next().value!);
-  }
+/**
+ * The address attempts are counted for: IPv4 as is, IPv6 by its /64, which one device or network
+ * usually gets whole, so that trying from many of its addresses counts as one.
+ */
+export function addressKey(ip: string): string {
+  if (ip.startsWith('::ffff:') && isIPv4(ip.slice(7))) return ip.slice(7);
+  if (!isIPv6(ip)) return ip;
+  const [head, tail] = ip.split('::');
+  const groups = head === '' ? [] : head.split(':');
+  if (tail !== undefined) groups.push(...Array<string>(Math.max(0, 8 - groups.length - tail.split(':').length)).fill('0'), ...tail.split(':'));
+  return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
 }

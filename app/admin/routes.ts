@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { dashboardRouter } from './dashboard';
 import { parseLogoUpload } from './logo';
 import { routerRoutes } from './routers';
-import { adminSession, checkCsrf, exposeCsrfToken, requireAdmin } from './session';
+import { adminSession, csrfTokens, requireAdmin } from './session';
 import { settingsRoutes } from './settings';
 import { signInRoutes } from './sign-in';
 import { termsRoutes } from './terms';
@@ -15,12 +15,15 @@ import { termsRoutes } from './terms';
 export function adminRoutes(ctx: Context): Router {
   const router = Router();
   const signedIn = requireAdmin(ctx);
+  const csrf = csrfTokens(ctx);
 
+  // Express matches /Admin as /admin, but the session cookie's path is case-sensitive: send case variants to the canonical path.
+  router.use((req, res, next) => (req.baseUrl === '/admin' ? next() : res.redirect(308, `${ctx.config.publicUrl.pathname}admin${req.url}`)));
   // Terms in six languages need more room than the guest pages' 16 kB.
-  router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50 }), adminSession(ctx), exposeCsrfToken);
-  // The logo form is multipart: parsed here, for signed-in admins only, so that checkCsrf can read its _csrf field.
+  router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50 }), adminSession(ctx), csrf.expose);
+  // The logo form is multipart: parsed here, for signed-in admins only, so that the CSRF check can read its _csrf field.
   router.use('/settings/logo', signedIn, parseLogoUpload);
-  router.use(checkCsrf);
+  router.use(csrf.check);
 
   router.use(signInRoutes(ctx));
   router.use(signedIn);

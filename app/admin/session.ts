@@ -1,14 +1,15 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { Context } from '../context';
 import { HttpError } from '../http-error';
 import { log } from '../log';
+import { deriveKey } from '../secret';
 import { AdminSessionStore } from './session-store';
 
 declare module 'express-session' {
   interface SessionData {
-    /** The synchronizer token every changing form under /admin sends back as _csrf. */
+    /** The synchronizer token every changing form of a signed-in admin sends back as _csrf. */
     csrfToken: string;
     adminUserId: number;
     /** When this session signed in: a password changed later signs it out. */
@@ -42,23 +43,6 @@ export function adminSession(ctx: Context): RequestHandler {
 
 const newToken = () => randomBytes(32).toString('base64url');
 
-/** Gives every admin page a CSRF token for its forms (res.locals.csrfToken). */
-export const exposeCsrfToken: RequestHandler = (req, res, next) => {
-  if (!req.session.csrfToken && (req.method === 'GET' || req.method === 'HEAD')) {
-    req.session.csrfToken = newToken();
-    // A visitor refused with an error page keeps no session: express-session stores a new session only
-    // when it was changed, and decides in res.end, so the token is taken back just before. Otherwise
-    // every refused request to /admin would write a session row.
-    const end = res.end;
-    res.end = function (this: typeof res, ...args: Parameters<typeof end>) {
-      if (res.statusCode >= 400 && req.session) delete req.session.csrfToken;
-      return end.apply(this, args);
-    } as typeof end;
-  }
-  res.locals.csrfToken = req.session.csrfToken;
-  next();
-};
-
 function sameToken(given: unknown, expected: string | undefined): boolean {
   if (typeof given !== 'string' || !expected) return false;
   const a = Buffer.from(given);
@@ -66,15 +50,72 @@ function sameToken(given: unknown, expected: string | undefined): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Refuses a changing request whose _csrf field is not this session's token. */
-export const checkCsrf: RequestHandler = (req, _res, next) => {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-  if (!sameToken((req.body as Record<string, unknown> | undefined)?._csrf, req.session.csrfToken)) {
-    log.warn('admin form without a valid CSRF token', { path: req.originalUrl.split('?')[0].slice(0, 200), ip: req.ip ?? '' });
-    throw new HttpError(403, 'This form has expired or did not come from Portico. Go back, reload the page and try again.', 'Form expired');
+const formCookie = 'portico_form';
+const formLifetimeMs = 2 * 60 * 60_000;
+const noncePattern = /^[A-Za-z0-9_-]{22}$/;
+
+/** One cookie of the request's Cookie header, read without a regular expression (the header is the client's). */
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at !== -1 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
   }
-  next();
-};
+  return undefined;
+}
+
+/**
+ * CSRF tokens for every admin form. A signed-in session keeps a synchronizer token in its row. A
+ * visitor who is not signed in (the sign-in and setup forms) gets a stateless one, so that strangers
+ * leave nothing in the database: a random nonce in a short-lived cookie, and in the form the expiry
+ * and the HMAC of nonce and expiry. The token works only with the cookie of the browser given it,
+ * until it expires. res.locals.csrfToken is the token for the page's forms.
+ */
+export function csrfTokens(ctx: Context): { expose: RequestHandler; check: RequestHandler } {
+  const key = deriveKey(ctx.keys.adminSession, 'admin-form');
+  const sign = (nonce: string, expiresAt: number) => createHmac('sha256', key).update(`${nonce}.${expiresAt}`).digest('base64url');
+  const cookieOptions = { path: `${ctx.config.publicUrl.pathname}admin`, httpOnly: true, sameSite: 'lax', secure: ctx.config.secure } as const;
+
+  const formTokenValid = (req: Request, given: unknown): boolean => {
+    const nonce = cookieValue(req, formCookie);
+    if (typeof given !== 'string' || nonce === undefined || !noncePattern.test(nonce)) return false;
+    const [expiry, signature] = given.split('.');
+    const expiresAt = Number(expiry);
+    return Number.isSafeInteger(expiresAt) && expiresAt > ctx.now() && sameToken(signature, sign(nonce, expiresAt));
+  };
+
+  const expose: RequestHandler = (req, res, next) => {
+    if (req.session.csrfToken) {
+      res.locals.csrfToken = req.session.csrfToken;
+      return next();
+    }
+    const given = cookieValue(req, formCookie);
+    const nonce = given !== undefined && noncePattern.test(given) ? given : randomBytes(16).toString('base64url');
+    const expiresAt = ctx.now() + formLifetimeMs;
+    res.locals.csrfToken = `${expiresAt}.${sign(nonce, expiresAt)}`;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // The cookie goes with a page that is served, renewed with it; a refused request gets none.
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: typeof res, ...args: Parameters<typeof writeHead>) {
+        if (Number(args[0]) < 400) res.cookie(formCookie, nonce, { ...cookieOptions, maxAge: formLifetimeMs });
+        return writeHead.apply(this, args);
+      } as typeof writeHead;
+    }
+    next();
+  };
+
+  /** Refuses a changing request whose _csrf field is neither this session's token nor a valid form token. */
+  const check: RequestHandler = (req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    const given = (req.body as Record<string, unknown> | undefined)?._csrf;
+    if (!(req.session.csrfToken ? sameToken(given, req.session.csrfToken) : formTokenValid(req, given))) {
+      log.warn('admin form without a valid CSRF token', { path: req.originalUrl.split('?')[0].slice(0, 200), ip: req.ip ?? '' });
+      throw new HttpError(403, 'This form has expired or did not come from Portico. Go back, reload the page and try again.', 'Form expired');
+    }
+    next();
+  };
+
+  return { expose, check };
+}
 
 function promised(action: (done: (error?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => action((error) => (error ? reject(error) : resolve())));

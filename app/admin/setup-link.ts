@@ -8,11 +8,12 @@ export function hashSetupToken(token: string): string {
 
 /**
  * The first-run link that creates the admin account, or null when an admin exists. The token is
- * random, kept only as its hash, and works once (and only while there is no admin).
+ * random, kept only as its hash, and works once (and only while there is no admin). Only the newest
+ * link works: the server makes one at every start, so a link printed before a restart is dead.
  */
 export async function createSetupLink(ctx: Pick<Context, 'config' | 'store' | 'now'>): Promise<string | null> {
   if (await ctx.store.countAdminUsers() > 0) return null;
   const token = randomBytes(32).toString('base64url');
-  await ctx.store.addSetupToken(hashSetupToken(token), ctx.now());
+  await ctx.store.replaceSetupToken(hashSetupToken(token), ctx.now());
   return publicLink(ctx.config, `admin/setup?token=${token}`);
 }

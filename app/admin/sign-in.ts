@@ -4,8 +4,8 @@ import { UserError } from '../gateways/driver';
 import { HttpError } from '../http-error';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
-import { accountPolicy, addressPolicy, LoginThrottle } from './login-throttle';
-import { checkNewPassword, checkUsername, hashPassword, unknownUserHash, verifyPassword } from './passwords';
+import { accountKey, addressKey, signInLimits } from './login-throttle';
+import * as passwords from './passwords'; // called through the module, so that tests can count the checks
 import { signIn, signOut } from './session';
 import { hashSetupToken } from './setup-link';
 
@@ -19,23 +19,27 @@ function renderSetup(res: Response, status: number, token: string, username: str
   res.status(status).set('Cache-Control', 'no-store').render('admin/setup', { title: 'Create the admin account', token, username, error });
 }
 
+const wrongCredentials = 'The user name or password is not right.';
+
 const setupLinkDead = () => new HttpError(410,
   'This setup link has been used already or is not valid. Sign in at the admin page, or create an account with: npx portico admin add <name> --password-stdin',
   'Setup link used');
 
 /** Sign-in, sign-out and the first-run setup link: the admin pages reachable without signing in. */
-export function signInRoutes(ctx: Context, throttle = new LoginThrottle(ctx.now)): Router {
+export function signInRoutes(ctx: Context): Router {
   const router = Router();
   const admin = `${ctx.config.publicUrl.pathname}admin/`;
 
   router.get('/login', (_req, res) => renderLogin(res, 200, '', null));
 
   router.post('/login', async (req, res) => {
-    const username = optionalField(req.body, 'username', { max: 64 }) ?? '';
+    const username = (optionalField(req.body, 'username', { max: 64 }) ?? '').trim();
     const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
-    const accountKey = `account:${username.toLowerCase()}`;
-    const addressKey = `address:${req.ip ?? ''}`;
-    const lockedUntil = throttle.lockedUntil([accountKey, addressKey]);
+    // No account has an empty name: refused at once, with no password checked and so nothing to count.
+    if (username === '') return renderLogin(res, 401, username, wrongCredentials);
+    const account = accountKey(username);
+    const address = addressKey(req.ip ?? '');
+    const lockedUntil = await ctx.store.reserveSignInAttempt(account, address, signInLimits, ctx.now());
     if (lockedUntil !== null) {
       log.warn('admin sign-in refused: locked after repeated failures', { ip: req.ip ?? '' });
       const minutes = Math.ceil((lockedUntil - ctx.now()) / 60_000);
@@ -43,14 +47,12 @@ export function signInRoutes(ctx: Context, throttle = new LoginThrottle(ctx.now)
     }
     const user = await ctx.store.findAdminUser(username);
     // An unknown name is checked against a dummy hash, so that it takes as long as a wrong password.
-    const passwordMatches = await verifyPassword(password, user?.passwordHash ?? unknownUserHash);
+    const passwordMatches = await passwords.verifyPassword(password, user?.passwordHash ?? passwords.unknownUserHash);
     if (!user || !passwordMatches) {
-      throttle.fail(accountKey, accountPolicy);
-      throttle.fail(addressKey, addressPolicy);
       log.warn('admin sign-in failed', { ip: req.ip ?? '' });
-      return renderLogin(res, 401, username, 'The user name or password is not right.');
+      return renderLogin(res, 401, username, wrongCredentials);
     }
-    throttle.clear(accountKey);
+    await ctx.store.signInSucceeded(user.id, account, address, ctx.now());
     await signIn(ctx, req, user.id);
     log.info('admin signed in', { user: user.username, ip: req.ip ?? '' });
     res.redirect(303, admin);
@@ -74,16 +76,17 @@ export function signInRoutes(ctx: Context, throttle = new LoginThrottle(ctx.now)
     const username = optionalField(req.body, 'username', { max: 64 }) ?? '';
     const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
     const confirmation = optionalField(req.body, 'password_confirmation', { max: 1024 }) ?? '';
-    if (token === '') throw setupLinkDead();
+    // Before the password is hashed: a dead or made-up token costs no scrypt.
+    if (token === '' || !await ctx.store.setupTokenWorks(hashSetupToken(token))) throw setupLinkDead();
     try {
-      checkUsername(username);
-      checkNewPassword(password);
+      passwords.checkUsername(username);
+      passwords.checkNewPassword(password);
       if (password !== confirmation) throw new UserError('The two passwords are not the same.');
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       return renderSetup(res, 400, token, username, error.message);
     }
-    const user = await ctx.store.createFirstAdmin(hashSetupToken(token), username, await hashPassword(password), ctx.now());
+    const user = await ctx.store.createFirstAdmin(hashSetupToken(token), username, await passwords.hashPassword(password), ctx.now());
     if (!user) throw setupLinkDead();
     log.info('admin account created with the setup link', { user: user.username });
     await signIn(ctx, req, user.id);

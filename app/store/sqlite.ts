@@ -9,7 +9,8 @@ import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { applyMigrations } from './migrate';
 import type {
   AdminUser, Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason,
-  LoginClaim, NewAcceptance, NewLoginToken, PersonalDataChange, RecordedAcceptance, Site, SiteSettings, Store, TermsVersion, TermsVersionSummary,
+  LoginClaim, NewAcceptance, NewLoginToken, PersonalDataChange, RecordedAcceptance, SignInLimits, Site, SiteSettings, Store, TermsVersion,
+  TermsVersionSummary,
 } from './types';
 import type { DayFigures, StatisticsFigures, StatisticsQuery } from './types';
 
@@ -32,7 +33,7 @@ interface SiteRow {
   default_language: string; accent_color: string; logo_sha256: string | null; created_at: number;
 }
 interface TermsRow { id: number; site_id: number; release: number; language: string; body: string; sha256: string; published_at: number }
-interface AdminUserRow { id: number; username: string; password_hash: string; password_changed_at: number; created_at: number }
+interface AdminUserRow { id: number; username: string; password_hash: string; password_changed_at: number; created_at: number; last_sign_in_at: number | null }
 interface GatewayRow {
   id: string; site_id: number; type: string; name: string; settings: string; created_at: number;
   last_contact_at: number | null; sys_uptime: number | null; sys_memfree: number | null; sys_load: number | null; daemon_uptime: number | null;
@@ -59,7 +60,10 @@ function toTerms(row: TermsRow): TermsVersion {
 }
 
 function toAdminUser(row: AdminUserRow): AdminUser {
-  return { id: row.id, username: row.username, passwordHash: row.password_hash, passwordChangedAt: row.password_changed_at, createdAt: row.created_at };
+  return {
+    id: row.id, username: row.username, passwordHash: row.password_hash, passwordChangedAt: row.password_changed_at, createdAt: row.created_at,
+    lastSignInAt: row.last_sign_in_at,
+  };
 }
 
 function toGateway(row: GatewayRow): Gateway {
@@ -341,7 +345,29 @@ export class SqliteStore implements Store {
       userById: db.prepare<[number], AdminUserRow>('SELECT * FROM admin_users WHERE id = ?'),
       userByName: db.prepare<[string], AdminUserRow>('SELECT * FROM admin_users WHERE username = ?'),
       setPassword: db.prepare<[string, number, number]>('UPDATE admin_users SET password_hash = ?, password_changed_at = ? WHERE id = ?'),
+      users: db.prepare<[], AdminUserRow>('SELECT * FROM admin_users ORDER BY username'),
+      deleteUser: db.prepare<[number]>('DELETE FROM admin_users WHERE id = ?'),
+      deleteUserSessions: db.prepare<[number]>("DELETE FROM admin_sessions WHERE json_extract(data, '$.adminUserId') = ?"),
+      recordSignIn: db.prepare<[number, number]>('UPDATE admin_users SET last_sign_in_at = ? WHERE id = ?'),
+      // A few expired rows per attempt: the table holds at most one window's attempts, however many addresses try.
+      pruneAttempts: db.prepare<[number]>(`DELETE FROM admin_sign_in_attempts
+        WHERE rowid IN (SELECT rowid FROM admin_sign_in_attempts WHERE window_ends_at <= ? LIMIT 10)`),
+      attempts: db.prepare<[string, string], { attempts: number; window_ends_at: number }>(
+        'SELECT attempts, window_ends_at FROM admin_sign_in_attempts WHERE account = ? AND address = ?'),
+      countAttempt: db.prepare<{ account: string; address: string; now: number; ends: number }>(`INSERT INTO admin_sign_in_attempts
+        (account, address, attempts, window_ends_at) VALUES (@account, @address, 1, @ends)
+        ON CONFLICT (account, address) DO UPDATE SET
+          attempts = CASE WHEN window_ends_at <= @now THEN 1 ELSE attempts + 1 END,
+          window_ends_at = CASE WHEN window_ends_at <= @now THEN @ends ELSE window_ends_at END`),
+      forgetAttempts: db.prepare<[string, string]>('DELETE FROM admin_sign_in_attempts WHERE account = ? AND address = ?'),
+      giveBackAttempt: db.prepare<[string]>("UPDATE admin_sign_in_attempts SET attempts = attempts - 1 WHERE account = '' AND address = ? AND attempts > 0"),
+      clearAttempts: db.prepare<[string]>("DELETE FROM admin_sign_in_attempts WHERE account = ? AND account <> ''"),
+      lockout: db.prepare<[string, number, number], { addresses: number; until: number | null }>(`SELECT count(*) AS addresses, max(window_ends_at) AS until
+        FROM admin_sign_in_attempts WHERE account = ? AND account <> '' AND attempts >= ? AND window_ends_at > ?`),
       insertSetupToken: db.prepare<[string, number]>('INSERT INTO admin_setup_tokens (token_hash, created_at) VALUES (?, ?)'),
+      setupTokenWorks: db.prepare<[string], { works: number }>(`SELECT EXISTS (SELECT 1 FROM admin_setup_tokens WHERE token_hash = ? AND used_at IS NULL)
+        AND NOT EXISTS (SELECT 1 FROM admin_users) AS works`),
+      deleteUnusedSetupTokens: db.prepare('DELETE FROM admin_setup_tokens WHERE used_at IS NULL'),
       useSetupToken: db.prepare<[number, string]>('UPDATE admin_setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL'),
       session: db.prepare<[string, number], { data: string }>('SELECT data FROM admin_sessions WHERE sid_hash = ? AND expires_at > ?'),
       saveSession: db.prepare<[string, string, number]>(`INSERT INTO admin_sessions (sid_hash, data, expires_at) VALUES (?, ?, ?)
@@ -673,8 +699,61 @@ export class SqliteStore implements Store {
     this.adminSql.setPassword.run(passwordHash, at, id);
   }
 
-  async addSetupToken(tokenHash: string, at: number): Promise<void> {
-    this.adminSql.insertSetupToken.run(tokenHash, at);
+  async listAdminUsers(): Promise<AdminUser[]> {
+    return this.adminSql.users.all().map(toAdminUser);
+  }
+
+  async removeAdminUser(id: number): Promise<void> {
+    this.db.transaction(() => {
+      if (this.adminSql.countUsers.get()!.n <= 1 && this.adminSql.userById.get(id)) {
+        throw new StoreConflictError('this is the last admin; add another one first (portico admin add)');
+      }
+      this.adminSql.deleteUserSessions.run(id);
+      this.adminSql.deleteUser.run(id);
+    }).immediate();
+  }
+
+  async reserveSignInAttempt(account: string, address: string, limits: SignInLimits, now: number): Promise<number | null> {
+    const reserve = this.db.transaction(() => {
+      this.adminSql.pruneAttempts.run(now);
+      let refusedUntil: number | null = null;
+      for (const [key, limit] of [[account, limits.perAccountAndAddress], ['', limits.perAddress]] as const) {
+        const row = this.adminSql.attempts.get(key, address);
+        if (row && row.window_ends_at > now && row.attempts >= limit) refusedUntil = Math.max(refusedUntil ?? 0, row.window_ends_at);
+      }
+      if (refusedUntil !== null) return refusedUntil;
+      for (const key of [account, '']) this.adminSql.countAttempt.run({ account: key, address, now, ends: now + limits.windowMs });
+      return null;
+    });
+    return reserve.immediate();
+  }
+
+  async signInSucceeded(userId: number, account: string, address: string, at: number): Promise<void> {
+    this.db.transaction(() => {
+      this.adminSql.forgetAttempts.run(account, address);
+      this.adminSql.giveBackAttempt.run(address);
+      this.adminSql.recordSignIn.run(at, userId);
+    }).immediate();
+  }
+
+  async clearSignInAttempts(account: string): Promise<number> {
+    return this.adminSql.clearAttempts.run(account).changes;
+  }
+
+  async signInLockout(account: string, limits: SignInLimits, now: number): Promise<{ addresses: number; until: number } | undefined> {
+    const row = this.adminSql.lockout.get(account, limits.perAccountAndAddress, now)!;
+    return row.until === null ? undefined : { addresses: row.addresses, until: row.until };
+  }
+
+  async replaceSetupToken(tokenHash: string, at: number): Promise<void> {
+    this.db.transaction(() => {
+      this.adminSql.deleteUnusedSetupTokens.run();
+      this.adminSql.insertSetupToken.run(tokenHash, at);
+    }).immediate();
+  }
+
+  async setupTokenWorks(tokenHash: string): Promise<boolean> {
+    return this.adminSql.setupTokenWorks.get(tokenHash)!.works === 1;
   }
 
   async createFirstAdmin(tokenHash: string, username: string, passwordHash: string, at: number): Promise<AdminUser | undefined> {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { verifyPassword } from '../../app/admin/passwords';
+import request from 'supertest';
+import { signInLimits } from '../../app/admin/login-throttle';
+import { hashPassword, verifyPassword } from '../../app/admin/passwords';
 import { openSqliteStore } from '../../app/store/sqlite';
-import { runCli, tempDir } from '../helpers';
+import { runCli, tempDir, testPortal, type TestPortal } from '../helpers';
+import { csrfOf, ownerPassword } from './admin-helpers';
 
 describe('portico admin add / passwd', () => {
   let dataDir: string;
@@ -48,5 +51,94 @@ describe('portico admin add / passwd', () => {
     assert.equal(await verifyPassword('second password', hash), true);
     assert.equal(await verifyPassword('first password', hash), false);
     assert.equal((await portico(['admin', 'passwd', 'nobody', '--password-stdin'], 'second password\n')).code, 1);
+  });
+});
+
+describe('portico admin list / unlock / remove, and passwd lifting the lock', () => {
+  let portal: TestPortal;
+  before(async () => {
+    portal = await testPortal({ TRUST_PROXY: 'true' });
+    await portal.store.addAdminUser('owner', await hashPassword(ownerPassword), portal.clock());
+    portal.clock.advance(60_000);
+    await portal.store.addAdminUser('manager', await hashPassword(ownerPassword), portal.clock());
+  });
+  after(() => portal.close());
+
+  // Another process than the server, as in real use: its own connection to the same database.
+  const portico = (argv: string[], stdin = '') => runCli(argv, { dataDir: portal.dataDir, publicUrl: 'http://portal.test/', stdin, now: portal.clock });
+
+  async function signIn(username: string, password: string, ip = '198.51.100.5') {
+    const agent = request.agent(portal.app);
+    const csrf = csrfOf((await agent.get('/admin/login')).text);
+    const response = await agent.post('/admin/login').set('X-Forwarded-For', ip).type('form').send({ _csrf: csrf, username, password });
+    return { agent, status: response.status };
+  }
+
+  async function lockOut(username: string, ip = '198.51.100.5') {
+    for (let i = 0; i < signInLimits.perAccountAndAddress; i++) assert.equal((await signIn(username, `wrong ${i}`, ip)).status, 401);
+    assert.equal((await signIn(username, ownerPassword, ip)).status, 429);
+  }
+
+  /** `admin list` as { name: line }. */
+  async function listed(): Promise<Record<string, string>> {
+    const result = await portico(['admin', 'list']);
+    assert.equal(result.code, 0, result.err);
+    return Object.fromEntries(result.out.trim().split('\n').map((line) => [line.split('\t')[0], line]));
+  }
+
+  it('lists the admins, when each was created, last signed in and whether it is locked', async () => {
+    await lockOut('owner');
+    await lockOut('owner', '198.51.100.6');
+    assert.equal((await signIn('manager', ownerPassword)).status, 303);
+    const lines = await listed();
+    assert.deepEqual(Object.keys(lines), ['manager', 'owner']);
+    assert.equal(lines.owner, `owner\tcreated 2026-11-27T12:00:00.000Z\tlast sign-in unknown\tlocked from 2 addresses until 2026-11-27T12:16:00.000Z`);
+    assert.equal(lines.manager, `manager\tcreated 2026-11-27T12:01:00.000Z\tlast sign-in 2026-11-27T12:01:00.000Z\tnot locked`);
+  });
+
+  it('unlock clears the account\'s failures from every address, in the running server too', async () => {
+    const result = await portico(['admin', 'unlock', 'OWNER']);
+    assert.equal(result.code, 0, result.err);
+    assert.equal(result.out, 'Unlocked "owner": cleared its failed sign-ins from 2 addresses.\n');
+    assert.match((await listed()).owner, /\tnot locked$/);
+    assert.equal((await signIn('owner', ownerPassword)).status, 303);
+    assert.equal((await signIn('owner', ownerPassword, '198.51.100.6')).status, 303);
+    assert.match((await listed()).owner, /\tlast sign-in 2026-11-27T12:01:00.000Z\t/);
+  });
+
+  it('passwd lifts the lock', async () => {
+    await lockOut('owner');
+    const result = await portico(['admin', 'passwd', 'owner', '--password-stdin'], 'a brand new password\n');
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /sign-in lock is cleared/);
+    assert.equal((await signIn('owner', 'a brand new password')).status, 303);
+  });
+
+  it('remove deletes the admin and ends its sessions, but never the last admin', async () => {
+    const { agent, status } = await signIn('manager', ownerPassword, '198.51.100.7');
+    assert.equal(status, 303);
+    await agent.get('/admin/settings').expect(200);
+    const result = await portico(['admin', 'remove', 'manager']);
+    assert.equal(result.code, 0, result.err);
+    assert.equal(result.out, 'Removed admin "manager"; its sessions are signed out.\n');
+    await agent.get('/admin/settings').expect(303).expect('Location', '/admin/login');
+    assert.equal(await portal.store.findAdminUser('manager'), undefined);
+    assert.deepEqual(Object.keys(await listed()), ['owner']);
+
+    const last = await portico(['admin', 'remove', 'owner']);
+    assert.equal(last.code, 1);
+    assert.match(last.err, /last admin/);
+    assert.ok(await portal.store.findAdminUser('owner'));
+  });
+
+  it('names an unknown admin plainly, and needs its arguments', async () => {
+    for (const action of ['unlock', 'remove']) {
+      const result = await portico(['admin', action, 'nobody']);
+      assert.equal(result.code, 1);
+      assert.equal(result.err, `portico admin: no admin "nobody"; see: npx portico admin list\n`);
+      assert.equal((await portico(['admin', action])).code, 2);
+    }
+    assert.equal((await portico(['admin', 'list', 'extra'])).code, 2);
+    assert.equal((await portico(['admin', 'frobnicate'])).code, 2);
   });
 });

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { after, before, describe, it, mock } from 'node:test';
 import request from 'supertest';
-import { accountPolicy, addressPolicy } from '../../app/admin/login-throttle';
+import { signInLimits } from '../../app/admin/login-throttle';
+import * as passwords from '../../app/admin/passwords';
 import { hashPassword } from '../../app/admin/passwords';
 import { createSetupLink } from '../../app/admin/setup-link';
-import { countRows, testPortal, type TestPortal } from '../helpers';
+import { createApp } from '../../app/app';
+import { createContext } from '../../app/context';
+import { openSqliteStore } from '../../app/store/sqlite';
+import { countRows, listeningPortal, testPortal, type TestPortal } from '../helpers';
 import { csrfOf, ownerPassword } from './admin-helpers';
 
 describe('first-run setup link', () => {
@@ -67,6 +73,34 @@ describe('first-run setup link', () => {
       await fresh.close();
     }
   });
+
+  it('hashes no password for a made-up, used or replaced token', async () => {
+    const fresh = await testPortal();
+    try {
+      const replaced = new URL((await createSetupLink(fresh.ctx))!).searchParams.get('token')!;
+      const live = new URL((await createSetupLink(fresh.ctx))!).searchParams.get('token')!;
+      // Each from a new browser that loaded the sign-in page (for its form token).
+      const post = async (token: string, username: string) => {
+        const agent = request.agent(fresh.app);
+        const csrf = csrfOf((await agent.get('/admin/login')).text);
+        return agent.post('/admin/setup').type('form')
+          .send({ _csrf: csrf, token, username, password: ownerPassword, password_confirmation: ownerPassword });
+      };
+      const hashes = mock.method(passwords, 'hashPassword');
+      try {
+        for (const token of ['A'.repeat(43), replaced]) assert.equal((await post(token, 'intruder')).status, 410);
+        assert.equal(hashes.mock.callCount(), 0);
+        assert.equal((await post(live, 'owner')).status, 303);
+        assert.equal(hashes.mock.callCount(), 1);
+        assert.equal((await post(live, 'intruder')).status, 410);
+        assert.equal(hashes.mock.callCount(), 1, 'a used token costs no hash either');
+      } finally {
+        hashes.mock.restore();
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 describe('sign-in with lockout', () => {
@@ -89,28 +123,169 @@ describe('sign-in with lockout', () => {
     assert.equal(unknown.status, 401);
     assert.equal(wrong.status, 401);
     assert.match(wrong.text, /user name or password is not right/);
-    portal.clock.advance(accountPolicy.lockMs + accountPolicy.windowMs);
+    portal.clock.advance(signInLimits.windowMs);
   });
 
-  it('locks the account after repeated failures, whatever the address, until the lock ends', async () => {
-    for (let i = 0; i < accountPolicy.maxFailures; i++) assert.equal((await attempt('owner', `wrong ${i}`, `192.0.2.${i}`)).status, 401);
-    const locked = await attempt('owner', ownerPassword, '192.0.2.99');
+  it('locks the account from the address that failed, until the window ends', async () => {
+    for (let i = 0; i < signInLimits.perAccountAndAddress; i++) assert.equal((await attempt('owner', `wrong ${i}`, '192.0.2.1')).status, 401);
+    const locked = await attempt('owner', ownerPassword, '192.0.2.1');
     assert.equal(locked.status, 429);
     assert.match(locked.text, /Too many failed sign-ins/);
-    assert.equal(countRows(portal.store, 'admin_sessions') > 0, true);
+    assert.equal(countRows(portal.store, 'admin_sessions'), 0, 'failed sign-ins keep no session');
 
-    portal.clock.advance(accountPolicy.lockMs - 60_000);
-    assert.equal((await attempt('owner', ownerPassword, '192.0.2.99')).status, 429);
-    portal.clock.advance(61_000);
-    const ok = await attempt('owner', ownerPassword, '192.0.2.99');
+    portal.clock.advance(signInLimits.windowMs - 60_000);
+    assert.equal((await attempt('owner', ownerPassword, '192.0.2.1')).status, 429);
+    portal.clock.advance(60_000);
+    const ok = await attempt('owner', ownerPassword, '192.0.2.1');
     assert.equal(ok.status, 303);
     assert.equal(ok.headers.location, '/admin/');
   });
 
+  it('lets the owner in from another address while a stranger is locked out', async () => {
+    portal.clock.advance(signInLimits.windowMs);
+    for (let i = 0; i < signInLimits.perAccountAndAddress; i++) assert.equal((await attempt('owner', `wrong ${i}`, '198.51.100.66')).status, 401);
+    assert.equal((await attempt('owner', ownerPassword, '198.51.100.66')).status, 429, 'the stranger is locked out');
+    assert.equal((await attempt('owner', ownerPassword, '192.0.2.10')).status, 303, 'the owner, elsewhere, is not');
+    // The stranger's further tries do not renew anything for the owner either.
+    assert.equal((await attempt('owner', 'wrong again', '198.51.100.66')).status, 429);
+    assert.equal((await attempt('owner', ownerPassword, '192.0.2.10')).status, 303);
+  });
+
   it('locks an address that tries many names', async () => {
-    portal.clock.advance(addressPolicy.windowMs + 1);
-    for (let i = 0; i < addressPolicy.maxFailures; i++) assert.equal((await attempt(`guess${i}`, 'password1234', '203.0.113.50')).status, 401);
+    portal.clock.advance(signInLimits.windowMs + 1);
+    for (let i = 0; i < signInLimits.perAddress; i++) assert.equal((await attempt(`guess${i}`, 'password1234', '203.0.113.50')).status, 401);
     assert.equal((await attempt('owner', ownerPassword, '203.0.113.50')).status, 429);
     assert.equal((await attempt('owner', ownerPassword, '203.0.113.51')).status, 303, 'other addresses still sign in');
+  });
+
+  it('counts an IPv6 /64 as one address', async () => {
+    portal.clock.advance(signInLimits.windowMs + 1);
+    for (let i = 0; i < signInLimits.perAccountAndAddress; i++) {
+      assert.equal((await attempt('owner', `wrong ${i}`, `2001:db8:1:2::${(i + 1).toString(16)}`)).status, 401);
+    }
+    assert.equal((await attempt('owner', ownerPassword, '2001:db8:1:2:ffff::7')).status, 429);
+    assert.equal((await attempt('owner', ownerPassword, '2001:db8:1:3::1')).status, 303);
+  });
+
+  // Spellings of one name count as one account; unknown names are counted the same way and answered alike.
+  const spellings: [string, string[]][] = [
+    ['the owner', ['owner', 'OWNER', ' owner', 'owner ', 'Owner', ' oWnEr ']],
+    ['an unknown name', ['nobody', 'NOBODY', ' nobody', 'nobody ', 'NoBody', ' nObOdY ']],
+    ['an unknown name with other characters', ['zoë@example', 'ZOË@EXAMPLE', ' zoë@example ', 'Zoë@Example', 'zoË@example', 'zoë@example ']],
+  ];
+  for (const [name, variants] of spellings) {
+    it(`counts the spellings of ${name} as one account, checks each password once and answers alike`, async () => {
+      portal.clock.advance(signInLimits.windowMs + 1);
+      const checks = mock.method(passwords, 'verifyPassword');
+      try {
+        const answers = [];
+        for (const [i, variant] of variants.entries()) answers.push(await attempt(variant, `wrong ${i}`, '192.0.2.200'));
+        assert.deepEqual(answers.map((a) => a.status), [401, 401, 401, 401, 401, 429]);
+        assert.equal(checks.mock.callCount(), signInLimits.perAccountAndAddress);
+        assert.match(answers[0].text, /user name or password is not right/);
+        assert.match(answers[5].text, /Too many failed sign-ins\. Try again in 15 minutes\./);
+      } finally {
+        checks.mock.restore();
+      }
+    });
+  }
+
+  it('signs in with spaces around the name', async () => {
+    portal.clock.advance(signInLimits.windowMs + 1);
+    assert.equal((await attempt('  Owner ', ownerPassword, '192.0.2.201')).status, 303);
+  });
+
+  it('refuses an empty name without a password check', async () => {
+    const checks = mock.method(passwords, 'verifyPassword');
+    try {
+      assert.equal((await attempt('   ', ownerPassword, '192.0.2.202')).status, 401);
+      assert.equal(checks.mock.callCount(), 0);
+    } finally {
+      checks.mock.restore();
+    }
+  });
+});
+
+describe('a burst of sign-ins', () => {
+  it('checks at most the allowed number of passwords, and the right one in the burst does not get in', async () => {
+    const portal = await listeningPortal({ TRUST_PROXY: 'true' });
+    try {
+      await portal.store.addAdminUser('owner', await hashPassword(ownerPassword), portal.clock());
+      const page = await fetch(`${portal.url}admin/login`);
+      const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const csrf = csrfOf(await page.text());
+      const post = (password: string) => fetch(`${portal.url}admin/login`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie, 'X-Forwarded-For': '198.51.100.99' },
+        body: new URLSearchParams({ _csrf: csrf, username: 'owner', password }).toString(),
+      }).then(async (response) => { await response.arrayBuffer(); return response.status; });
+
+      const checks = mock.method(passwords, 'verifyPassword');
+      try {
+        const burst = Array.from({ length: 99 }, (_, i) => post(`wrong password ${i}`));
+        // The right password comes while the first checks are still running: as soon as one of the burst is refused.
+        const refusals = burst.map((status) => status.then((code) => (code === 429 ? code : new Promise<never>(() => {}))));
+        await Promise.race([...refusals, Promise.all(burst)]);
+        const right = await post(ownerPassword);
+        const statuses = await Promise.all(burst);
+        assert.equal(right, 429, 'the right password gets no session while the account is locked from this address');
+        assert.equal(checks.mock.callCount(), signInLimits.perAccountAndAddress, 'passwords checked');
+        assert.equal(statuses.filter((code) => code === 401).length, signInLimits.perAccountAndAddress);
+        assert.equal(statuses.filter((code) => code === 429).length, 99 - signInLimits.perAccountAndAddress);
+        assert.equal(countRows(portal.store, 'admin_sessions'), 0);
+      } finally {
+        checks.mock.restore();
+      }
+    } finally {
+      await portal.close();
+    }
+  });
+});
+
+describe('setup links of earlier starts', () => {
+  /** Posts the setup form of `link` in a new browser; the status it gets. */
+  async function useLink(app: TestPortal['app'], link: string, username: string): Promise<number> {
+    const token = new URL(link).searchParams.get('token')!;
+    const agent = request.agent(app);
+    const form = await agent.get(`/admin/setup?token=${token}`).expect(200);
+    const response = await agent.post('/admin/setup').type('form')
+      .send({ _csrf: csrfOf(form.text), token, username, password: ownerPassword, password_confirmation: ownerPassword });
+    return response.status;
+  }
+
+  it('only the newest link works', async () => {
+    const portal = await testPortal();
+    try {
+      const older = (await createSetupLink(portal.ctx))!;
+      const newer = (await createSetupLink(portal.ctx))!;
+      assert.equal(await useLink(portal.app, older, 'intruder'), 410);
+      assert.equal(await portal.store.countAdminUsers(), 0);
+      assert.equal(await useLink(portal.app, newer, 'owner'), 303);
+      assert.equal((await portal.store.findAdminUser('owner'))?.username, 'owner');
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it('a link printed before a restart no longer works after it', async () => {
+    const portal = await testPortal();
+    try {
+      const beforeRestart = (await createSetupLink(portal.ctx))!;
+      // The restart: a new store and app on the same data folder, which make their own link at start.
+      await portal.store.close();
+      const store = openSqliteStore(portal.dataDir);
+      const ctx = createContext(portal.config, store, randomBytes(32), portal.clock);
+      try {
+        const afterRestart = (await createSetupLink(ctx))!;
+        const app = createApp(ctx);
+        assert.equal(await useLink(app, beforeRestart, 'intruder'), 410);
+        assert.equal(await store.countAdminUsers(), 0);
+        assert.equal(await useLink(app, afterRestart, 'owner'), 303);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(portal.dataDir, { recursive: true, force: true });
+    }
   });
 });
