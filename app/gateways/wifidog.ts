@@ -8,10 +8,10 @@ import type { GuestState } from '../guest/state';
 import { renderGuestView } from '../guest/guest-view';
 import { renderTermsPage } from '../guest/terms-page';
 import { HttpError } from '../http-error';
-import { log, maskMac } from '../log';
+import { log, maskMac, type Fields } from '../log';
 import { checkRateLimit } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
-import type { Acceptance, Gateway, GatewayHealth, Site } from '../store/types';
+import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
 import { isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
 import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
@@ -105,6 +105,32 @@ function bytesCounter(query: Record<string, unknown>, name: string): number | un
   return text === undefined || text === '' ? undefined : Math.min(Number(text), Number.MAX_SAFE_INTEGER);
 }
 
+/** The fastest link a router could report for one guest, each way: 10 Gbit/s, in bytes per second. */
+const maxBytesPerSecond = 10e9 / 8;
+/** Allowance for the router's interval and ours not lining up. */
+const counterSlackSeconds = 60;
+
+/**
+ * Counters the session could really have reached: WiFiDog's counters only grow, and no faster than a
+ * link since the session's previous report. Anything else is not stored, so no report can inflate the figures.
+ */
+function plausibleCounters(session: GuestSession, bytes: { in: number; out: number }, now: number): boolean {
+  const seconds = Math.max(0, now - (session.lastCountersAt ?? session.startedAt ?? now)) / 1000 + counterSlackSeconds;
+  const most = maxBytesPerSecond * seconds;
+  return bytes.in >= session.bytesIn && bytes.out >= session.bytesOut && bytes.in - session.bytesIn <= most && bytes.out - session.bytesOut <= most;
+}
+
+/**
+ * Whether a ping's figures could come from a real router: a decade of uptime, 2 TiB free, a load of 1024
+ * at most. wifidog_uptime is wifidog's start time subtracted from the clock, which jumps from 1970 when
+ * a router without a battery clock syncs by NTP: it is bounded by the epoch only.
+ */
+function plausibleHealth(health: GatewayHealth, now: number): boolean {
+  const within = (value: number | null, most: number) => value === null || value <= most;
+  return within(health.sysUptime, 10 * 365 * 24 * 3600) && within(health.sysMemfree, 2 ** 31)
+    && within(health.sysLoad, 1024) && within(health.daemonUptime, now / 1000);
+}
+
 /** A number from the ping, or null: a router reporting odd figures still gets its Pong. */
 function healthFigure(query: Record<string, unknown>, name: string, pattern: RegExp): number | null {
   const value = query[name];
@@ -154,20 +180,22 @@ async function authStage(ctx: Context, query: Record<string, unknown>): Promise<
 
   const session = await ctx.store.findGuestSession(tokenHash);
   // A token that never started a session, or one from another router or device, keeps nobody online.
-  if (!session || session.startedAt === null || session.gatewayId !== gatewayId || session.clientMac !== mac) return 0;
+  if (!session || session.startedAt === null || session.gatewayId !== gatewayId || session.clientMac !== mac || session.clientIp !== ip) return 0;
+  const counted = bytes && plausibleCounters(session, bytes, now) ? bytes : undefined;
+  if (bytes && !counted) log.warn('wifidog counters not stored: more than the link could carry, or going backwards', { gateway: gatewayId, session: session.id });
   if (stage === 'logout') {
-    await ctx.store.endGuestSession(session.id, 'logout', now, bytes);
+    await ctx.store.endGuestSession(session.id, 'logout', now, counted);
     log.info('guest logged out', { gateway: gatewayId, session: session.id });
     return 0;
   }
   if (session.endedAt !== null) return 0;
   const site = await ctx.store.getSite(session.siteId);
   if (!site || now >= session.startedAt + site.sessionMinutes * 60 * 1000) {
-    await ctx.store.endGuestSession(session.id, 'session_length', now, bytes);
+    await ctx.store.endGuestSession(session.id, 'session_length', now, counted);
     log.info('guest session ran out', { gateway: gatewayId, session: session.id });
     return 0;
   }
-  if (bytes) await ctx.store.recordSessionCounters(session.id, bytes, now);
+  if (counted) await ctx.store.recordSessionCounters(session.id, counted, now);
   return 1;
 }
 
@@ -204,7 +232,14 @@ export const wifidog: GatewayDriver = {
   },
 
   routes(ctx) {
-    const unknownGatewayWarnedAt = new Map<string, number>();
+    // Warnings about what a router keeps sending: now and then, not every minute, for a bounded number of keys.
+    const warnedAt = new Map<string, number>();
+    const warnNowAndThen = (key: string, now: number, message: string, fields: Fields) => {
+      if (now - (warnedAt.get(key) ?? -Infinity) < unknownGatewayWarningMs) return;
+      if (warnedAt.size >= 1000) warnedAt.clear();
+      warnedAt.set(key, now);
+      log.warn(message, fields);
+    };
     // Over a limit the answer is a 429 without "Auth:", which the gateway treats as an error and leaves the
     // guest as they are: a flood with a stolen token cannot make Portico tell the router to disconnect anyone.
     const limit = ({ query, req, res }: Exchange, ...kinds: ('perGateway' | 'perToken')[]) => {
@@ -282,13 +317,13 @@ export const wifidog: GatewayDriver = {
       };
       const now = ctx.now();
       const gateway = await wifidogGateway(ctx, gatewayId);
-      if (gateway) {
+      // Still Pong in every case: the router works; what it reports is only not recorded.
+      if (!gateway) {
+        warnNowAndThen(`unknown ${gatewayId}`, now, `WiFiDog router "${gatewayId}" is not registered; add it with: npx portico gateway add --type wifidog --id ${gatewayId}`, { gateway: gatewayId });
+      } else if (!plausibleHealth(health, now)) {
+        warnNowAndThen(`health ${gatewayId}`, now, 'wifidog ping not recorded: figures no router reports', { gateway: gatewayId });
+      } else {
         await ctx.store.recordGatewayContact(gateway.id, health, now);
-      } else if (now - (unknownGatewayWarnedAt.get(gatewayId) ?? -Infinity) >= unknownGatewayWarningMs) {
-        // Still Pong: the router works, it is only not registered yet. Warn now and then, not every minute.
-        if (unknownGatewayWarnedAt.size >= 1000) unknownGatewayWarnedAt.clear();
-        unknownGatewayWarnedAt.set(gatewayId, now);
-        log.warn(`WiFiDog router "${gatewayId}" is not registered; add it with: npx portico gateway add --type wifidog --id ${gatewayId}`, { gateway: gatewayId });
       }
       answerPlain(exchange.res, 'Pong');
     } };

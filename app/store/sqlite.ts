@@ -151,8 +151,9 @@ function prepareStatistics(db: Database.Database) {
     // median() is built into the SQLite that better-sqlite3 bundles: one scan of the period's sessions gives the
     // ended ones' middle length, where ORDER BY … OFFSET took a second scan and a sort (at 1 M: 31 → 11 ms).
     sessions: db.prepare<StatisticsParams, { sessions: number; ended: number; endedMs: number; bytes: number; medianMs: number | null }>(`
-      SELECT count(*) AS sessions, count(s.ended_at) AS ended, coalesce(sum(s.ended_at - s.started_at), 0) AS endedMs,
-        coalesce(sum(s.bytes_in + s.bytes_out), 0) AS bytes, median(s.ended_at - s.started_at) AS medianMs ${sessions}`),
+      -- total() adds in floating point: what routers reported can never overflow the sum (sum() raises on it).
+      SELECT count(*) AS sessions, count(s.ended_at) AS ended, total(s.ended_at - s.started_at) AS endedMs,
+        total(s.bytes_in) + total(s.bytes_out) AS bytes, median(s.ended_at - s.started_at) AS medianMs ${sessions}`),
     onlineNow: db.prepare<StatisticsParams, number>(`
       SELECT count(*) FROM gateways g JOIN guest_sessions s ON s.gateway_id = g.id AND s.ended_at IS NULL
       WHERE g.site_id = @siteId AND (@gatewayId IS NULL OR g.id = @gatewayId) AND s.started_at IS NOT NULL`).pluck(),
