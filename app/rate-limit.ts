@@ -73,20 +73,37 @@ export class FixedWindowLimiter {
   }
 }
 
-export type RateLimitKind = keyof RateLimits;
+/**
+ * The installation's limiters, shared by every route. A router's budget is split by who spends it:
+ * perGateway counts the router's own requests (WiFiDog auth/, ping/), perGatewayGuests the captured
+ * browsers' (WiFiDog login/, portal/, the pfSense entry). Both are keyed on the router and the source
+ * address and counted only once a request is valid, so a flood from one address, well-formed or not,
+ * spends only that address's budget: never the real router's, nor the other guests'.
+ */
+export interface RateLimiters {
+  perAddress: FixedWindowLimiter;
+  perGateway: FixedWindowLimiter;
+  perGatewayGuests: FixedWindowLimiter;
+  perToken: FixedWindowLimiter;
+}
 
-/** The installation's limiters, one per kind, shared by every route. */
-export type RateLimiters = Record<RateLimitKind, FixedWindowLimiter>;
+export type RateLimitKind = keyof RateLimiters;
 
 export function createRateLimiters(limits: RateLimits, now: () => number): RateLimiters {
   return {
     perAddress: new FixedWindowLimiter(limits.perAddress, now),
     perGateway: new FixedWindowLimiter(limits.perGateway, now),
+    perGatewayGuests: new FixedWindowLimiter(limits.perGateway, now),
     perToken: new FixedWindowLimiter(limits.perToken, now),
   };
 }
 
-const labels: Record<RateLimitKind, string> = { perAddress: 'address', perGateway: 'gateway', perToken: 'token' };
+const labels: Record<RateLimitKind, string> = { perAddress: 'address', perGateway: 'gateway', perGatewayGuests: 'gateway guests', perToken: 'token' };
+
+/** The key of a router's budget for requests from `ip` (perGateway, perGatewayGuests). */
+export function gatewayKey(gatewayId: string, ip: string): string {
+  return `${gatewayId} ${ip}`;
+}
 
 /**
  * Counts one request against `kind` under `key` (none: not counted). Over the limit: a 429 with

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import type { Context } from '../context';
 import { sendHtml, sendRedirect, type DirectRoute, type Exchange } from '../direct-routes';
@@ -9,7 +9,8 @@ import { renderGuestView } from '../guest/guest-view';
 import { renderTermsPage } from '../guest/terms-page';
 import { HttpError } from '../http-error';
 import { log, maskMac, type Fields } from '../log';
-import { checkRateLimit } from '../rate-limit';
+import { memoizedPerObject } from '../memo';
+import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
 import { isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
@@ -39,11 +40,28 @@ const unknownGatewayWarningMs = 10 * 60 * 1000;
 
 interface WifiDogSettings {
   checkIntervalSeconds: number;
+  /** The address the router's own requests (auth/, ping/) come from, when the owner pinned it. */
+  routerAddress?: string;
 }
 
 function settingsOf(gateway: Gateway): WifiDogSettings {
-  const interval = (gateway.settings as Partial<WifiDogSettings>).checkIntervalSeconds;
-  return { checkIntervalSeconds: typeof interval === 'number' ? interval : defaultCheckIntervalSeconds };
+  const { checkIntervalSeconds: interval, routerAddress } = gateway.settings as Partial<WifiDogSettings>;
+  return { checkIntervalSeconds: typeof interval === 'number' ? interval : defaultCheckIntervalSeconds, routerAddress };
+}
+
+/** A BlockList holding the pinned address, which also matches its other spellings (IPv4-mapped, IPv6 zeros). */
+const pinOf = memoizedPerObject((gateway: Gateway): BlockList | null => {
+  const { routerAddress } = settingsOf(gateway);
+  if (routerAddress === undefined) return null;
+  const pin = new BlockList();
+  pin.addAddress(routerAddress, isIP(routerAddress) === 6 ? 'ipv6' : 'ipv4');
+  return pin;
+});
+
+/** Whether a request from `ip` may be the router's own: always for an unpinned router, else only from its pinned address. */
+function fromRouter(gateway: Gateway, ip: string): boolean {
+  const pin = pinOf(gateway);
+  return pin === null || pin.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** Only the hash is stored: a leaked database lets no one log in. */
@@ -151,9 +169,20 @@ function answerAuth(res: ServerResponse, code: AuthCode, status = 200): void {
   answerPlain(res, `Auth: ${code}`, status);
 }
 
-/** What the gateway's stage=login/counters/logout asks, checked; an HttpError means a malformed request. */
-async function authStage(ctx: Context, query: Record<string, unknown>): Promise<AuthCode> {
+/** What the gateway's stage=login/counters/logout asks. */
+interface AuthReport {
+  stage: 'login' | 'counters' | 'logout';
+  gatewayId: string;
+  token: string;
+  ip: string;
+  mac: string;
+  bytes: { in: number; out: number } | undefined;
+}
+
+/** The gateway's auth/ question, checked; an HttpError means a malformed request. */
+function parseAuthReport(query: Record<string, unknown>): AuthReport {
   const stage = requiredField(query, 'stage', { max: 16 });
+  if (stage !== 'login' && stage !== 'counters' && stage !== 'logout') throw new HttpError(400, 'Unknown stage.');
   const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
   const token = requiredField(query, 'token', { max: 128, pattern: tokenPattern });
   const ip = parseClientIp(requiredField(query, 'ip', { max: 45 }));
@@ -162,11 +191,15 @@ async function authStage(ctx: Context, query: Record<string, unknown>): Promise<
   const incoming = bytesCounter(query, 'incoming');
   const outgoing = bytesCounter(query, 'outgoing');
   const bytes = incoming !== undefined && outgoing !== undefined ? { in: incoming, out: outgoing } : undefined;
+  return { stage, gatewayId, token, ip, mac, bytes };
+}
+
+/** The answer to a router's auth/ report, acted on. */
+async function authStage(ctx: Context, gateway: Gateway | undefined, { stage, gatewayId, token, ip, mac, bytes }: AuthReport): Promise<AuthCode> {
   const tokenHash = hashToken(token);
   const now = ctx.now();
 
   if (stage === 'login') {
-    const gateway = await wifidogGateway(ctx, gatewayId);
     const site = gateway && await ctx.store.getSite(gateway.siteId);
     const session = site && await ctx.store.startGuestSession(site, { tokenHash, gatewayId, clientMac: mac, clientIp: ip }, now);
     if (!session) {
@@ -176,7 +209,6 @@ async function authStage(ctx: Context, query: Record<string, unknown>): Promise<
     log.info('guest online', { gateway: gatewayId, session: session.id, mac: maskMac(mac) });
     return 1;
   }
-  if (stage !== 'counters' && stage !== 'logout') throw new HttpError(400, 'Unknown stage.');
 
   const session = await ctx.store.findGuestSession(tokenHash);
   // A token that never started a session, or one from another router or device, keeps nobody online.
@@ -228,7 +260,10 @@ export const wifidog: GatewayDriver = {
     const text = options['check-interval'] ?? String(defaultCheckIntervalSeconds);
     const seconds = Number(text);
     if (!/^\d{1,4}$/.test(text) || seconds < 10 || seconds > 3600) throw new UserError('--check-interval must be whole seconds from 10 to 3600');
-    return { checkIntervalSeconds: seconds } satisfies WifiDogSettings;
+    const routerAddress = options['router-address']?.trim().toLowerCase();
+    if (routerAddress === undefined || routerAddress === '') return { checkIntervalSeconds: seconds } satisfies WifiDogSettings;
+    if (isIP(routerAddress) === 0) throw new UserError(`--router-address must be the IP address the router's requests come from, e.g. 192.0.2.7, got "${routerAddress}"`);
+    return { checkIntervalSeconds: seconds, routerAddress } satisfies WifiDogSettings;
   },
 
   routes(ctx) {
@@ -240,16 +275,24 @@ export const wifidog: GatewayDriver = {
       warnedAt.set(key, now);
       log.warn(message, fields);
     };
-    // Over a limit the answer is a 429 without "Auth:", which the gateway treats as an error and leaves the
-    // guest as they are: a flood with a stolen token cannot make Portico tell the router to disconnect anyone.
-    const limit = ({ query, req, res }: Exchange, ...kinds: ('perGateway' | 'perToken')[]) => {
-      for (const kind of kinds) checkRateLimit(ctx.limiters, kind, kind === 'perGateway' ? query.gw_id : query.token, res, req.url ?? '');
+    // Counted once a request is valid, against the router's budget for its source address: its own
+    // requests (auth/, ping/) apart from its guests' (login/, portal/). Over a limit the answer is a 429
+    // without "Auth:", which the gateway treats as an error and leaves the guest as they are: a flood
+    // with a stolen token cannot make Portico tell the router to disconnect anyone.
+    const limit = ({ ip, req, res }: Exchange, kind: 'perGateway' | 'perGatewayGuests', gatewayId: string, token?: unknown) => {
+      checkRateLimit(ctx.limiters, kind, gatewayKey(gatewayId, ip), res, req.url ?? '');
+      checkRateLimit(ctx.limiters, 'perToken', token, res, req.url ?? '');
+    };
+    // A pinned router's own requests from anywhere else are refused, with a line now and then per address.
+    const refusedElsewhere = (gateway: Gateway, { ip }: Exchange, request: string): boolean => {
+      if (fromRouter(gateway, ip)) return false;
+      warnNowAndThen(`pin ${request} ${gateway.id} ${ip}`, ctx.now(), `wifidog ${request} refused: not from the router's pinned address`, { gateway: gateway.id, ip: ip.slice(0, 45) });
+      return true;
     };
     const routerContact = (request: string) => ctx.metrics.count('portico_router_contacts_total', { type: 'wifidog', request });
 
     // Matched with and without the trailing slash, so login/? and login? both arrive here.
     const login: DirectRoute = { method: 'GET', path: '/wifidog/login', async handle(exchange) {
-      limit(exchange, 'perGateway');
       const { query } = exchange;
       const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       const gateway = await wifidogGateway(ctx, gatewayId);
@@ -269,6 +312,7 @@ export const wifidog: GatewayDriver = {
 
       const site = await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
+      limit(exchange, 'perGatewayGuests', gateway.id);
       const remembered = await rememberedAcceptance(ctx, site, mac);
       if (remembered) {
         // No new acceptance is written: the guest accepted nothing now. The session points at the
@@ -289,11 +333,10 @@ export const wifidog: GatewayDriver = {
     } };
 
     const auth: DirectRoute = { method: 'GET', path: '/wifidog/auth', async handle(exchange) {
-      limit(exchange, 'perGateway', 'perToken');
       routerContact('auth');
-      let code: AuthCode;
+      let report: AuthReport;
       try {
-        code = await authStage(ctx, exchange.query);
+        report = parseAuthReport(exchange.query);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         // The gateway reads only "Auth: N": a malformed question is a refusal it understands.
@@ -301,11 +344,16 @@ export const wifidog: GatewayDriver = {
         answerAuth(exchange.res, 0, 400);
         return;
       }
-      answerAuth(exchange.res, code);
+      const gateway = await wifidogGateway(ctx, report.gatewayId);
+      if (gateway && refusedElsewhere(gateway, exchange, 'auth')) {
+        answerAuth(exchange.res, 0, 403);
+        return;
+      }
+      limit(exchange, 'perGateway', report.gatewayId, report.token);
+      answerAuth(exchange.res, await authStage(ctx, gateway, report));
     } };
 
     const ping: DirectRoute = { method: 'GET', path: '/wifidog/ping', async handle(exchange) {
-      limit(exchange, 'perGateway');
       routerContact('ping');
       const { query } = exchange;
       const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
@@ -317,7 +365,12 @@ export const wifidog: GatewayDriver = {
       };
       const now = ctx.now();
       const gateway = await wifidogGateway(ctx, gatewayId);
-      // Still Pong in every case: the router works; what it reports is only not recorded.
+      if (gateway && refusedElsewhere(gateway, exchange, 'ping')) {
+        answerPlain(exchange.res, 'Refused: not from the router', 403); // no Pong: what it says is not the router's health
+        return;
+      }
+      limit(exchange, 'perGateway', gatewayId);
+      // Still Pong otherwise: the router works; what it reports is only not recorded.
       if (!gateway) {
         warnNowAndThen(`unknown ${gatewayId}`, now, `WiFiDog router "${gatewayId}" is not registered; add it with: npx portico gateway add --type wifidog --id ${gatewayId}`, { gateway: gatewayId });
       } else if (!plausibleHealth(health, now)) {
@@ -330,12 +383,12 @@ export const wifidog: GatewayDriver = {
 
     // The gateway sends the guest here once it let them online (src/auth.c, AUTH_ALLOWED).
     const portal: DirectRoute = { method: 'GET', path: '/wifidog/portal', async handle(exchange) {
-      limit(exchange, 'perGateway', 'perToken');
       const gatewayId = requiredField(exchange.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
-      optionalField(exchange.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
+      const token = optionalField(exchange.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
       const gateway = await wifidogGateway(ctx, gatewayId);
       const site = gateway && await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.', 'Unknown network');
+      limit(exchange, 'perGatewayGuests', gatewayId, token);
       await renderGuestView(exchange, 'guest/online', site, { preview: false });
     } };
 
@@ -374,7 +427,7 @@ export const wifidog: GatewayDriver = {
     const url = config.publicUrl;
     const ssl = url.protocol === 'https:';
     const port = url.port || (ssl ? '443' : '80');
-    const { checkIntervalSeconds: interval } = settingsOf(gateway);
+    const { checkIntervalSeconds: interval, routerAddress } = settingsOf(gateway);
     const sessionSeconds = site.sessionMinutes * 60;
     // Idle guests are logged out after CheckInterval × ClientTimeout: about five minutes, never longer than a session.
     const clientTimeout = Math.max(1, Math.min(Math.floor(300 / interval), Math.floor(sessionSeconds / interval)));
@@ -397,6 +450,12 @@ export const wifidog: GatewayDriver = {
       '',
       'The Gateway ID must be typed exactly as above: Portico only serves routers it knows by that id.',
       'WiFiDog lets guests reach the auth server before login by itself; nothing else needs opening.',
+      ...(routerAddress
+        ? [`Portico takes this router's own requests (auth/, ping/) only from ${routerAddress}, the address it is pinned to.`]
+        : ['Recommended: pin the router to the address its requests reach Portico from (its WAN address, or the venue\'s public',
+          'address when Portico is in the cloud), so that no guest can answer for it: add it with',
+          `  npx portico gateway add --type wifidog --id ${gateway.id} --router-address <address>`,
+          '(remove this one first in the admin\'s Routers page).']),
       ...(ssl ? ['SSL needs a WiFiDog built with SSL support; if the router\'s pings never arrive, give the router a plain-HTTP address for Portico.'] : []),
       '',
       `Session length: ${site.sessionMinutes} minutes. The router asks Portico every ${interval} s, and Portico`,
