@@ -37,6 +37,11 @@ export const defaultCheckIntervalSeconds = 60;
 /** The gateway's own web server port as DD-WRT sets it by default. */
 const defaultGatewayPort = 2060;
 const unknownGatewayWarningMs = 10 * 60 * 1000;
+/**
+ * A session whose router missed this many check intervals' counters is gone (router off, guest handed a new
+ * token): it no longer counts as online, and the MAC's next login ends it. Nothing else does (migration 012).
+ */
+const reportsMissedBeforeGone = 3;
 
 interface WifiDogSettings {
   checkIntervalSeconds: number;
@@ -198,10 +203,15 @@ function parseAuthReport(query: Record<string, unknown>): AuthReport {
 async function authStage(ctx: Context, gateway: Gateway | undefined, { stage, gatewayId, token, ip, mac, bytes }: AuthReport): Promise<AuthCode> {
   const tokenHash = hashToken(token);
   const now = ctx.now();
+  const interval = gateway ? settingsOf(gateway).checkIntervalSeconds : defaultCheckIntervalSeconds;
+  const reportDueAt = now + reportsMissedBeforeGone * interval * 1000;
 
   if (stage === 'login') {
+    // A token issued without a MAC (the router's ARP lookup failed) takes the MAC reported here. A pinned
+    // router's auth/ comes only from the router; an unpinned one's report is worth no more than its login/
+    // URL, where anyone can write any MAC, so refusing would protect nothing and lock those guests out.
     const site = gateway && await ctx.store.getSite(gateway.siteId);
-    const session = site && await ctx.store.startGuestSession(site, { tokenHash, gatewayId, clientMac: mac, clientIp: ip }, now);
+    const session = site && await ctx.store.startGuestSession(site, { tokenHash, gatewayId, clientMac: mac, clientIp: ip }, now, reportDueAt);
     if (!session) {
       log.warn('wifidog login refused: token unknown, used, expired or issued to another device or router', { gateway: gatewayId, mac: maskMac(mac) });
       return 0;
@@ -227,7 +237,7 @@ async function authStage(ctx: Context, gateway: Gateway | undefined, { stage, ga
     log.info('guest session ran out', { gateway: gatewayId, session: session.id });
     return 0;
   }
-  if (counted) await ctx.store.recordSessionCounters(session.id, counted, now);
+  await ctx.store.recordSessionReport(session.id, counted, now, reportDueAt);
   return 1;
 }
 

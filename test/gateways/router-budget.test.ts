@@ -116,3 +116,18 @@ describe('a WiFiDog router pinned to its address', () => {
     }
   });
 });
+
+describe('a token issued without a MAC, on a pinned router', () => {
+  it('takes the MAC the router reports at stage=login, and only the router can report it', async () => {
+    const portal = await venue(router);
+    try {
+      const guest = { ip: '10.99.0.7', mac: '02:00:00:00:00:07' };
+      const token = await issuedToken(portal, 'gw', { mac: null, ip: guest.ip });
+      assert.equal((await from(portal, guest.ip, authQuery('login', 'gw', { ...guest, mac: '02:00:00:00:00:66' }, token))).text, 'Auth: 0');
+      assert.equal((await from(portal, router, authQuery('login', 'gw', guest, token))).text, 'Auth: 1');
+      assert.equal((await portal.store.findGuestSession(hashToken(token)))!.clientMac, guest.mac);
+    } finally {
+      await portal.close();
+    }
+  });
+});

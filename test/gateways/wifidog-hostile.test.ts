@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { hashToken } from '../../app/gateways/wifidog';
+import { secondsOnline } from '../../app/guest/captive-portal-api';
+import { venueStatistics } from '../../app/statistics';
 import { runCli, testPortal, type TestPortal } from '../helpers';
 import { signedInAgent } from '../admin/admin-helpers';
 import { authQuery, issuedToken } from './wifidog-tokens';
@@ -90,8 +92,8 @@ describe('what routers reported before the checks can never break the figures', 
     for (let n = 0; n < 1100; n++) {
       const guest = { mac: `02:00:00:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`, ip: `10.99.${n >> 8}.${n & 255}` };
       const token = await issuedToken(portal, 'gw', guest);
-      const session = (await portal.store.startGuestSession(portal.site, { tokenHash: hashToken(token), gatewayId: 'gw', clientMac: guest.mac, clientIp: guest.ip }, portal.clock()))!;
-      await portal.store.recordSessionCounters(session.id, { in: Number.MAX_SAFE_INTEGER, out: Number.MAX_SAFE_INTEGER }, portal.clock());
+      const session = (await portal.store.startGuestSession(portal.site, { tokenHash: hashToken(token), gatewayId: 'gw', clientMac: guest.mac, clientIp: guest.ip }, portal.clock(), portal.clock() + 180_000))!;
+      await portal.store.recordSessionReport(session.id, { in: Number.MAX_SAFE_INTEGER, out: Number.MAX_SAFE_INTEGER }, portal.clock(), portal.clock() + 180_000);
     }
   });
   after(() => portal.close());
@@ -107,5 +109,59 @@ describe('what routers reported before the checks can never break the figures', 
     const result = await runCli(['stats', '--from', '2026-11-27', '--to', '2026-11-27'], { dataDir: portal.dataDir, publicUrl: 'http://portal.test/' });
     assert.equal(result.code, 0, result.err);
     assert.match(result.out, /data used/);
+  });
+});
+
+describe('a guest acts only for itself: no login ends another device\'s session', () => {
+  let portal: TestPortal;
+  const victim = { mac: '02:00:00:00:bb:01', ip: '10.99.0.31' };
+  const attacker = { mac: '02:00:00:00:bb:66', ip: '10.99.0.66' };
+  const period = { fromDay: '2026-11-27', toDay: '2026-11-27' };
+
+  before(async () => {
+    portal = await testPortal();
+    for (const id of ['gw', 'quiet']) await portal.store.addGateway({ id, siteId: portal.site.id, type: 'wifidog', name: id, settings: { checkIntervalSeconds: 60 } }, portal.clock());
+  });
+  after(() => portal.close());
+
+  const ask = (path: string) => request(portal.app).get(path).then((response) => response.text);
+  const onlineNow = async (gatewayId = 'gw') => (await venueStatistics(portal.store, portal.site, period, gatewayId, portal.clock())).onlineNow;
+
+  for (const [what, attackerToken] of [
+    ['its own token issued without a MAC', () => issuedToken(portal, 'gw', { mac: null, ip: attacker.ip })],
+    ['a token it had issued in the victim\'s MAC', () => issuedToken(portal, 'gw', { mac: victim.mac, ip: attacker.ip })],
+  ] as const) {
+    it(`an attacker logging in with ${what}, claiming the victim's MAC, leaves the victim online`, async () => {
+      const victimToken = await issuedToken(portal, 'gw', victim);
+      assert.equal(await ask(authQuery('login', 'gw', victim, victimToken)), 'Auth: 1');
+      const online = await onlineNow();
+      // On a router that is not pinned, anyone can speak for it: the claim gets a session of its own, and nothing else.
+      assert.equal(await ask(authQuery('login', 'gw', { mac: victim.mac, ip: attacker.ip }, await attackerToken())), 'Auth: 1');
+      const session = (await portal.store.findGuestSession(hashToken(victimToken)))!;
+      assert.equal(session.endedAt, null, 'the victim\'s session was not ended');
+      portal.clock.advance(60_000);
+      assert.equal(await ask(authQuery('counters', 'gw', victim, victimToken, { in: 100, out: 100 })), 'Auth: 1', 'the router keeps the victim online');
+      assert.equal(await onlineNow(), online + 1);
+    });
+  }
+
+  it('a session its router stopped reporting is no longer online (dashboard, Captive Portal API), and the MAC\'s next login ends it', async () => {
+    const guest = { mac: '02:00:00:00:bb:02', ip: '10.99.0.32' };
+    const first = await issuedToken(portal, 'quiet', guest);
+    assert.equal(await ask(authQuery('login', 'quiet', guest, first)), 'Auth: 1');
+    assert.notEqual(await secondsOnline(portal.ctx, portal.site, guest.ip), null);
+    portal.clock.advance(60_000);
+    assert.equal(await ask(authQuery('counters', 'quiet', guest, first, { in: 1, out: 1 })), 'Auth: 1');
+    portal.clock.advance(3 * 60_000 - 1);
+    assert.equal(await onlineNow('quiet'), 1, 'still reported within three check intervals');
+    portal.clock.advance(1);
+    assert.equal(await onlineNow('quiet'), 0, 'three check intervals without a report');
+    assert.equal(await secondsOnline(portal.ctx, portal.site, guest.ip), null, 'the Captive Portal API says captive again');
+
+    const second = await issuedToken(portal, 'quiet', guest);
+    assert.equal(await ask(authQuery('login', 'quiet', guest, second)), 'Auth: 1');
+    const ended = (await portal.store.findGuestSession(hashToken(first)))!;
+    assert.deepEqual([ended.endReason, ended.endedAt], ['replaced', ended.lastCountersAt], 'ended at its last report');
+    assert.equal(await onlineNow('quiet'), 1);
   });
 });
