@@ -110,8 +110,11 @@ async function issueLoginToken(ctx: Context, request: TokenRequest): Promise<str
  * The acceptance a returning device may be let through on: the same device accepted the current terms
  * release within the venue's remember period. A new release is always asked again.
  */
-async function rememberedAcceptance(ctx: Context, site: Site, mac: string | null): Promise<Acceptance | undefined> {
-  if (site.rememberDays <= 0 || mac === null) return undefined;
+async function rememberedAcceptance(ctx: Context, gateway: Gateway, site: Site, mac: string | null): Promise<Acceptance | undefined> {
+  // The login/ URL is the guest's to write: its token is worth something only where the router's own report
+  // of the MAC can be told from anyone's, which takes a pinned router. Elsewhere every device sees the terms,
+  // so no one gets a token in another's MAC nor learns from the answer whether a device came before.
+  if (site.rememberDays <= 0 || mac === null || pinOf(gateway) === null) return undefined;
   const terms = await ctx.store.currentTerms(site.id);
   if (!terms) return undefined;
   const since = ctx.now() - site.rememberDays * 24 * 60 * 60 * 1000;
@@ -323,7 +326,7 @@ export const wifidog: GatewayDriver = {
       const site = await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
       limit(exchange, 'perGatewayGuests', gateway.id);
-      const remembered = await rememberedAcceptance(ctx, site, mac);
+      const remembered = await rememberedAcceptance(ctx, gateway, site, mac);
       if (remembered) {
         // No new acceptance is written: the guest accepted nothing now. The session points at the
         // acceptance it relies on, which names the same terms release.
@@ -465,7 +468,8 @@ export const wifidog: GatewayDriver = {
         : ['Recommended: pin the router to the address its requests reach Portico from (its WAN address, or the venue\'s public',
           'address when Portico is in the cloud), so that no guest can answer for it: add it with',
           `  npx portico gateway add --type wifidog --id ${gateway.id} --router-address <address>`,
-          '(remove this one first in the admin\'s Routers page).']),
+          '(remove this one first in the admin\'s Routers page). Returning devices are let through without the terms',
+          '(remember_days) only on a pinned router.']),
       ...(ssl ? ['SSL needs a WiFiDog built with SSL support; if the router\'s pings never arrive, give the router a plain-HTTP address for Portico.'] : []),
       '',
       `Session length: ${site.sessionMinutes} minutes. The router asks Portico every ${interval} s, and Portico`,

@@ -165,3 +165,31 @@ describe('a guest acts only for itself: no login ends another device\'s session'
     assert.equal(await onlineNow('quiet'), 1);
   });
 });
+
+describe('remembered devices on a router that is not pinned', () => {
+  let portal: TestPortal;
+  before(async () => {
+    portal = await testPortal();
+    await portal.store.addGateway({ id: 'gw', siteId: portal.site.id, type: 'wifidog', name: 'Bar', settings: { checkIntervalSeconds: 60 } }, portal.clock());
+    await portal.store.updateSite(portal.site.id, { rememberDays: 30 });
+  });
+  after(() => portal.close());
+
+  const login = (mac: string) => request(portal.app).get(`/wifidog/login/?gw_address=10.99.0.1&gw_port=2060&gw_id=gw&ip=10.99.0.66&mac=${mac}&url=http%3A%2F%2Fexample.com%2F`);
+  /** The page without what differs on every render (the signed state, nonces) or is the prober's own input (the MAC). */
+  const shape = (html: string, mac: string) => html.replaceAll(mac, 'MAC').replace(/value="[^"]{40,}"/g, 'value=""').replace(/nonce-[^'"]+|nonce="[^"]+"/g, 'nonce');
+
+  it('a prober learns nothing from login/ about whether a MAC came before, and gets no token for it', async () => {
+    const visited = '02:00:00:00:cc:01';
+    await issuedToken(portal, 'gw', { mac: visited, ip: '10.99.0.41' }); // an acceptance in that MAC, a day ago
+    portal.clock.advance(24 * 60 * 60_000);
+    const tokens = () => portal.store.db.prepare('SELECT count(*) AS n FROM guest_sessions').get() as { n: number };
+    const before = tokens().n;
+    const unvisited = '02:00:00:00:cc:02';
+    const [seen, unseen] = [await login(visited), await login(unvisited)];
+    assert.deepEqual([seen.status, unseen.status], [200, 200]);
+    assert.equal(seen.headers.location, undefined);
+    assert.equal(shape(seen.text, visited), shape(unseen.text, unvisited));
+    assert.equal(tokens().n, before, 'no token is handed out without an acceptance');
+  });
+});
