@@ -25,6 +25,8 @@ const usage = `Usage: npx portico <command>   (works on DATA_DIR, default ./data
   gateway add --type <router type> --id <id> [--name <name>]
               [--address <host[:port]>]      pfSense: the portal address guests reach
               [--check-interval <seconds>]   WiFiDog: the router's Check Interval (default 60)
+              [--router-address <ip>]        WiFiDog: the address the router's requests come from;
+                                             its auth/ and ping/ from anywhere else are refused
   gateway list [--json]
   gateway setup <id>          the settings to make on the router
   gateway page <id>           pfSense: the "Portal page contents" file to upload
@@ -75,12 +77,12 @@ async function gatewayCommand({ args, config, store, io }: Invocation): Promise<
   if (action === 'add') {
     const { values } = options(rest, {
       type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' },
-      'check-interval': { type: 'string' },
+      'check-interval': { type: 'string' }, 'router-address': { type: 'string' },
     }, 0);
     if (!values.type || !values.id) throw new UsageError('gateway add needs --type and --id');
     const newGateway = parseNewGateway({
       type: values.type, id: values.id, name: values.name,
-      options: { address: values.address, 'check-interval': values['check-interval'] },
+      options: { address: values.address, 'check-interval': values['check-interval'], 'router-address': values['router-address'] },
     }, site.id);
     const gateway = await store.addGateway(newGateway, io.now());
     io.out(`Added ${driverFor(gateway.type)!.label} "${gateway.id}". Next: npx portico gateway setup ${gateway.id}\n`);

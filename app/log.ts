@@ -2,7 +2,7 @@
  * One line per event on stderr: `time level message key=value …`.
  * Personal data never reaches the log whole: pass MACs through maskMac, never log tokens or secrets.
  */
-type Fields = Record<string, string | number | boolean | null | undefined>;
+export type Fields = Record<string, string | number | boolean | null | undefined>;
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };

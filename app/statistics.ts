@@ -102,7 +102,7 @@ export interface VenueStatistics extends StatisticsFigures {
 export async function venueStatistics(store: Store, site: Site, period: Period, gatewayId: string | null, now: number): Promise<VenueStatistics> {
   const gateways = await store.listGateways(site.id);
   if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId.slice(0, 64)}".`);
-  const figures = await store.statistics({ siteId: site.id, ...period, gatewayId: gatewayId ?? undefined });
+  const figures = await store.statistics({ siteId: site.id, ...period, gatewayId: gatewayId ?? undefined, now });
   const recorded = new Map(figures.days.map((day) => [day.day, day]));
   const days: DayFigures[] = [];
   for (let day = period.fromDay; day <= period.toDay; day = addDays(day, 1)) {

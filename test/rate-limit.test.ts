@@ -19,13 +19,29 @@ describe('fixed-window limiter', () => {
     assert.equal(limiter.hit('a'), 0);
   });
 
-  it('keeps memory bounded: past maxKeys, new keys share one overflow budget', () => {
+  it('keeps memory bounded past maxKeys, and still stops a flooding key there', () => {
     const limiter = new FixedWindowLimiter(5, testClock(), 60_000, 100);
     for (let n = 0; n < 100; n++) limiter.hit(`key-${n}`);
-    const refused = Array.from({ length: 10_000 }, (_, n) => limiter.hit(`spray-${n}`)).filter((wait) => wait > 0).length;
-    assert.equal(limiter.trackedKeys, 101);
-    assert.equal(refused, 10_000 - 5);
+    const refused = Array.from({ length: 2000 }, (_, n) => limiter.hit(`spray-${n % 200}`)).filter((wait) => wait > 0).length;
+    assert.equal(limiter.trackedKeys, 100);
+    assert.ok(refused >= 2000 - 200 * 5, `each of the 200 keys past the map gets at most its 5 hits (${refused} of 2000 refused)`);
     assert.equal(limiter.hit('key-7'), 0, 'keys seen before the overflow keep their own budget');
+  });
+
+  it('does not let an attacker who filled the map share a budget with the real guests who come after', () => {
+    // The token limit (30 a minute): an attacker fills the map, then keeps 25,000 hits a minute going over
+    // fresh keys and a few hammered ones; guests arriving after use their tokens a few times each.
+    const limiter = new FixedWindowLimiter(30, testClock(), 60_000, 1000);
+    for (let n = 0; n < 1000; n++) limiter.hit(`filler-${n}`);
+    for (let n = 0; n < 20_000; n++) limiter.hit(`spray-${n}`);
+    const hammered = Array.from({ length: 5000 }, (_, n) => limiter.hit(`hammer-${n % 50}`));
+    assert.ok(hammered.filter((wait) => wait > 0).length >= 5000 - 50 * 30, 'a flooding key is stopped at its limit, never later');
+    let guestsRefused = 0;
+    for (let n = 0; n < 1000; n++) {
+      if ([1, 2, 3].map(() => limiter.hit(`guest-token-${n}`)).some((wait) => wait > 0)) guestsRefused++;
+    }
+    assert.equal(guestsRefused, 0);
+    assert.equal(limiter.trackedKeys, 1000);
   });
 });
 
@@ -89,18 +105,21 @@ describe('rate limits on a busy venue', () => {
     assert.equal((await fetch(new URL('preview', portal.url))).status, 200);
   });
 
-  it('limits one gateway flooded from many addresses without touching another gateway, and writes nothing refused', async () => {
+  it('limits one address flooding a gateway\'s entry without touching the gateway\'s other guests or another gateway, and writes nothing refused', async () => {
     await venue({ RATE_LIMIT_GATEWAY: '30', TRUST_PROXY: 'true' });
     const statuses: number[] = [];
     for (let n = 0; n < 50; n++) {
-      const [entry, , accepted] = await guestThroughPfSense(portal, n, { 'x-forwarded-for': `203.0.113.${n}` });
+      const [entry, , accepted] = await guestThroughPfSense(portal, n, { 'x-forwarded-for': '203.0.113.66' });
       statuses.push(entry);
       if (entry === 429) assert.equal(accepted, 400, 'no page, no state, no acceptance');
     }
     assert.equal(statuses.filter((s) => s === 200).length, 30);
     assert.equal(countRows(portal.store, 'acceptances'), 30);
-    const other = await fetch(new URL(pfsenseEntryPath('bar', { mac: '02:00:00:00:09:09', ip: '192.168.9.9' }).slice(1), portal.url));
-    assert.equal(other.status, 200);
+    const guest = { mac: '02:00:00:00:09:09', ip: '192.168.9.9' };
+    for (const gateway of ['cafe', 'bar']) {
+      const other = await fetch(new URL(pfsenseEntryPath(gateway, guest).slice(1), portal.url), { headers: { 'x-forwarded-for': '203.0.113.67' } });
+      assert.equal(other.status, 200, gateway);
+    }
   });
 });
 

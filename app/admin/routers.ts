@@ -42,11 +42,12 @@ export function routerRoutes(ctx: Context): Router {
       id: (optionalField(req.body, 'id', { max: 64 }) ?? '').trim(),
       name: optionalField(req.body, 'name', { max: 100 }) ?? '',
       address: optionalField(req.body, 'address', { max: 300 }) ?? '',
+      routerAddress: optionalField(req.body, 'routerAddress', { max: 45 }) ?? '',
     };
     let gateway: Gateway;
     try {
       // An option left empty is not given, as on the command line (a driver may refuse options it does not take).
-      const options = { address: values.address.trim() || undefined };
+      const options = { address: values.address.trim() || undefined, 'router-address': values.routerAddress.trim() || undefined };
       gateway = await ctx.store.addGateway(parseNewGateway({ type: values.type, id: values.id, name: values.name, options }, site.id), ctx.now());
     } catch (error) {
       if (error instanceof UserError) return renderList(res, 400, site, values, error.message);

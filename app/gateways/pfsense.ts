@@ -5,7 +5,7 @@ import type { GuestState } from '../guest/state';
 import { HttpError } from '../http-error';
 import { log, maskMac } from '../log';
 import { memoized, memoizedPerObject } from '../memo';
-import { checkRateLimit } from '../rate-limit';
+import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
 import { guestSource, isPrivateAddress, reportedAddresses } from './address';
@@ -92,6 +92,7 @@ export const pfsense: GatewayDriver = {
   label: 'pfSense captive portal',
 
   parseSettings(options) {
+    if (options['router-address'] !== undefined) throw new UserError('--router-address is for WiFiDog; a pfSense router is checked by its portal address (--address)');
     const address = options.address?.trim();
     if (address === undefined || address === '') return {};
     const match = hostPortPattern.exec(address);
@@ -106,7 +107,6 @@ export const pfsense: GatewayDriver = {
     // The uploaded page submits pfSense's placeholders here as a GET form.
     return [{ method: 'GET', path: '/pfsense/:gatewayId', async handle(exchange) {
       const { query, params } = exchange;
-      checkRateLimit(ctx.limiters, 'perGateway', params.gatewayId, exchange.res, exchange.req.url ?? '');
       const gatewayId = requiredField(params, 'gatewayId', { max: 64, pattern: gatewayIdPattern });
       const gateway = await ctx.store.getGateway(gatewayId);
       if (!gateway || gateway.type !== 'pfsense') {
@@ -126,6 +126,8 @@ export const pfsense: GatewayDriver = {
 
       const site = await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
+      // Only a valid entry counts, against what this router's guests may send from one address (rate-limit.ts).
+      checkRateLimit(ctx.limiters, 'perGatewayGuests', gatewayKey(gateway.id, exchange.ip), exchange.res, exchange.req.url ?? '');
       log.debug('pfsense guest captured', { gateway: gateway.id, mac: maskMac(mac) });
       // After the login pfSense sends the browser to redirurl: our "You're online" page, a full
       // navigation on a host the guest can reach, which links to the venue website.

@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import type { Context } from '../context';
 import { sendHtml, sendRedirect, type DirectRoute, type Exchange } from '../direct-routes';
@@ -8,10 +8,11 @@ import type { GuestState } from '../guest/state';
 import { renderGuestView } from '../guest/guest-view';
 import { renderTermsPage } from '../guest/terms-page';
 import { HttpError } from '../http-error';
-import { log, maskMac } from '../log';
-import { checkRateLimit } from '../rate-limit';
+import { log, maskMac, type Fields } from '../log';
+import { memoizedPerObject } from '../memo';
+import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
-import type { Acceptance, Gateway, GatewayHealth, Site } from '../store/types';
+import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
 import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
 import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
 
@@ -36,14 +37,36 @@ export const defaultCheckIntervalSeconds = 60;
 /** The gateway's own web server port as DD-WRT sets it by default. */
 const defaultGatewayPort = 2060;
 const unknownGatewayWarningMs = 10 * 60 * 1000;
+/**
+ * A session whose router missed this many check intervals' counters is gone (router off, guest handed a new
+ * token): it no longer counts as online, and the MAC's next login ends it. Nothing else does (migration 012).
+ */
+const reportsMissedBeforeGone = 3;
 
 interface WifiDogSettings {
   checkIntervalSeconds: number;
+  /** The address the router's own requests (auth/, ping/) come from, when the owner pinned it. */
+  routerAddress?: string;
 }
 
 function settingsOf(gateway: Gateway): WifiDogSettings {
-  const interval = (gateway.settings as Partial<WifiDogSettings>).checkIntervalSeconds;
-  return { checkIntervalSeconds: typeof interval === 'number' ? interval : defaultCheckIntervalSeconds };
+  const { checkIntervalSeconds: interval, routerAddress } = gateway.settings as Partial<WifiDogSettings>;
+  return { checkIntervalSeconds: typeof interval === 'number' ? interval : defaultCheckIntervalSeconds, routerAddress };
+}
+
+/** A BlockList holding the pinned address, which also matches its other spellings (IPv4-mapped, IPv6 zeros). */
+const pinOf = memoizedPerObject((gateway: Gateway): BlockList | null => {
+  const { routerAddress } = settingsOf(gateway);
+  if (routerAddress === undefined) return null;
+  const pin = new BlockList();
+  pin.addAddress(routerAddress, isIP(routerAddress) === 6 ? 'ipv6' : 'ipv4');
+  return pin;
+});
+
+/** Whether a request from `ip` may be the router's own: always for an unpinned router, else only from its pinned address. */
+function fromRouter(gateway: Gateway, ip: string): boolean {
+  const pin = pinOf(gateway);
+  return pin === null || pin.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** Only the hash is stored: a leaked database lets no one log in. */
@@ -103,8 +126,11 @@ async function issueLoginToken(ctx: Context, request: TokenRequest): Promise<str
  * The acceptance a returning device may be let through on: the same device accepted the current terms
  * release within the venue's remember period. A new release is always asked again.
  */
-async function rememberedAcceptance(ctx: Context, site: Site, mac: string | null): Promise<Acceptance | undefined> {
-  if (site.rememberDays <= 0 || mac === null) return undefined;
+async function rememberedAcceptance(ctx: Context, gateway: Gateway, site: Site, mac: string | null): Promise<Acceptance | undefined> {
+  // The login/ URL is the guest's to write: its token is worth something only where the router's own report
+  // of the MAC can be told from anyone's, which takes a pinned router. Elsewhere every device sees the terms,
+  // so no one gets a token in another's MAC nor learns from the answer whether a device came before.
+  if (site.rememberDays <= 0 || mac === null || pinOf(gateway) === null) return undefined;
   const terms = await ctx.store.currentTerms(site.id);
   if (!terms) return undefined;
   const since = ctx.now() - site.rememberDays * 24 * 60 * 60 * 1000;
@@ -119,6 +145,32 @@ async function wifidogGateway(ctx: Context, gatewayId: string): Promise<Gateway 
 function bytesCounter(query: Record<string, unknown>, name: string): number | undefined {
   const text = optionalField(query, name, { max: 20, pattern: counterPattern });
   return text === undefined || text === '' ? undefined : Math.min(Number(text), Number.MAX_SAFE_INTEGER);
+}
+
+/** The fastest link a router could report for one guest, each way: 10 Gbit/s, in bytes per second. */
+const maxBytesPerSecond = 10e9 / 8;
+/** Allowance for the router's interval and ours not lining up. */
+const counterSlackSeconds = 60;
+
+/**
+ * Counters the session could really have reached: WiFiDog's counters only grow, and no faster than a
+ * link since the session's previous report. Anything else is not stored, so no report can inflate the figures.
+ */
+function plausibleCounters(session: GuestSession, bytes: { in: number; out: number }, now: number): boolean {
+  const seconds = Math.max(0, now - (session.lastCountersAt ?? session.startedAt ?? now)) / 1000 + counterSlackSeconds;
+  const most = maxBytesPerSecond * seconds;
+  return bytes.in >= session.bytesIn && bytes.out >= session.bytesOut && bytes.in - session.bytesIn <= most && bytes.out - session.bytesOut <= most;
+}
+
+/**
+ * Whether a ping's figures could come from a real router: a decade of uptime, 2 TiB free, a load of 1024
+ * at most. wifidog_uptime is wifidog's start time subtracted from the clock, which jumps from 1970 when
+ * a router without a battery clock syncs by NTP: it is bounded by the epoch only.
+ */
+function plausibleHealth(health: GatewayHealth, now: number): boolean {
+  const within = (value: number | null, most: number) => value === null || value <= most;
+  return within(health.sysUptime, 10 * 365 * 24 * 3600) && within(health.sysMemfree, 2 ** 31)
+    && within(health.sysLoad, 1024) && within(health.daemonUptime, now / 1000);
 }
 
 /** A number from the ping, or null: a router reporting odd figures still gets its Pong. */
@@ -141,9 +193,20 @@ function answerAuth(res: ServerResponse, code: AuthCode, status = 200): void {
   answerPlain(res, `Auth: ${code}`, status);
 }
 
-/** What the gateway's stage=login/counters/logout asks, checked; an HttpError means a malformed request. */
-async function authStage(ctx: Context, query: Record<string, unknown>): Promise<AuthCode> {
+/** What the gateway's stage=login/counters/logout asks. */
+interface AuthReport {
+  stage: 'login' | 'counters' | 'logout';
+  gatewayId: string;
+  token: string;
+  ip: string;
+  mac: string;
+  bytes: { in: number; out: number } | undefined;
+}
+
+/** The gateway's auth/ question, checked; an HttpError means a malformed request. */
+function parseAuthReport(query: Record<string, unknown>): AuthReport {
   const stage = requiredField(query, 'stage', { max: 16 });
+  if (stage !== 'login' && stage !== 'counters' && stage !== 'logout') throw new HttpError(400, 'Unknown stage.');
   const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
   const token = requiredField(query, 'token', { max: 128, pattern: tokenPattern });
   const ip = parseClientIp(requiredField(query, 'ip', { max: 45 }));
@@ -152,13 +215,22 @@ async function authStage(ctx: Context, query: Record<string, unknown>): Promise<
   const incoming = bytesCounter(query, 'incoming');
   const outgoing = bytesCounter(query, 'outgoing');
   const bytes = incoming !== undefined && outgoing !== undefined ? { in: incoming, out: outgoing } : undefined;
+  return { stage, gatewayId, token, ip, mac, bytes };
+}
+
+/** The answer to a router's auth/ report, acted on. */
+async function authStage(ctx: Context, gateway: Gateway | undefined, { stage, gatewayId, token, ip, mac, bytes }: AuthReport): Promise<AuthCode> {
   const tokenHash = hashToken(token);
   const now = ctx.now();
+  const interval = gateway ? settingsOf(gateway).checkIntervalSeconds : defaultCheckIntervalSeconds;
+  const reportDueAt = now + reportsMissedBeforeGone * interval * 1000;
 
   if (stage === 'login') {
-    const gateway = await wifidogGateway(ctx, gatewayId);
+    // A token issued without a MAC (the router's ARP lookup failed) takes the MAC reported here. A pinned
+    // router's auth/ comes only from the router; an unpinned one's report is worth no more than its login/
+    // URL, where anyone can write any MAC, so refusing would protect nothing and lock those guests out.
     const site = gateway && await ctx.store.getSite(gateway.siteId);
-    const session = site && await ctx.store.startGuestSession(site, { tokenHash, gatewayId, clientMac: mac, clientIp: ip }, now);
+    const session = site && await ctx.store.startGuestSession(site, { tokenHash, gatewayId, clientMac: mac, clientIp: ip }, now, reportDueAt);
     if (!session) {
       log.warn('wifidog login refused: token unknown, used, expired or issued to another device or router', { gateway: gatewayId, mac: maskMac(mac) });
       return 0;
@@ -166,24 +238,25 @@ async function authStage(ctx: Context, query: Record<string, unknown>): Promise<
     log.info('guest online', { gateway: gatewayId, session: session.id, mac: maskMac(mac) });
     return 1;
   }
-  if (stage !== 'counters' && stage !== 'logout') throw new HttpError(400, 'Unknown stage.');
 
   const session = await ctx.store.findGuestSession(tokenHash);
   // A token that never started a session, or one from another router or device, keeps nobody online.
-  if (!session || session.startedAt === null || session.gatewayId !== gatewayId || session.clientMac !== mac) return 0;
+  if (!session || session.startedAt === null || session.gatewayId !== gatewayId || session.clientMac !== mac || session.clientIp !== ip) return 0;
+  const counted = bytes && plausibleCounters(session, bytes, now) ? bytes : undefined;
+  if (bytes && !counted) log.warn('wifidog counters not stored: more than the link could carry, or going backwards', { gateway: gatewayId, session: session.id });
   if (stage === 'logout') {
-    await ctx.store.endGuestSession(session.id, 'logout', now, bytes);
+    await ctx.store.endGuestSession(session.id, 'logout', now, counted);
     log.info('guest logged out', { gateway: gatewayId, session: session.id });
     return 0;
   }
   if (session.endedAt !== null) return 0;
   const site = await ctx.store.getSite(session.siteId);
   if (!site || now >= session.startedAt + site.sessionMinutes * 60 * 1000) {
-    await ctx.store.endGuestSession(session.id, 'session_length', now, bytes);
+    await ctx.store.endGuestSession(session.id, 'session_length', now, counted);
     log.info('guest session ran out', { gateway: gatewayId, session: session.id });
     return 0;
   }
-  if (bytes) await ctx.store.recordSessionCounters(session.id, bytes, now);
+  await ctx.store.recordSessionReport(session.id, counted, now, reportDueAt);
   return 1;
 }
 
@@ -216,21 +289,39 @@ export const wifidog: GatewayDriver = {
     const text = options['check-interval'] ?? String(defaultCheckIntervalSeconds);
     const seconds = Number(text);
     if (!/^\d{1,4}$/.test(text) || seconds < 10 || seconds > 3600) throw new UserError('--check-interval must be whole seconds from 10 to 3600');
-    return { checkIntervalSeconds: seconds } satisfies WifiDogSettings;
+    const routerAddress = options['router-address']?.trim().toLowerCase();
+    if (routerAddress === undefined || routerAddress === '') return { checkIntervalSeconds: seconds } satisfies WifiDogSettings;
+    if (isIP(routerAddress) === 0) throw new UserError(`--router-address must be the IP address the router's requests come from, e.g. 192.0.2.7, got "${routerAddress}"`);
+    return { checkIntervalSeconds: seconds, routerAddress } satisfies WifiDogSettings;
   },
 
   routes(ctx) {
-    const unknownGatewayWarnedAt = new Map<string, number>();
-    // Over a limit the answer is a 429 without "Auth:", which the gateway treats as an error and leaves the
-    // guest as they are: a flood with a stolen token cannot make Portico tell the router to disconnect anyone.
-    const limit = ({ query, req, res }: Exchange, ...kinds: ('perGateway' | 'perToken')[]) => {
-      for (const kind of kinds) checkRateLimit(ctx.limiters, kind, kind === 'perGateway' ? query.gw_id : query.token, res, req.url ?? '');
+    // Warnings about what a router keeps sending: now and then, not every minute, for a bounded number of keys.
+    const warnedAt = new Map<string, number>();
+    const warnNowAndThen = (key: string, now: number, message: string, fields: Fields) => {
+      if (now - (warnedAt.get(key) ?? -Infinity) < unknownGatewayWarningMs) return;
+      if (warnedAt.size >= 1000) warnedAt.clear();
+      warnedAt.set(key, now);
+      log.warn(message, fields);
+    };
+    // Counted once a request is valid, against the router's budget for its source address: its own
+    // requests (auth/, ping/) apart from its guests' (login/, portal/). Over a limit the answer is a 429
+    // without "Auth:", which the gateway treats as an error and leaves the guest as they are: a flood
+    // with a stolen token cannot make Portico tell the router to disconnect anyone.
+    const limit = ({ ip, req, res }: Exchange, kind: 'perGateway' | 'perGatewayGuests', gatewayId: string, token?: unknown) => {
+      checkRateLimit(ctx.limiters, kind, gatewayKey(gatewayId, ip), res, req.url ?? '');
+      checkRateLimit(ctx.limiters, 'perToken', token, res, req.url ?? '');
+    };
+    // A pinned router's own requests from anywhere else are refused, with a line now and then per address.
+    const refusedElsewhere = (gateway: Gateway, { ip }: Exchange, request: string): boolean => {
+      if (fromRouter(gateway, ip)) return false;
+      warnNowAndThen(`pin ${request} ${gateway.id} ${ip}`, ctx.now(), `wifidog ${request} refused: not from the router's pinned address`, { gateway: gateway.id, ip: ip.slice(0, 45) });
+      return true;
     };
     const routerContact = (request: string) => ctx.metrics.count('portico_router_contacts_total', { type: 'wifidog', request });
 
     // Matched with and without the trailing slash, so login/? and login? both arrive here.
     const login: DirectRoute = { method: 'GET', path: '/wifidog/login', async handle(exchange) {
-      limit(exchange, 'perGateway');
       const { query } = exchange;
       const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       const gateway = await wifidogGateway(ctx, gatewayId);
@@ -250,7 +341,8 @@ export const wifidog: GatewayDriver = {
 
       const site = await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
-      const remembered = await rememberedAcceptance(ctx, site, mac);
+      limit(exchange, 'perGatewayGuests', gateway.id);
+      const remembered = await rememberedAcceptance(ctx, gateway, site, mac);
       if (remembered) {
         // No new acceptance is written: the guest accepted nothing now. The session points at the
         // acceptance it relies on, which names the same terms release.
@@ -270,11 +362,10 @@ export const wifidog: GatewayDriver = {
     } };
 
     const auth: DirectRoute = { method: 'GET', path: '/wifidog/auth', async handle(exchange) {
-      limit(exchange, 'perGateway', 'perToken');
       routerContact('auth');
-      let code: AuthCode;
+      let report: AuthReport;
       try {
-        code = await authStage(ctx, exchange.query);
+        report = parseAuthReport(exchange.query);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
         // The gateway reads only "Auth: N": a malformed question is a refusal it understands.
@@ -282,11 +373,16 @@ export const wifidog: GatewayDriver = {
         answerAuth(exchange.res, 0, 400);
         return;
       }
-      answerAuth(exchange.res, code);
+      const gateway = await wifidogGateway(ctx, report.gatewayId);
+      if (gateway && refusedElsewhere(gateway, exchange, 'auth')) {
+        answerAuth(exchange.res, 0, 403);
+        return;
+      }
+      limit(exchange, 'perGateway', report.gatewayId, report.token);
+      answerAuth(exchange.res, await authStage(ctx, gateway, report));
     } };
 
     const ping: DirectRoute = { method: 'GET', path: '/wifidog/ping', async handle(exchange) {
-      limit(exchange, 'perGateway');
       routerContact('ping');
       const { query } = exchange;
       const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
@@ -298,25 +394,30 @@ export const wifidog: GatewayDriver = {
       };
       const now = ctx.now();
       const gateway = await wifidogGateway(ctx, gatewayId);
-      if (gateway) {
+      if (gateway && refusedElsewhere(gateway, exchange, 'ping')) {
+        answerPlain(exchange.res, 'Refused: not from the router', 403); // no Pong: what it says is not the router's health
+        return;
+      }
+      limit(exchange, 'perGateway', gatewayId);
+      // Still Pong otherwise: the router works; what it reports is only not recorded.
+      if (!gateway) {
+        warnNowAndThen(`unknown ${gatewayId}`, now, `WiFiDog router "${gatewayId}" is not registered; add it with: npx portico gateway add --type wifidog --id ${gatewayId}`, { gateway: gatewayId });
+      } else if (!plausibleHealth(health, now)) {
+        warnNowAndThen(`health ${gatewayId}`, now, 'wifidog ping not recorded: figures no router reports', { gateway: gatewayId });
+      } else {
         await ctx.store.recordGatewayContact(gateway.id, health, now);
-      } else if (now - (unknownGatewayWarnedAt.get(gatewayId) ?? -Infinity) >= unknownGatewayWarningMs) {
-        // Still Pong: the router works, it is only not registered yet. Warn now and then, not every minute.
-        if (unknownGatewayWarnedAt.size >= 1000) unknownGatewayWarnedAt.clear();
-        unknownGatewayWarnedAt.set(gatewayId, now);
-        log.warn(`WiFiDog router "${gatewayId}" is not registered; add it with: npx portico gateway add --type wifidog --id ${gatewayId}`, { gateway: gatewayId });
       }
       answerPlain(exchange.res, 'Pong');
     } };
 
     // The gateway sends the guest here once it let them online (src/auth.c, AUTH_ALLOWED).
     const portal: DirectRoute = { method: 'GET', path: '/wifidog/portal', async handle(exchange) {
-      limit(exchange, 'perGateway', 'perToken');
       const gatewayId = requiredField(exchange.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
-      optionalField(exchange.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
+      const token = optionalField(exchange.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
       const gateway = await wifidogGateway(ctx, gatewayId);
       const site = gateway && await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.', 'Unknown network');
+      limit(exchange, 'perGatewayGuests', gatewayId, token);
       await renderGuestView(exchange, 'guest/online', site, { preview: false });
     } };
 
@@ -355,7 +456,7 @@ export const wifidog: GatewayDriver = {
     const url = config.publicUrl;
     const ssl = url.protocol === 'https:';
     const port = url.port || (ssl ? '443' : '80');
-    const { checkIntervalSeconds: interval } = settingsOf(gateway);
+    const { checkIntervalSeconds: interval, routerAddress } = settingsOf(gateway);
     const sessionSeconds = site.sessionMinutes * 60;
     // Idle guests are logged out after CheckInterval × ClientTimeout: about five minutes, never longer than a session.
     const clientTimeout = Math.max(1, Math.min(Math.floor(300 / interval), Math.floor(sessionSeconds / interval)));
@@ -378,6 +479,13 @@ export const wifidog: GatewayDriver = {
       '',
       'The Gateway ID must be typed exactly as above: Portico only serves routers it knows by that id.',
       'WiFiDog lets guests reach the auth server before login by itself; nothing else needs opening.',
+      ...(routerAddress
+        ? [`Portico takes this router's own requests (auth/, ping/) only from ${routerAddress}, the address it is pinned to.`]
+        : ['Recommended: pin the router to the address its requests reach Portico from (its WAN address, or the venue\'s public',
+          'address when Portico is in the cloud), so that no guest can answer for it: add it with',
+          `  npx portico gateway add --type wifidog --id ${gateway.id} --router-address <address>`,
+          '(remove this one first in the admin\'s Routers page). Returning devices are let through without the terms',
+          '(remember_days) only on a pinned router.']),
       ...(ssl ? ['SSL needs a WiFiDog built with SSL support; if the router\'s pings never arrive, give the router a plain-HTTP address for Portico.'] : []),
       '',
       `Session length: ${site.sessionMinutes} minutes. The router asks Portico every ${interval} s, and Portico`,

@@ -16,7 +16,7 @@ export async function secondsOnline(ctx: Context, site: Site, ip: string): Promi
   const sessionMs = site.sessionMinutes * 60_000;
   const now = ctx.now();
   // Routers that report sessions (WiFiDog): a started, un-ended session. Others (pfSense): an acceptance.
-  const since = await ctx.store.liveSessionStartByIp(site.id, ip)
+  const since = await ctx.store.liveSessionStartByIp(site.id, ip, now)
     ?? await ctx.store.lastUnreportedAcceptanceByIp(site.id, ip, now - sessionMs);
   if (since === undefined) return null;
   const remaining = Math.floor((since + sessionMs - now) / 1000);

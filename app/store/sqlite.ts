@@ -81,6 +81,7 @@ interface GuestSessionRow {
   id: number; acceptance_id: number | null; site_id: number; gateway_id: string | null; token_hash: string; device_id: string | null;
   client_mac: string | null; client_ip: string | null; token_expires_at: number; started_at: number | null; local_day: string | null;
   last_counters_at: number | null; bytes_in: number; bytes_out: number; ended_at: number | null; end_reason: GuestSessionEndReason | null;
+  report_due_at: number | null;
 }
 
 function toGuestSession(row: GuestSessionRow): GuestSession {
@@ -88,7 +89,7 @@ function toGuestSession(row: GuestSessionRow): GuestSession {
     id: row.id, acceptanceId: row.acceptance_id, siteId: row.site_id, gatewayId: row.gateway_id, deviceId: row.device_id,
     clientMac: row.client_mac, clientIp: row.client_ip, tokenExpiresAt: row.token_expires_at, startedAt: row.started_at,
     localDay: row.local_day, lastCountersAt: row.last_counters_at, bytesIn: row.bytes_in, bytesOut: row.bytes_out,
-    endedAt: row.ended_at, endReason: row.end_reason,
+    endedAt: row.ended_at, endReason: row.end_reason, reportDueAt: row.report_due_at,
   };
 }
 
@@ -117,7 +118,7 @@ function filterClause(filter: AcceptanceFilter): { where: string; params: Record
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-type StatisticsParams = { siteId: number; fromDay: string; toDay: string; gatewayId: string | null };
+type StatisticsParams = { siteId: number; fromDay: string; toDay: string; gatewayId: string | null; now: number };
 type Count = { acceptances: number };
 
 /**
@@ -156,11 +157,13 @@ function prepareStatistics(db: Database.Database) {
     // median() is built into the SQLite that better-sqlite3 bundles: one scan of the period's sessions gives the
     // ended ones' middle length, where ORDER BY … OFFSET took a second scan and a sort (at 1 M: 31 → 11 ms).
     sessions: db.prepare<StatisticsParams, { sessions: number; ended: number; endedMs: number; bytes: number; medianMs: number | null }>(`
-      SELECT count(*) AS sessions, count(s.ended_at) AS ended, coalesce(sum(s.ended_at - s.started_at), 0) AS endedMs,
-        coalesce(sum(s.bytes_in + s.bytes_out), 0) AS bytes, median(s.ended_at - s.started_at) AS medianMs ${sessions}`),
+      -- total() adds in floating point: what routers reported can never overflow the sum (sum() raises on it).
+      SELECT count(*) AS sessions, count(s.ended_at) AS ended, total(s.ended_at - s.started_at) AS endedMs,
+        total(s.bytes_in) + total(s.bytes_out) AS bytes, median(s.ended_at - s.started_at) AS medianMs ${sessions}`),
+    // A session its router stopped reporting is not online, though nothing ended it (migration 012).
     onlineNow: db.prepare<StatisticsParams, number>(`
       SELECT count(*) FROM gateways g JOIN guest_sessions s ON s.gateway_id = g.id AND s.ended_at IS NULL
-      WHERE g.site_id = @siteId AND (@gatewayId IS NULL OR g.id = @gatewayId) AND s.started_at IS NOT NULL`).pluck(),
+      WHERE g.site_id = @siteId AND (@gatewayId IS NULL OR g.id = @gatewayId) AND s.started_at IS NOT NULL AND s.report_due_at > @now`).pluck(),
   };
 }
 
@@ -289,13 +292,14 @@ export class SqliteStore implements Store {
       byToken: db.prepare<[string], GuestSessionRow>('SELECT * FROM guest_sessions WHERE token_hash = ?'),
       // The WHERE clause is the whole token check: unused, unexpired, same router, IP and (when known) MAC.
       // A token issued without a MAC (the router's ARP lookup failed) takes the MAC the router reports now.
-      start: db.prepare<LoginClaim & { at: number; localDay: string }, GuestSessionRow>(`UPDATE guest_sessions
-        SET started_at = @at, local_day = @localDay, client_mac = coalesce(client_mac, @clientMac)
+      start: db.prepare<LoginClaim & { at: number; localDay: string; reportDueAt: number }, GuestSessionRow>(`UPDATE guest_sessions
+        SET started_at = @at, local_day = @localDay, client_mac = coalesce(client_mac, @clientMac), report_due_at = @reportDueAt
         WHERE token_hash = @tokenHash AND started_at IS NULL AND ended_at IS NULL AND token_expires_at > @at
           AND gateway_id = @gatewayId AND client_ip = @clientIp AND (client_mac IS NULL OR client_mac = @clientMac)
         RETURNING *`),
-      counters: db.prepare<{ id: number; bytesIn: number; bytesOut: number; at: number }>(`UPDATE guest_sessions
-        SET bytes_in = @bytesIn, bytes_out = @bytesOut, last_counters_at = @at WHERE id = @id AND ended_at IS NULL`),
+      counters: db.prepare<{ id: number; bytesIn: number | null; bytesOut: number | null; at: number; reportDueAt: number }>(`UPDATE guest_sessions
+        SET bytes_in = coalesce(@bytesIn, bytes_in), bytes_out = coalesce(@bytesOut, bytes_out), last_counters_at = @at, report_due_at = @reportDueAt
+        WHERE id = @id AND ended_at IS NULL`),
       end: db.prepare<{ id: number; reason: string; at: number; bytesIn: number | null; bytesOut: number | null }>(`UPDATE guest_sessions
         SET ended_at = @at, end_reason = @reason, bytes_in = coalesce(@bytesIn, bytes_in), bytes_out = coalesce(@bytesOut, bytes_out)
         WHERE id = @id AND ended_at IS NULL`),
@@ -384,11 +388,12 @@ export class SqliteStore implements Store {
     };
 
     this.guestPageSql = {
-      // Each reads one row of its index (migration 013), however many rows the address has piled up.
-      liveSessionStart: db.prepare<{ siteId: number; ip: string }, { started_at: number }>(`
+      // Each reads one row of its index (migration 013), however many rows the address has piled up:
+      // the live session whose router reports it latest, if that report is not overdue.
+      liveSessionStart: db.prepare<{ siteId: number; ip: string; now: number }, { started_at: number }>(`
         SELECT started_at FROM guest_sessions
-        WHERE client_ip = @ip AND site_id = @siteId AND ended_at IS NULL AND started_at IS NOT NULL
-        ORDER BY started_at DESC LIMIT 1`),
+        WHERE client_ip = @ip AND site_id = @siteId AND ended_at IS NULL AND started_at IS NOT NULL AND report_due_at > @now
+        ORDER BY report_due_at DESC LIMIT 1`),
       // Only the address's newest acceptance is looked at: walking back past acceptances that have
       // sessions cost a step for each one an address had made.
       lastUnreportedAcceptance: db.prepare<{ siteId: number; ip: string; since: number }, { accepted_at: number }>(`
@@ -631,10 +636,10 @@ export class SqliteStore implements Store {
     return toGuestSession(this.sessionSql.byToken.get(token.tokenHash)!);
   }
 
-  async startGuestSession(site: Site, claim: LoginClaim, at: number): Promise<GuestSession | undefined> {
+  async startGuestSession(site: Site, claim: LoginClaim, at: number, reportDueAt: number): Promise<GuestSession | undefined> {
     // One UPDATE … RETURNING checks and consumes the token, so two racing logins cannot both win; its
-    // trigger (migration 008) ends the device's earlier live session on this router.
-    const row = await this.commitSoon(() => this.sessionSql.start.get({ ...claim, at, localDay: localCalendar(at, site.timezone).day }));
+    // trigger (migration 012) ends the device's earlier session on this router if its router stopped reporting it.
+    const row = await this.commitSoon(() => this.sessionSql.start.get({ ...claim, at, localDay: localCalendar(at, site.timezone).day, reportDueAt }));
     return row && toGuestSession(row);
   }
 
@@ -643,8 +648,8 @@ export class SqliteStore implements Store {
     return row && toGuestSession(row);
   }
 
-  async recordSessionCounters(id: number, bytes: { in: number; out: number }, at: number): Promise<void> {
-    await this.commitSoon(() => this.sessionSql.counters.run({ id, bytesIn: bytes.in, bytesOut: bytes.out, at }));
+  async recordSessionReport(id: number, bytes: { in: number; out: number } | undefined, at: number, reportDueAt: number): Promise<void> {
+    await this.commitSoon(() => this.sessionSql.counters.run({ id, bytesIn: bytes?.in ?? null, bytesOut: bytes?.out ?? null, at, reportDueAt }));
   }
 
   async endGuestSession(id: number, reason: GuestSessionEndReason, at: number, bytes?: { in: number; out: number }): Promise<void> {
@@ -820,7 +825,7 @@ export class SqliteStore implements Store {
 
   private readStatistics(query: StatisticsQuery): StatisticsFigures {
     const sql = this.statisticsSql;
-    const params = { siteId: query.siteId, fromDay: query.fromDay, toDay: query.toDay, gatewayId: query.gatewayId ?? null };
+    const params = { siteId: query.siteId, fromDay: query.fromDay, toDay: query.toDay, gatewayId: query.gatewayId ?? null, now: query.now };
     const devicesByDay = new Map(sql.devicesByDay.all(params).map((row) => [row.day, row]));
     const acceptancesByDay = new Map(sql.acceptancesByDay.all(params).map((row) => [row.day, row.acceptances]));
     // A remembered device can be seen on a day without any acceptance.
@@ -853,8 +858,8 @@ export class SqliteStore implements Store {
 
   // — guest page: languages, logo, captive-portal API (issue 5) —
 
-  async liveSessionStartByIp(siteId: number, ip: string): Promise<number | undefined> {
-    return this.guestPageSql.liveSessionStart.get({ siteId, ip })?.started_at;
+  async liveSessionStartByIp(siteId: number, ip: string, now: number): Promise<number | undefined> {
+    return this.guestPageSql.liveSessionStart.get({ siteId, ip, now })?.started_at;
   }
 
   async lastUnreportedAcceptanceByIp(siteId: number, ip: string, since: number): Promise<number | undefined> {

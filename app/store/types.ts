@@ -93,6 +93,8 @@ export interface GuestSession {
   bytesOut: number;
   endedAt: number | null;
   endReason: GuestSessionEndReason | null;
+  /** After this the router's next report is overdue and the session no longer counts as live; null before it started. */
+  reportDueAt: number | null;
 }
 
 /** Who the router says is logging in with a token: all must match what the token was issued for. */
@@ -190,6 +192,8 @@ export interface StatisticsQuery {
   toDay: string;
   /** Only what came through this router; a device is then "returning" if this router saw it before. */
   gatewayId?: string;
+  /** For "online now": sessions whose router's next report is not overdue at this time. */
+  now: number;
 }
 
 /** One venue-local day; days without any acceptance or device are left out. */
@@ -283,13 +287,14 @@ export interface Store {
   createLoginToken(token: NewLoginToken): Promise<GuestSession>;
   /**
    * Consumes a live, unused token whose gateway, IP and MAC (if it was issued with one) match the
-   * claim, and starts its session at `at`; undefined if there is no such token. Earlier live sessions
-   * of the same device on the same router end as 'replaced'.
+   * claim, and starts its session at `at`, live until `reportDueAt` unless reported again; undefined if
+   * there is no such token. Earlier sessions of the same MAC on the same router end as 'replaced' only if
+   * their router's report is overdue: another login never ends a session its router still reports.
    */
-  startGuestSession(site: Site, claim: LoginClaim, at: number): Promise<GuestSession | undefined>;
+  startGuestSession(site: Site, claim: LoginClaim, at: number, reportDueAt: number): Promise<GuestSession | undefined>;
   findGuestSession(tokenHash: string): Promise<GuestSession | undefined>;
-  /** Stores the router's byte counters of a live session. */
-  recordSessionCounters(id: number, bytes: { in: number; out: number }, at: number): Promise<void>;
+  /** Stores a router's report of a live session (with its byte counters, when they are plausible); live until `reportDueAt`. */
+  recordSessionReport(id: number, bytes: { in: number; out: number } | undefined, at: number, reportDueAt: number): Promise<void>;
   /** Ends a live session (no-op if it already ended), keeping its bytes for the statistics. */
   endGuestSession(id: number, reason: GuestSessionEndReason, at: number, bytes?: { in: number; out: number }): Promise<void>;
   /** Sessions started and not yet ended on one router, newest first. */
@@ -355,8 +360,8 @@ export interface Store {
   statistics(query: StatisticsQuery): Promise<StatisticsFigures>;
 
   // — guest page: languages, logo, captive-portal API (issue 5): add methods here —
-  /** When the newest started, un-ended guest session of this address began (routers that report sessions). */
-  liveSessionStartByIp(siteId: number, ip: string): Promise<number | undefined>;
+  /** When the newest live guest session of this address began (routers that report sessions), its report not overdue at `now`. */
+  liveSessionStartByIp(siteId: number, ip: string, now: number): Promise<number | undefined>;
   /**
    * When this address last accepted, since `since`, if that newest acceptance went through a router that
    * reports no sessions for it (pfSense: no guest_sessions row belongs to the acceptance).

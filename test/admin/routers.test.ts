@@ -35,6 +35,8 @@ describe('admin routers', () => {
       [{ type: 'cisco', id: 'x' }, 400, /unknown gateway type/],
       [{ type: 'pfsense', id: 'has space' }, 400, /The id must be/],
       [{ type: 'pfsense', id: 'hall', address: 'http://x/' }, 400, /--address must be host or host:port/],
+      [{ type: 'wifidog', id: 'hall', routerAddress: 'router.example' }, 400, /--router-address must be the IP address/],
+      [{ type: 'pfsense', id: 'hall', routerAddress: '192.0.2.7' }, 400, /--router-address is for WiFiDog/],
       [{ type: 'pfsense', id: 'lobby' }, 409, /already/],
     ];
     for (const [form, status, message] of cases) {
@@ -67,5 +69,13 @@ describe('admin routers', () => {
     const row = admin.portal.store.db.prepare('SELECT gateway_id, client_ip FROM acceptances WHERE id = ?').get(acceptance.id);
     assert.deepEqual(row, { gateway_id: null, client_ip: '10.0.0.9' });
     await admin.agent.get('/admin/routers/lobby').expect(404);
+  });
+
+  it('pins a WiFiDog router to its address from the form', async () => {
+    await admin.agent.post('/admin/routers').type('form')
+      .send({ _csrf: admin.csrf, type: 'wifidog', id: 'bar', name: 'Bar', routerAddress: ' 192.0.2.7 ' })
+      .expect(303).expect('Location', '/admin/routers/bar');
+    assert.deepEqual((await admin.portal.store.getGateway('bar'))?.settings, { checkIntervalSeconds: 60, routerAddress: '192.0.2.7' });
+    assert.match((await admin.agent.get('/admin/routers/bar').expect(200)).text, /only from 192\.0\.2\.7, the address it is pinned to/);
   });
 });

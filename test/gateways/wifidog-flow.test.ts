@@ -22,6 +22,8 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
     portal = await listeningPortal();
     await portal.store.addGateway({ id: 'testgw1', siteId: portal.site.id, type: 'wifidog', name: 'Bar', settings: { checkIntervalSeconds: 60 } }, portal.clock());
     await portal.store.addGateway({ id: 'testgw2', siteId: portal.site.id, type: 'wifidog', name: 'Terrace', settings: { checkIntervalSeconds: 60 } }, portal.clock());
+    // Pinned to the loopback address the simulated router speaks from.
+    await portal.store.addGateway({ id: 'pinned', siteId: portal.site.id, type: 'wifidog', name: 'Hall', settings: { checkIntervalSeconds: 60, routerAddress: '127.0.0.1' } }, portal.clock());
   });
   after(async () => {
     for (const gateway of gateways) await gateway.close();
@@ -213,10 +215,10 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
     assert.equal(acceptance.client_mac, null);
   });
 
-  it('lets a returning device straight through within the remember period, and asks again for new terms', async () => {
+  it('lets a returning device straight through a pinned router within the remember period, and asks again for new terms', async () => {
     await portal.store.updateSite(portal.site.id, { rememberDays: 7 });
     try {
-      const router = await gateway({ clientIp: '10.99.0.11', clientMac: '02:00:00:00:99:11' });
+      const router = await gateway({ gatewayId: 'pinned', clientIp: '10.99.0.11', clientMac: '02:00:00:00:99:11' });
       const first = await acceptTerms(router);
       assert.equal(await router.authRequest('login', { ip: '10.99.0.11', mac: '02:00:00:00:99:11', token: first.token, incoming: 0, outgoing: 0 }), 1);
       const firstAcceptance = sessionRow(portal, first.token)!.acceptance_id;

@@ -154,4 +154,24 @@ describe('gateway add and gateway setup for WiFiDog', () => {
     assert.equal(interval.code, 1);
     assert.match(interval.err, /--check-interval must be whole seconds from 10 to 3600/);
   });
+
+  it('pins a router to the address its requests come from with --router-address, and recommends it otherwise', async () => {
+    assert.match((await cli(['gateway', 'setup', 'testgw1'])).out, /Recommended: pin the router[^]*--id testgw1 --router-address <address>[^]*only on a pinned router/);
+    for (const bad of ['router.example', '10.0.0', '10.0.0.1:2060', '10.0.0.1/24']) {
+      const refused = await cli(['gateway', 'add', '--type', 'wifidog', '--id', 'pinbad', '--router-address', bad]);
+      assert.equal(refused.code, 1, bad);
+      assert.match(refused.err, /--router-address must be the IP address the router's requests come from/);
+    }
+    const pfsense = await cli(['gateway', 'add', '--type', 'pfsense', '--id', 'pf', '--router-address', '10.0.0.1']);
+    assert.equal(pfsense.code, 1);
+    assert.match(pfsense.err, /--router-address is for WiFiDog/);
+    for (const [id, address] of [['pinned4', '192.0.2.7'], ['pinned6', '2001:DB8::7']]) {
+      assert.equal((await cli(['gateway', 'add', '--type', 'wifidog', '--id', id, '--router-address', address])).code, 0);
+      const setup = await cli(['gateway', 'setup', id]);
+      assert.match(setup.out, new RegExp(`own requests \\(auth/, ping/\\) only from ${address.toLowerCase()}, the address it is pinned to`));
+      assert.doesNotMatch(setup.out, /Recommended: pin/);
+    }
+    const list = JSON.parse((await cli(['gateway', 'list', '--json'])).out) as { id: string; settings: Record<string, unknown> }[];
+    assert.deepEqual(list.find((g) => g.id === 'pinned4')!.settings, { checkIntervalSeconds: 60, routerAddress: '192.0.2.7' });
+  });
 });

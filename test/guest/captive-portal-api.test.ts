@@ -53,7 +53,8 @@ describe('RFC 8908 captive portal API', () => {
     const { lastInsertRowid } = insert.run(acceptance.id, portal.site.id, 'hash1', '10.0.0.9', portal.clock() + 60_000, null);
     assert.equal((await ask(portal, '10.0.0.9')).captive, true, 'token not yet used: the router has not let the guest on');
     portal.clock.advance(10_000);
-    portal.store.db.prepare('UPDATE guest_sessions SET started_at = ? WHERE id = ?').run(portal.clock(), lastInsertRowid);
+    // As the router's stage=login does: started, and live until its next report is overdue.
+    portal.store.db.prepare('UPDATE guest_sessions SET started_at = ?, report_due_at = ? WHERE id = ?').run(portal.clock(), portal.clock() + 180_000, lastInsertRowid);
     const online = await ask(portal, '10.0.0.9');
     assert.equal(online.captive, false);
     assert.equal(online['seconds-remaining'], 240 * 60);

@@ -90,7 +90,7 @@ describe('guest and router statements are indexed and bounded', () => {
     portal = await testPortal({ TRUST_PROXY: 'loopback' });
     await portal.store.updateSite(portal.site.id, { rememberDays: 30 });
     await portal.store.addGateway({ id: 'lobby', siteId: portal.site.id, type: 'pfsense', name: 'Lobby', settings: {} }, portal.clock());
-    await portal.store.addGateway({ id: 'bar', siteId: portal.site.id, type: 'wifidog', name: 'Bar', settings: { checkIntervalSeconds: 60 } }, portal.clock());
+    await portal.store.addGateway({ id: 'bar', siteId: portal.site.id, type: 'wifidog', name: 'Bar', settings: { checkIntervalSeconds: 60, routerAddress: '127.0.0.1' } }, portal.clock());
   });
   after(() => portal.close());
 
@@ -184,17 +184,18 @@ describe('what one address piles up does not slow the questions asked about it',
     const acceptance = db.prepare(`INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, gateway_id, terms_version_id,
       client_ip, language, handoff) VALUES (?, '2026-11-27', 12, 5, ?, 'bar', ?, ?, 'en', 'wifidog')`);
     const session = db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, gateway_id, token_hash, client_mac, client_ip, token_expires_at,
-      started_at, ended_at) VALUES (?, ?, 'bar', ?, ?, ?, ?, ?, ?)`);
+      started_at, ended_at, report_due_at) VALUES (?, ?, 'bar', ?, ?, ?, ?, ?, ?, ?)`);
     const now = portal.clock();
-    // 3,000 replayed acceptances, each with its session, half of them still live (one MAC each: none replaces another).
+    // 3,000 replayed acceptances, each with its session, half of them not ended (one MAC each: none replaces
+    // another), and of those only the oldest still reported by its router.
     db.transaction(() => {
       for (let i = 0; i < 3000; i++) {
         const id = acceptance.run(now - i, portal.site.id, terms.id, piled).lastInsertRowid;
         session.run(id, portal.site.id, `piled${i}`, `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`, piled,
-          now + 60_000, now - i, i % 2 ? now - i : null);
+          now + 60_000, now - i, i % 2 ? now - i : null, i === 2998 ? now + 180_000 : now - i - 1);
       }
       const id = acceptance.run(now, portal.site.id, terms.id, fresh).lastInsertRowid;
-      session.run(id, portal.site.id, 'fresh', '02:00:00:01:00:00', fresh, now + 60_000, now, now);
+      session.run(id, portal.site.id, 'fresh', '02:00:00:01:00:00', fresh, now + 60_000, now, now, now + 180_000);
       // One device's 3,000 acceptances of this release, and another's one, asked about after a new release.
       const deviceAcceptance = db.prepare(`INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, gateway_id,
         terms_version_id, device_id, language, handoff) VALUES (?, '2026-11-27', 12, 5, ?, 'bar', ?, ?, 'en', 'wifidog')`);
@@ -206,7 +207,7 @@ describe('what one address piles up does not slow the questions asked about it',
   after(() => portal.close());
 
   const questions: [string, (store: Store, siteId: number, ip: string, now: number) => Promise<unknown>][] = [
-    ['the live session of an address', (store, siteId, ip) => store.liveSessionStartByIp(siteId, ip)],
+    ['the live session of an address', (store, siteId, ip, now) => store.liveSessionStartByIp(siteId, ip, now)],
     ['the last acceptance without a session', (store, siteId, ip, now) => store.lastUnreportedAcceptanceByIp(siteId, ip, now - 4 * 3600_000)],
   ];
   const remembered = (store: Store, siteId: number, device: string, now: number) => store.rememberedAcceptance(siteId, device, 2, now - 30 * 86_400_000);
