@@ -96,7 +96,7 @@ describe('a guest cannot accept in another device\'s name from the guest LAN', (
     portal = await testPortal({ TRUST_PROXY: 'loopback' });
     await portal.store.updateSite(portal.site.id, { rememberDays: 30 });
     await portal.store.addGateway({ id: 'lobby', siteId: portal.site.id, type: 'pfsense', name: 'Lobby', settings: {} }, portal.clock());
-    await portal.store.addGateway({ id: 'bar', siteId: portal.site.id, type: 'wifidog', name: 'Bar', settings: { checkIntervalSeconds: 60 } }, portal.clock());
+    await portal.store.addGateway({ id: 'bar', siteId: portal.site.id, type: 'wifidog', name: 'Bar', settings: { checkIntervalSeconds: 60, routerAddress: '10.99.0.1' } }, portal.clock());
   });
   after(() => portal.close());
 
