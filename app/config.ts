@@ -68,7 +68,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`PUBLIC_URL must be an absolute URL, got "${env.PUBLIC_URL}"`);
   }
   if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') throw new ConfigError('PUBLIC_URL must use http or https');
-  publicUrl.pathname = publicUrl.pathname.replace(/\/*$/, '/');
+  publicUrl.pathname = publicUrl.pathname.replace(/(?<!\/)\/*$/, '/');
   publicUrl.search = '';
   publicUrl.hash = '';
 
