@@ -17,7 +17,6 @@ const shutdownGraceMs = 15_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  fs.mkdirSync(config.dataDir, { recursive: true });
   const store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous, backgroundCheckpoints: true });
   const secret = loadOrCreateSecret(config.dataDir);
   const site = await ensureVenue(store, Date.now());
