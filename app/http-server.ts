@@ -22,7 +22,8 @@ export function createHttpServer(config: Pick<Config, 'tlsCert' | 'tlsKey' | 'co
     connectionsCheckingInterval: Math.min(1000, Math.ceil(connections.headersTimeoutMs / 4)),
   };
   const server = config.tlsCert && config.tlsKey
-    ? https.createServer({ ...options, cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, listener)
+    // A TLS handshake may otherwise stall for 120 s before the header timeout even starts.
+    ? https.createServer({ ...options, handshakeTimeout: connections.headersTimeoutMs, cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, listener)
     : http.createServer(options, listener);
   server.keepAliveTimeout = connections.keepAliveTimeoutMs;
   limitConnectionsPerAddress(server, connections);

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../app/config';
 import { createHttpServer } from '../app/http-server';
-import { testPortal, type TestPortal } from './helpers';
+import { tempDir, testPortal, type TestPortal } from './helpers';
 import { captureLog } from './log-capture';
 
 /** A raw connection to the server, with what it received and whether the server has closed it. */
@@ -90,6 +93,42 @@ describe('HTTP server: connections one address may hold', () => {
     assert.ok(idle.state.closed, 'the idle keep-alive connection is closed');
     slow.socket.destroy();
     idle.socket.destroy();
+  });
+});
+
+describe('HTTPS server: stalled handshakes and the per-address cap', () => {
+  let portal: TestPortal;
+  let server: ReturnType<typeof createHttpServer>;
+  let port: number;
+  const dir = tempDir();
+
+  before(async () => {
+    portal = await testPortal();
+    const tlsCert = path.join(dir, 'cert.pem');
+    const tlsKey = path.join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-keyout', tlsKey, '-out', tlsCert], { stdio: 'ignore' });
+    const config = loadConfig({ CONNECTIONS_PER_ADDRESS: '2' });
+    server = createHttpServer({ tlsCert, tlsKey, connections: { ...config.connections, headersTimeoutMs: 400, requestTimeoutMs: 800 } }, portal.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await portal.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('closes a connection that never completes its TLS handshake, and refuses one over the cap before any handshake', async () => {
+    const stalled = [connect(port), connect(port)];
+    await Promise.all(stalled.map((c) => c.opened));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const extra = connect(port);
+    await Promise.race([extra.closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    assert.ok(extra.state.closed && extra.state.received === '', 'the third connection is closed at once');
+    await Promise.race([Promise.all(stalled.map((c) => c.closed)), new Promise((resolve) => setTimeout(resolve, 3000))]);
+    assert.ok(stalled.every((c) => c.state.closed), 'stalled handshakes are closed after the header timeout');
   });
 });
 
