@@ -6,12 +6,17 @@ export const acceptanceCsvColumns: (keyof AcceptanceExportRow)[] = [
   'clientMac', 'clientIp', 'userAgent', 'language', 'handoff',
 ];
 
-/** A CSV cell; text that a spreadsheet would run as a formula is prefixed with a quote. */
+/**
+ * A CSV cell. Wherever a spreadsheet could start a cell (the text's start, or after a `,` or `;`, the
+ * separators of en and of de, fr, es, it, nl, or a line break, for an importer that ignores quotes), a
+ * character that starts a formula, also in its full-width form, is prefixed with a quote; a cell with
+ * a separator, quote or line break is quoted.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  let text = String(value).replace(/[,;\r\n](?=[=+\-@\t\r\uff1d\uff0b\uff0d\uff20])/g, "$&'");
+  if (/^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/.test(text)) text = `'${text}`;
+  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvLine(row: object, columns: readonly string[]): string {

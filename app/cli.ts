@@ -332,7 +332,6 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let store: Store | undefined;
   try {
     const config = loadConfig(io.env);
-    fs.mkdirSync(config.dataDir, { recursive: true });
     store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous });
     await command({ args, config, store, io });
     return 0;

@@ -27,12 +27,25 @@ export interface Config {
   metricsToken: string | null;
   /** Requests allowed per minute, per source address, per gateway and per login token. */
   rateLimits: RateLimits;
+  connections: ConnectionLimits;
 }
 
 export interface RateLimits {
   perAddress: number;
   perGateway: number;
   perToken: number;
+}
+
+/** What one client may hold open at the HTTP server, so that slow or idle connections cannot exhaust it. */
+export interface ConnectionLimits {
+  /** Concurrent connections from one source address; more are closed at once. */
+  perAddress: number;
+  /** Time for a request's headers to arrive. */
+  headersTimeoutMs: number;
+  /** Time for a whole request, body included, to arrive. */
+  requestTimeoutMs: number;
+  /** Time an idle keep-alive connection is kept. */
+  keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +73,19 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   return value; // a list of addresses or subnets, as Express accepts it
 }
 
+function connectionLimits(env: Env): ConnectionLimits {
+  const headersTimeoutMs = parseWholeNumber('HEADERS_TIMEOUT_SECONDS', env.HEADERS_TIMEOUT_SECONDS, 10, 1, 300) * 1000;
+  const requestTimeoutMs = parseWholeNumber('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS, 60, 1, 3600) * 1000;
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT_SECONDS must not exceed REQUEST_TIMEOUT_SECONDS');
+  return {
+    // A whole venue behind one NAT is one address to a cloud-hosted Portico: hundreds of phones, each with a few connections.
+    perAddress: parseWholeNumber('CONNECTIONS_PER_ADDRESS', env.CONNECTIONS_PER_ADDRESS, 500, 1, 1_000_000),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: 5000,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = parsePort(env.PORT, 8080);
   const tlsCert = env.TLS_CERT || null;
@@ -73,7 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`PUBLIC_URL must be an absolute URL, got "${env.PUBLIC_URL}"`);
   }
   if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') throw new ConfigError('PUBLIC_URL must use http or https');
-  publicUrl.pathname = publicUrl.pathname.replace(/\/*$/, '/');
+  publicUrl.pathname = publicUrl.pathname.replace(/(?<!\/)\/*$/, '/');
   publicUrl.search = '';
   publicUrl.hash = '';
 
@@ -106,6 +132,7 @@ export function loadConfig(env: Env = process.env): Config {
       perGateway: parseWholeNumber('RATE_LIMIT_GATEWAY', env.RATE_LIMIT_GATEWAY, 6000, 1, 1_000_000),
       perToken: parseWholeNumber('RATE_LIMIT_TOKEN', env.RATE_LIMIT_TOKEN, 30, 1, 1_000_000),
     },
+    connections: connectionLimits(env),
   };
 }
 

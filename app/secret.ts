@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { keepPrivate } from './store/private-files';
 
 /**
  * The installation's own secret, made at first start and kept beside the database: it signs the
@@ -8,6 +9,7 @@ import path from 'node:path';
  */
 export function loadOrCreateSecret(dataDir: string): Buffer {
   const file = path.join(dataDir, 'secret.key');
+  keepPrivate(file, 0o600);
   try {
     const hex = fs.readFileSync(file, 'utf8').trim();
     if (/^[0-9a-f]{64}$/.test(hex)) return Buffer.from(hex, 'hex');

@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig, publicLink } from './config';
 import { createContext } from './context';
 import { createSetupLink } from './admin/setup-link';
+import { createHttpServer } from './http-server';
 import { log } from './log';
 import { schedulePurge } from './privacy';
 import { loadOrCreateSecret } from './secret';
@@ -17,7 +15,6 @@ const shutdownGraceMs = 15_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  fs.mkdirSync(config.dataDir, { recursive: true });
   const store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous, backgroundCheckpoints: true });
   const secret = loadOrCreateSecret(config.dataDir);
   const site = await ensureVenue(store, Date.now());
@@ -25,9 +22,7 @@ async function main(): Promise<void> {
   const app = createApp(ctx);
   const setupLink = await createSetupLink(ctx);
 
-  const server = config.tlsCert && config.tlsKey
-    ? https.createServer({ cert: fs.readFileSync(config.tlsCert), key: fs.readFileSync(config.tlsKey) }, app)
-    : http.createServer(app);
+  const server = createHttpServer(config, app);
   server.listen(config.port, config.host || undefined, () => {
     const { port } = server.address() as AddressInfo;
     log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${port}`, data: config.dataDir });

@@ -17,9 +17,16 @@ export const longestPeriodDays = 366;
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 const dayMs = 24 * 60 * 60 * 1000;
 
-/** True for a real calendar day written YYYY-MM-DD (not 2026-02-30). */
+/** Years a venue's day can fall in: no acceptance is dated outside them, and day arithmetic stays far from Date's limits. */
+const firstYear = 2000;
+const lastYear = 2999;
+
+/** True for a real calendar day written YYYY-MM-DD (not 2026-02-30, nor 2026-13-01, which Date cannot even make). */
 export function isCalendarDay(day: string): boolean {
-  return dayPattern.test(day) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+  if (!dayPattern.test(day)) return false;
+  const year = Number(day.slice(0, 4));
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return year >= firstYear && year <= lastYear && !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
 }
 
 /** Calendar arithmetic on YYYY-MM-DD: days, not 24-hour spans, so DST cannot shift it. */

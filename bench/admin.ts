@@ -44,9 +44,9 @@ export async function signIn(baseUrl: string): Promise<string> {
   cookiesOf(page.headers['set-cookie'], jar);
   const html = page.body.toString('utf8');
   const form = acceptForm(html);
-  const userField = /<input\b[^>]*\bname="([^"]*user[^"]*)"/i.exec(html)?.[1] ?? 'username';
-  const passwordField = /<input\b[^>]*\btype="password"[^>]*\bname="([^"]*)"/i.exec(html)?.[1]
-    ?? /<input\b[^>]*\bname="([^"]*)"[^>]*\btype="password"/i.exec(html)?.[1] ?? 'password';
+  const userField = /<input\s[^>]*\bname="([^"]*user[^"]*)"/i.exec(html)?.[1] ?? 'username';
+  const passwordField = /<input\s[^>]*\btype="password"[^>]*\bname="([^"]*)"/i.exec(html)?.[1]
+    ?? /<input\s[^>]*\bname="([^"]*)"[^>]*\btype="password"/i.exec(html)?.[1] ?? 'password';
   const body = new URLSearchParams({ ...form.fields, [userField]: adminUser, [passwordField]: adminPassword }).toString();
   const answer = await request(new URL(form.action || 'admin/login', loginUrl).href, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) }, body,

@@ -53,7 +53,7 @@ const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>
  * inputs and the submit button). A light scan, not a full parser: it runs on thousands of pages.
  */
 export function acceptForm(html: string): { action: string; fields: Record<string, string> } {
-  const form = /<form\b[^>]*\bmethod="post"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  const form = /<form\s[^>]*\bmethod="post"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
   if (!form) throw new Error('no POST form on the page');
   const action = /\baction="([^"]*)"/i.exec(form[0])?.[1] ?? '';
   const fields: Record<string, string> = {};

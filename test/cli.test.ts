@@ -41,7 +41,7 @@ describe('command line', () => {
       const result = await portico(...args);
       assert.equal(result.code, 1, args.join(' '));
       assert.match(result.err, /^portico gateway: /);
-      assert.doesNotMatch(result.err, /\n\s+at /);
+      assert.doesNotMatch(result.err, /\n[ \t]+at /);
     }
   });
 

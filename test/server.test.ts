@@ -19,7 +19,7 @@ describe('npm start on a fresh machine', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       const deadline = Date.now() + 15_000;
-      while (!/listen=\*:(\d+)/.test(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!/listen=\*:\d+/.test(log) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       assert.match(log, /guest page preview: http:\/\/localhost:0\/preview/);
       const port = /listen=\*:(\d+)/.exec(log)![1];
       const preview = await fetch(`http://127.0.0.1:${port}/preview`);

@@ -389,7 +389,7 @@ export const wifidog: GatewayDriver = {
       const health: GatewayHealth = {
         sysUptime: healthFigure(query, 'sys_uptime', /^\d{1,15}$/),
         sysMemfree: healthFigure(query, 'sys_memfree', /^\d{1,15}$/),
-        sysLoad: healthFigure(query, 'sys_load', /^\d{1,6}(\.\d{1,6})?$/),
+        sysLoad: healthFigure(query, 'sys_load', /^\d{1,6}(?:\.\d{1,6})?$/),
         daemonUptime: healthFigure(query, 'wifidog_uptime', /^\d{1,15}$/),
       };
       const now = ctx.now();

@@ -35,8 +35,8 @@ export function escapeHtml(text: string): string {
  */
 export function termsToHtml(body: string): string {
   return body.replace(/\r\n?/g, '\n').split(/\n{2,}/).map((block) => block.trim()).filter(Boolean).map((block) => {
-    const heading = /^#{1,6}\s+(.*)$/s.exec(block);
-    if (heading) return `<h2>${escapeHtml(heading[1])}</h2>`;
+    const heading = /^#{1,6}\s(.*)$/s.exec(block);
+    if (heading) return `<h2>${escapeHtml(heading[1].trim())}</h2>`;
     const lines = block.split('\n');
     if (lines.every((line) => /^\s*[-*]\s+/.test(line))) {
       return `<ul>${lines.map((line) => `<li>${escapeHtml(line.replace(/^\s*[-*]\s+/, ''))}</li>`).join('')}</ul>`;

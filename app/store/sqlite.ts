@@ -7,6 +7,7 @@ import { isRandomisedMac } from '../random-mac';
 import { localCalendar } from '../venue-time';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 import { applyMigrations } from './migrate';
+import { createPrivateFile, keepPrivate } from './private-files';
 import type {
   AdminUser, Acceptance, AcceptanceExportRow, AcceptanceFilter, Gateway, GatewayHealth, GuestRecords, GuestSession, GuestSessionEndReason,
   LoginClaim, NewAcceptance, NewLoginToken, PersonalDataChange, RecordedAcceptance, SignInLimits, Site, SiteSettings, Store, TermsVersion,
@@ -236,9 +237,13 @@ export class SqliteStore implements Store {
   private readonly checkpointer: Checkpointer | undefined;
 
   constructor(file: string, options: SqliteOptions = {}) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      createPrivateFile(file, 'a');
+    }
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') for (const suffix of ['', '-wal', '-shm']) keepPrivate(file + suffix, 0o600);
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
@@ -593,7 +598,13 @@ export class SqliteStore implements Store {
   }
 
   async backup(file: string): Promise<void> {
-    await this.db.backup(file);
+    createPrivateFile(file, 'wx');
+    try {
+      await this.db.backup(file);
+    } catch (error) {
+      fs.rmSync(file, { force: true });
+      throw error;
+    }
   }
 
   async purgePersonalData(before: number): Promise<PersonalDataChange> {
@@ -873,5 +884,6 @@ export class SqliteStore implements Store {
 }
 
 export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): SqliteStore {
+  keepPrivate(dataDir, 0o700);
   return new SqliteStore(path.join(dataDir, 'portico.db'), options);
 }
