@@ -156,7 +156,7 @@ describe('gateway add and gateway setup for WiFiDog', () => {
   });
 
   it('pins a router to the address its requests come from with --router-address, and recommends it otherwise', async () => {
-    assert.match((await cli(['gateway', 'setup', 'testgw1'])).out, /Recommended: pin the router[^]*--id testgw1 --router-address <address>[^]*only on a pinned router/);
+    assert.match((await cli(['gateway', 'setup', 'testgw1'])).out, /Recommended: pin the router.*--id testgw1 --router-address <address>.*only on a pinned router/s);
     for (const bad of ['router.example', '10.0.0', '10.0.0.1:2060', '10.0.0.1/24']) {
       const refused = await cli(['gateway', 'add', '--type', 'wifidog', '--id', 'pinbad', '--router-address', bad]);
       assert.equal(refused.code, 1, bad);
