@@ -4,15 +4,19 @@ import { HttpError } from '../http-error';
 import { log } from '../log';
 import { optionalField, requiredField } from '../request-fields';
 
-// Where a router can live: the private and loopback ranges (RFC 1918, RFC 4193, RFC 6598 carrier-grade NAT).
-const routerRanges = new BlockList();
-routerRanges.addSubnet('10.0.0.0', 8, 'ipv4');
-routerRanges.addSubnet('172.16.0.0', 12, 'ipv4');
-routerRanges.addSubnet('192.168.0.0', 16, 'ipv4');
-routerRanges.addSubnet('100.64.0.0', 10, 'ipv4');
-routerRanges.addSubnet('127.0.0.0', 8, 'ipv4');
-routerRanges.addAddress('::1', 'ipv6');
-routerRanges.addSubnet('fc00::', 7, 'ipv6');
+type Range = [address: string, prefix: number, family: 'ipv4' | 'ipv6'];
+
+function blockListOf(ranges: Range[]): BlockList {
+  const list = new BlockList();
+  for (const [address, prefix, family] of ranges) list.addSubnet(address, prefix, family);
+  return list;
+}
+
+// The private ranges (RFC 1918, RFC 4193), where both routers and guest LANs live.
+const privateRanges: Range[] = [['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['fc00::', 7, 'ipv6']];
+
+// Where a router can live: the private ranges, carrier-grade NAT (RFC 6598) and loopback.
+const routerRanges = blockListOf([...privateRanges, ['100.64.0.0', 10, 'ipv4'], ['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']]);
 
 /** True for a literal IPv4/IPv6 address in a private or loopback range; host names are never trusted this way. */
 export function isPrivateAddress(host: string): boolean {
@@ -22,15 +26,9 @@ export function isPrivateAddress(host: string): boolean {
   return routerRanges.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-// Where a request's source is the guest's own address: a guest LAN (RFC 1918, RFC 4193, link-local). Not
+// Where a request's source is the guest's own address: a guest LAN (the private ranges, link-local). Not
 // loopback (a reverse proxy or this machine) nor carrier-grade NAT (100.64.0.0/10, a translated address).
-const guestLanRanges = new BlockList();
-guestLanRanges.addSubnet('10.0.0.0', 8, 'ipv4');
-guestLanRanges.addSubnet('172.16.0.0', 12, 'ipv4');
-guestLanRanges.addSubnet('192.168.0.0', 16, 'ipv4');
-guestLanRanges.addSubnet('169.254.0.0', 16, 'ipv4');
-guestLanRanges.addSubnet('fc00::', 7, 'ipv6');
-guestLanRanges.addSubnet('fe80::', 10, 'ipv6');
+const guestLanRanges = blockListOf([...privateRanges, ['169.254.0.0', 16, 'ipv4'], ['fe80::', 10, 'ipv6']]);
 
 /** An IP address in one spelling: IPv4 without the IPv6-mapped prefix, IPv6 canonical and without a zone. */
 export function plainAddress(ip: string): string {
