@@ -10,7 +10,7 @@ import { drivers } from './gateways';
 import { captivePortalApi } from './guest/captive-portal-api';
 import { guestRoutes } from './guest/routes';
 import { stylesheetPath, stylesheetRoutes } from './guest/stylesheets';
-import { HttpError } from './http-error';
+import { HttpError } from './errors';
 import { countRequests } from './metrics';
 import { monitoringRoutes } from './monitoring';
 import { publicDir, viewsDir } from './paths';

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, publicLink, type Config } from './config';
+import { loadConfig, publicLink, type Config } from './config';
 import type { Context } from './context';
 import { deviceFamilyLabels, type DeviceFamily } from './device-family';
-import { UserError } from './gateways/driver';
 import { choosePeriod, isCalendarDay, randomMacNote, venueStatistics, venueToday, type VenueStatistics } from './statistics';
 import { openSqliteStore } from './store/sqlite';
-import { StoreConflictError } from './store/sqlite';
 import type { Store } from './store/types';
 import { ensureVenue, parseSiteSetting, parseTermsText, siteSettingKeys } from './venue-settings';
+import { ConfigError, StoreConflictError, UserError } from './errors';
 
 /** Where a command writes; tests pass their own. */
 export interface CliIo {

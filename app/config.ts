@@ -1,3 +1,4 @@
+import { ConfigError } from './errors';
 import path from 'node:path';
 
 /** Every setting Portico reads from its environment, parsed and checked once at start. */
@@ -48,7 +49,6 @@ export interface ConnectionLimits {
   keepAliveTimeoutMs: number;
 }
 
-export class ConfigError extends Error {}
 
 type Env = Record<string, string | undefined>;
 

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { HttpError } from './http-error';
+import { HttpError, UserError } from './errors';
 import { log } from './log';
 
 export interface ErrorPage {
@@ -21,6 +21,10 @@ export function errorPage(error: unknown, request: FailedRequest): ErrorPage {
   if (error instanceof HttpError) {
     log.warn('request refused', { ...described, status: error.status, reason: error.message });
     return { status: error.status, title: error.title, message: error.message };
+  }
+  if (error instanceof UserError) {
+    log.warn('request refused', { ...described, status: 400, reason: error.message });
+    return { status: 400, title: 'Something is not right', message: error.message };
   }
   const status = (error as { status?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {

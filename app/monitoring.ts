@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Context } from './context';
-import { HttpError } from './http-error';
+import { HttpError } from './errors';
 import { hasBearerToken } from './metrics';
 
 /** /healthz for uptime monitors; /metrics for Prometheus, off unless METRICS_TOKEN is set. */

@@ -1,10 +1,10 @@
 import type { Config } from './config';
 import type { Context } from './context';
 import { normalizeMac } from './gateways/address';
-import { UserError } from './gateways/driver';
 import { deviceIdFor } from './guest/device-id';
 import { log, maskMac } from './log';
 import type { GuestRecords, PersonalDataChange } from './store/types';
+import { UserError } from './errors';
 
 /*
  * Privacy by default: statistics count pseudonymous device ids; raw MAC, IP and user agent are kept

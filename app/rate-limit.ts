@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { RateLimits } from './config';
-import { HttpError } from './http-error';
+import { HttpError } from './errors';
 import { log } from './log';
 
 /** Every limit counts requests over one minute. */

@@ -1,4 +1,4 @@
-import { HttpError } from './http-error';
+import { HttpError } from './errors';
 
 type Source = Record<string, unknown> | undefined;
 

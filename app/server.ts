@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { ConfigError, loadConfig, publicLink } from './config';
+import { loadConfig, publicLink } from './config';
 import { createContext } from './context';
 import { createSetupLink } from './admin/setup-link';
 import { createHttpServer } from './http-server';
@@ -9,6 +9,7 @@ import { schedulePurge } from './privacy';
 import { loadOrCreateSecret } from './secret';
 import { openSqliteStore } from './store/sqlite';
 import { ensureVenue } from './venue-settings';
+import { ConfigError } from './errors';
 
 /** How long requests in flight may take to finish after SIGTERM/SIGINT. */
 const shutdownGraceMs = 15_000;

@@ -1,6 +1,6 @@
-import { UserError } from './gateways/driver';
 import type { DayFigures, Gateway, Site, StatisticsFigures, Store } from './store/types';
 import { localCalendar } from './venue-time';
+import { UserError } from './errors';
 
 /** A period of venue-local days, both ends included. */
 export interface Period {

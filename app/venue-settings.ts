@@ -1,6 +1,6 @@
-import { UserError } from './gateways/driver';
 import type { SiteSettings, Store, Site } from './store/types';
 import { isValidTimeZone } from './venue-time';
+import { UserError } from './errors';
 
 /** The venue settings as the owner names them (command line and admin form), with their checks. */
 const parsers: Record<string, (value: string) => Partial<SiteSettings>> = {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, publicLink } from '../app/config';
+import { loadConfig, publicLink } from '../app/config';
+import { ConfigError } from '../app/errors';
 
 describe('configuration', () => {
   it('works with nothing set', () => {

@@ -2,8 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { writeAcceptancesCsv } from '../acceptance-csv';
 import type { Context } from '../context';
 import { deviceFamilyLabels, type DeviceFamily } from '../device-family';
-import { UserError } from '../gateways/driver';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
 import {
@@ -26,16 +25,6 @@ interface DashboardRequest {
   gatewayId: string | null;
 }
 
-/** The owner's mistakes (a date that does not exist, an unknown router) become a 400 page in the same words. */
-async function asBadRequest<T>(work: () => T | Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof UserError) throw new HttpError(400, error.message);
-    throw error;
-  }
-}
-
 /** The query of both dashboard URLs: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
 async function readDashboardRequest(ctx: Context, req: Request): Promise<DashboardRequest> {
   const query = req.query as Record<string, unknown>;
@@ -48,7 +37,7 @@ async function readDashboardRequest(ctx: Context, req: Request): Promise<Dashboa
   if (!site) throw new HttpError(503, 'No venue is set up yet.');
   const gateways = await ctx.store.listGateways(site.id);
   if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new HttpError(400, `This venue has no router "${gatewayId}".`);
-  const period = await asBadRequest(() => choosePeriod(periodName, from, to, () => venueToday(site, ctx.now())));
+  const period = await choosePeriod(periodName, from, to, () => venueToday(site, ctx.now()));
   return { site, gateways, periodName, period, gatewayId };
 }
 
@@ -167,7 +156,7 @@ export function dashboardRouter(ctx: Context): Router {
 
   router.get('/dashboard', async (req, res) => {
     const request = await readDashboardRequest(ctx, req);
-    const stats = await asBadRequest(() => venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now()));
+    const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now());
     res.set('Cache-Control', 'no-store').render('admin/dashboard', dashboardPage(request, stats, req.app.locals.basePath ?? '/'));
   });
 

@@ -1,8 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import type { Context } from '../context';
-import { UserError } from '../gateways/driver';
-import { HttpError } from '../http-error';
+import { HttpError, UserError } from '../errors';
 
 /*
  * The venue logo is stored resized as PNG (small enough for a slow guest link, sharp enough on a

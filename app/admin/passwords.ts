@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { UserError } from '../gateways/driver';
+import { UserError } from '../errors';
 
 /*
  * scrypt from node:crypto with a random salt per user. The cost parameters are stored with each

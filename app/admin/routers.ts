@@ -1,11 +1,9 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context';
-import { UserError } from '../gateways/driver';
 import { driverFor, drivers, parseNewGateway } from '../gateways';
-import { HttpError } from '../http-error';
+import { HttpError, StoreConflictError, UserError } from '../errors';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
-import { StoreConflictError } from '../store/sqlite';
 import type { Gateway, Site } from '../store/types';
 import { defaultSite } from './settings';
 

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import type { Context } from '../context';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors';
 import { log } from '../log';
 import { deriveKey } from '../secret';
 import { AdminSessionStore } from './session-store';

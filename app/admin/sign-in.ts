@@ -1,7 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context';
-import { UserError } from '../gateways/driver';
-import { HttpError } from '../http-error';
+import { HttpError, UserError } from '../errors';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
 import { accountKey, addressKey, signInLimits } from './login-throttle';

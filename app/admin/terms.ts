@@ -1,8 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Context } from '../context';
-import { UserError } from '../gateways/driver';
 import { termsToHtml, termsViewLocals } from '../guest/terms-page';
-import { HttpError } from '../http-error';
+import { HttpError, UserError } from '../errors';
 import { isLanguageCode, languages } from '../languages';
 import { log } from '../log';
 import { optionalField } from '../request-fields';

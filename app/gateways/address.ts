@@ -1,6 +1,6 @@
 import { BlockList, isIP, SocketAddress } from 'node:net';
 import type { Config } from '../config';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors';
 import { log } from '../log';
 import { optionalField, requiredField } from '../request-fields';
 

@@ -46,5 +46,3 @@ export interface GatewayDriver {
 /** What a gateway id may be: the owner chooses it (or the router's gw_id), and routes check it before use. */
 export const gatewayIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** A mistake in what the owner typed (command line or settings): shown as is, never as a stack trace. */
-export class UserError extends Error {}

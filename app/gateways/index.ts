@@ -1,7 +1,8 @@
-import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
+import { gatewayIdPattern, type GatewayDriver } from './driver';
 import { pfsense } from './pfsense';
 import { wifidog } from './wifidog';
 import type { Gateway } from '../store/types';
+import { UserError } from '../errors';
 
 /** Every router type Portico speaks, by the type name stored with each gateway. */
 export const drivers: ReadonlyMap<string, GatewayDriver> = new Map([pfsense, wifidog].map((driver) => [driver.type, driver]));

@@ -2,14 +2,14 @@ import { publicLink } from '../config';
 import type { Context } from '../context';
 import { renderTermsPage } from '../guest/terms-page';
 import type { GuestState } from '../guest/state';
-import { HttpError } from '../http-error';
+import { HttpError, UserError } from '../errors';
 import { log, maskMac } from '../log';
 import { memoized, memoizedPerObject } from '../memo';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
 import { guestSource, isPrivateAddress, reportedAddresses } from './address';
-import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
+import { gatewayIdPattern, type GatewayDriver } from './driver';
 
 /*
  * pfSense has no external-portal mode (pfsense/pfsense src/usr/local/captiveportal/index.php).

@@ -7,14 +7,14 @@ import { deviceIdFor } from '../guest/device-id';
 import type { GuestState } from '../guest/state';
 import { renderGuestView } from '../guest/guest-view';
 import { renderTermsPage } from '../guest/terms-page';
-import { HttpError } from '../http-error';
+import { HttpError, UserError } from '../errors';
 import { log, maskMac, type Fields } from '../log';
 import { memoizedPerObject } from '../memo';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
 import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
-import { gatewayIdPattern, UserError, type GatewayDriver } from './driver';
+import { gatewayIdPattern, type GatewayDriver } from './driver';
 
 /*
  * WiFiDog auth-server protocol, as wifidog-gateway 1.3.0 speaks it (wifidog/wifidog-gateway src/http.c,

@@ -2,7 +2,7 @@ import { publicLink } from '../config';
 import type { Context } from '../context';
 import type { DirectRoute } from '../direct-routes';
 import { plainAddress } from '../gateways/address';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors';
 import type { Site } from '../store/types';
 import { renderGuestView } from './guest-view';
 

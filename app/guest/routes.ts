@@ -2,7 +2,7 @@ import type { Context } from '../context';
 import { sendRedirect, type DirectRoute } from '../direct-routes';
 import { driverFor } from '../gateways';
 import { checkReportedIp, guestSource } from '../gateways/address';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors';
 import { log, maskMac } from '../log';
 import { storablePersonalFields } from '../privacy';
 import { requiredField } from '../request-fields';

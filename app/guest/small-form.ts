@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse, type ParsedUrlQuery } from 'node:querystring';
 import { parse as parseContentType } from 'content-type';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors';
 
 /**
  * A small urlencoded form, read with Node's own stream and querystring. The guests' accept form is a

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Router } from 'express';
 import { encodeOnce, sendEncoded, type EncodedBody } from '../compressed';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors';
 import { publicDir } from '../paths';
 
 /*

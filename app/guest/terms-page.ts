@@ -2,7 +2,7 @@ import { SplicedPage, sendEncoded } from '../compressed';
 import { allowFormAction } from '../content-security';
 import type { Context } from '../context';
 import type { Exchange } from '../direct-routes';
-import { HttpError } from '../http-error';
+import { HttpError } from '../errors';
 import { languages, type LanguageCode } from '../languages';
 import { memoizedPerObject } from '../memo';
 import type { Gateway, Site, TermsVersion } from '../store/types';

@@ -1,3 +1,4 @@
+import { StoreConflictError } from '../errors';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,6 @@ import type {
 } from './types';
 import type { DayFigures, StatisticsFigures, StatisticsQuery } from './types';
 
-export class StoreConflictError extends Error {}
 
 /** Rows a purge batch changes: a few milliseconds of work between two turns of the event loop. */
 const purgeBatchRows = 2000;

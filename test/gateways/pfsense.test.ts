@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import request from 'supertest';
 import { checkPortalAction, pfsense } from '../../app/gateways/pfsense';
-import { UserError } from '../../app/gateways/driver';
+import { UserError } from '../../app/errors';
 import type { Gateway } from '../../app/store/types';
 import { countRows, testPortal, type TestPortal } from '../helpers';
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import request from 'supertest';
 import { checkReportedIp, plainAddress } from '../../app/gateways/address';
-import { HttpError } from '../../app/http-error';
+import { HttpError } from '../../app/errors';
 import { countRows, testPortal, type TestPortal } from '../helpers';
 
 /*

@@ -1,0 +1,25 @@
+/*
+ * Every error Portico throws on purpose. Each is written for the person who sees it; the error page
+ * (error-page.ts) is the one place that turns them into a status.
+ */
+
+/** An error whose message is written for the person who sees it; the error handler renders it with its status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** A heading for the page, in plain words. */
+    readonly title = status === 404 ? 'Not found' : 'Something is not right',
+  ) {
+    super(message);
+  }
+}
+
+/** A mistake in what the owner typed (command line or admin form): shown as is, never as a stack trace; a 400 on a page. */
+export class UserError extends Error {}
+
+/** The store refused a write that conflicts with what it holds (a name taken, the last admin). */
+export class StoreConflictError extends Error {}
+
+/** A setting in the environment that Portico cannot start with. */
+export class ConfigError extends Error {}
