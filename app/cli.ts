@@ -70,19 +70,15 @@ function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args:
 
 async function gatewayCommand({ args, config, store, io }: Invocation): Promise<void> {
   // The drivers bring Express with them: loaded only here, so that other commands (stats) start fast.
-  const { driverFor, parseNewGateway } = await import('./gateways/index.js');
+  const { allOptions, driverFor, parseNewGateway } = await import('./gateways/index.js');
   const [action, ...rest] = args;
   const site = await ensureVenue(store, io.now());
   if (action === 'add') {
-    const { values } = options(rest, {
-      type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' },
-      'check-interval': { type: 'string' }, 'router-address': { type: 'string' },
-    }, 0);
-    if (!values.type || !values.id) throw new UsageError('gateway add needs --type and --id');
-    const newGateway = parseNewGateway({
-      type: values.type, id: values.id, name: values.name,
-      options: { address: values.address, 'check-interval': values['check-interval'], 'router-address': values['router-address'] },
-    }, site.id);
+    const driverFlags = Object.fromEntries(allOptions().map((option) => [option.name, { type: 'string' as const }]));
+    const { values } = options(rest, { type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, ...driverFlags }, 0);
+    const { type, id, name, ...given } = values as Record<string, string | undefined>;
+    if (!type || !id) throw new UsageError('gateway add needs --type and --id');
+    const newGateway = parseNewGateway({ type, id, name, options: given }, site.id);
     const gateway = await store.addGateway(newGateway, io.now());
     io.out(`Added ${driverFor(gateway.type)!.label} "${gateway.id}". Next: npx portico gateway setup ${gateway.id}\n`);
   } else if (action === 'list') {
@@ -272,7 +268,7 @@ async function statsCommand({ args, store, io }: Invocation): Promise<void> {
   const site = await ensureVenue(store, io.now());
   const custom = values.from !== undefined || values.to !== undefined;
   const period = choosePeriod(custom ? 'custom' : '7d', values.from, values.to, () => venueToday(site, io.now()));
-  const stats = await venueStatistics(store, site, period, values.gateway ?? null, io.now());
+  const stats = await venueStatistics(store, site, period, values.gateway ?? null, io.now(), (await import('./gateways/index.js')).reportIntervalOf);
   io.out(values.json ? JSON.stringify(stats, null, 2) + '\n' : statsText(stats));
 }
 

@@ -63,28 +63,30 @@ export function venueToday(site: Site, now: number): string {
 
 /** A router silent for longer than this many check intervals is shown as down. */
 export const silentIntervalsForDown = 3;
-const defaultCheckIntervalSeconds = 60;
+
+/** "never" = the router has not reported itself (some never do). */
+export type RouterStatus = 'up' | 'down' | 'never';
+
+/** Seconds between a router's reports of itself, from its driver's health model; null for one that never reports. */
+export type ReportIntervalOf = (gateway: Gateway) => number | null;
 
 export interface RouterHealth {
   id: string;
   name: string;
   type: string;
-  /** "never" = the router has not reported itself (pfSense never does). */
-  status: 'up' | 'down' | 'never';
+  status: RouterStatus;
   lastContactAt: string | null;
   silentSeconds: number | null;
   uptimeSeconds: number | null;
   load: number | null;
-  checkIntervalSeconds: number;
+  /** Seconds between its reports; null for a router that never reports. */
+  checkIntervalSeconds: number | null;
 }
 
-function routerHealth(gateway: Gateway, now: number): RouterHealth {
-  // The WiFiDog driver keeps the router's Check Interval in its settings.
-  const configured = gateway.settings.checkIntervalSeconds;
-  const checkIntervalSeconds = typeof configured === 'number' && configured > 0 ? configured : defaultCheckIntervalSeconds;
+function routerHealth(gateway: Gateway, checkIntervalSeconds: number | null, now: number): RouterHealth {
   const silentMs = gateway.lastContactAt === undefined ? null : Math.max(0, now - gateway.lastContactAt);
-  let status: RouterHealth['status'] = 'never';
-  if (silentMs !== null) status = silentMs > silentIntervalsForDown * checkIntervalSeconds * 1000 ? 'down' : 'up';
+  let status: RouterStatus = 'never';
+  if (silentMs !== null && checkIntervalSeconds !== null) status = silentMs > silentIntervalsForDown * checkIntervalSeconds * 1000 ? 'down' : 'up';
   return {
     id: gateway.id, name: gateway.name, type: gateway.type, status,
     lastContactAt: gateway.lastContactAt === undefined ? null : new Date(gateway.lastContactAt).toISOString(),
@@ -106,7 +108,9 @@ export interface VenueStatistics extends StatisticsFigures {
 }
 
 /** The figures for a period; every day of the period is listed, with zeros where nothing happened. */
-export async function venueStatistics(store: Store, site: Site, period: Period, gatewayId: string | null, now: number): Promise<VenueStatistics> {
+export async function venueStatistics(
+  store: Store, site: Site, period: Period, gatewayId: string | null, now: number, reportIntervalOf: ReportIntervalOf,
+): Promise<VenueStatistics> {
   const gateways = await store.listGateways(site.id);
   if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId.slice(0, 64)}".`);
   const figures = await store.statistics({ siteId: site.id, ...period, gatewayId: gatewayId ?? undefined, now });
@@ -120,7 +124,7 @@ export async function venueStatistics(store: Store, site: Site, period: Period, 
     ...figures,
     days,
     randomisedMacShare: figures.devicesWithMac === 0 ? null : figures.randomisedMacDevices / figures.devicesWithMac,
-    routers: gateways.filter((gateway) => gatewayId === null || gateway.id === gatewayId).map((gateway) => routerHealth(gateway, now)),
+    routers: gateways.filter((gateway) => gatewayId === null || gateway.id === gatewayId).map((gateway) => routerHealth(gateway, reportIntervalOf(gateway), now)),
   };
 }
 

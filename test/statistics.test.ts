@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { run } from '../app/cli';
 import { addDays, choosePeriod, isCalendarDay, venueStatistics, type VenueStatistics } from '../app/statistics';
+import { reportIntervalOf } from '../app/gateways';
 import { seedStatisticsFixture, routerPinged } from './fixtures/statistics';
 import { testPortal, type TestPortal } from './helpers';
 
 describe('statistics over a hand-counted fixture (Europe/Berlin, both DST changes)', () => {
   let portal: TestPortal;
   const figures = async (fromDay: string, toDay: string, gateway: string | null = null) =>
-    venueStatistics(portal.store, (await portal.store.getDefaultSite())!, { fromDay, toDay }, gateway, portal.clock());
+    venueStatistics(portal.store, (await portal.store.getDefaultSite())!, { fromDay, toDay }, gateway, portal.clock(), reportIntervalOf);
 
   before(async () => {
     portal = await testPortal();
@@ -155,11 +156,11 @@ describe('a remembered device (remember_days) going online without a new accepta
     store.db.prepare(`UPDATE guest_sessions SET started_at = ?, local_day = '2026-05-06' WHERE token_hash = 'remembered'`)
       .run(Date.parse('2026-05-06T17:00:00Z'));
 
-    const stats = await venueStatistics(store, site, { fromDay: '2026-05-06', toDay: '2026-05-06' }, null, portal.clock());
+    const stats = await venueStatistics(store, site, { fromDay: '2026-05-06', toDay: '2026-05-06' }, null, portal.clock(), reportIntervalOf);
     assert.deepEqual([stats.acceptances, stats.uniqueDevices, stats.newDevices, stats.returningDevices, stats.sessions], [0, 1, 0, 1, 1]);
     assert.deepEqual(stats.days, [{ day: '2026-05-06', acceptances: 0, newDevices: 0, returningDevices: 1 }]);
     assert.equal(stats.randomisedMacShare, 1);
-    const both = await venueStatistics(store, site, { fromDay: '2026-05-04', toDay: '2026-05-06' }, 'bar', portal.clock());
+    const both = await venueStatistics(store, site, { fromDay: '2026-05-04', toDay: '2026-05-06' }, 'bar', portal.clock(), reportIntervalOf);
     assert.deepEqual([both.acceptances, both.uniqueDevices, both.newDevices, both.returningDevices], [1, 1, 1, 0]);
   });
 });

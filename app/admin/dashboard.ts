@@ -3,10 +3,11 @@ import { writeAcceptancesCsv } from '../acceptance-csv';
 import type { Context } from '../context';
 import { deviceFamilyLabels, type DeviceFamily } from '../device-family';
 import { HttpError } from '../errors';
+import { driverFor, reportIntervalOf } from '../gateways';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
 import {
-  choosePeriod, periodNames, randomMacNote, silentIntervalsForDown, venueStatistics, venueToday, type Period, type PeriodName, type RouterHealth,
+  choosePeriod, periodNames, randomMacNote, venueStatistics, venueToday, type Period, type PeriodName, type RouterHealth,
   type VenueStatistics,
 } from '../statistics';
 import type { Gateway, Site } from '../store/types';
@@ -76,9 +77,7 @@ function routerRow(router: RouterHealth, timezone: string) {
     lastContact: router.lastContactAt === null ? 'never' : venueTime.format(new Date(router.lastContactAt)),
     uptime: router.uptimeSeconds === null ? '–' : formatDuration(router.uptimeSeconds),
     load: router.load === null ? '–' : router.load.toFixed(2),
-    // pfSense does not report itself; WiFiDog does, every check interval.
-    explanation: router.status === 'never' ? 'This router has not reported itself (pfSense never does).'
-      : router.status === 'down' ? `Silent for more than ${silentIntervalsForDown * router.checkIntervalSeconds} s (${silentIntervalsForDown} check intervals).` : '',
+    explanation: driverFor(router.type)?.health.explain({ status: router.status, reportIntervalSeconds: router.checkIntervalSeconds }) ?? '',
   };
 }
 
@@ -156,7 +155,7 @@ export function dashboardRouter(ctx: Context): Router {
 
   router.get('/dashboard', async (req, res) => {
     const request = await readDashboardRequest(ctx, req);
-    const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now());
+    const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now(), reportIntervalOf);
     res.set('Cache-Control', 'no-store').render('admin/dashboard', dashboardPage(request, stats, req.app.locals.basePath ?? '/'));
   });
 

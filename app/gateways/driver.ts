@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Context } from '../context';
 import type { DirectRoute } from '../direct-routes';
 import type { GuestState } from '../guest/state';
+import type { RouterStatus } from '../statistics';
 import type { Acceptance, Gateway, Site } from '../store/types';
 
 /** Where the guest's browser goes once the acceptance is committed. */
@@ -27,8 +28,14 @@ export interface GatewayDriver {
   type: string;
   /** How the venue owner knows the router. */
   label: string;
-  /** Checks and normalises the type's options from `gateway add`; throws a UserError on a bad one. */
-  parseSettings(options: Record<string, string | undefined>): Record<string, unknown>;
+  /** The router's name in short, for messages ("--address is for pfSense"). */
+  shortLabel: string;
+  /** The settings the owner gives this router; `gateway add`, the admin's router forms and the stored settings come from them. */
+  options: DriverOption[];
+  /** Whether and how the router reports itself, and how its state is worded. */
+  health: HealthModel;
+  /** Long-running servers beyond HTTP (a RADIUS socket), started after the store opens and stopped before it closes. */
+  listeners?(ctx: Context): Listener[];
   /** The routes the router and the captured browser call. */
   routes(ctx: Context): DirectRoute[];
   /** Refuses an accept form that does not fit the state it carries, before anything is recorded. */
@@ -41,6 +48,61 @@ export interface GatewayDriver {
   setupText(gateway: Gateway, site: Site, config: Config): string;
   /** The file the router serves to captured guests, for routers that need one uploaded. */
   uploadPage?(gateway: Gateway, site: Site, config: Config): string;
+}
+
+/** One setting of a router: a `gateway add` flag and a field of the admin's router forms. */
+export interface DriverOption {
+  /** The command-line flag, without its "--". */
+  name: string;
+  /** The key it is stored under in the gateway's settings, which also names the admin form's field. */
+  setting: string;
+  label: string;
+  /** What to give, in the owner's words: the usage line and the form's hint. */
+  help: string;
+  /** What the flag takes, for usage: "<seconds>". */
+  placeholder: string;
+  required?: boolean;
+  /** Never shown back: the router page says only whether it is set. */
+  secret?: boolean;
+  /** What is stored when the owner gives nothing. */
+  default?: string;
+  /** The value to store, from what the owner typed (trimmed, never empty); throws a UserError in plain words. */
+  parse(text: string): string | number;
+}
+
+/** What a router reported about itself, by figure name (WiFiDog's ping parameters), as the store keeps it. */
+export type ReportedHealth = Record<string, number | null | undefined>;
+
+/** One line of what a router reported, for its page. */
+export interface HealthFact {
+  label: string;
+  value: string;
+}
+
+/** A router's state as the dashboard words it. */
+export interface RouterState {
+  status: RouterStatus;
+  /** Seconds between its reports; null for a router that never reports. */
+  reportIntervalSeconds: number | null;
+}
+
+export interface HealthModel {
+  /** Seconds between the router's reports of itself, read from its settings; null when it never reports. */
+  reportIntervalSeconds(settings: Record<string, unknown>): number | null;
+  /** What its reports say, for the router page. */
+  facts(reported: ReportedHealth): HealthFact[];
+  /** The dashboard's note on the router's state ('' for none). */
+  explain(state: RouterState): string;
+}
+
+/** A long-running server a driver owns, such as a UDP socket. */
+export interface Listener {
+  /** For the log. */
+  name: string;
+  /** Resolves once it is listening; rejects when it cannot. */
+  start(): Promise<void>;
+  /** Resolves once it is closed. */
+  stop(): Promise<void>;
 }
 
 /** What a gateway id may be: the owner chooses it (or the router's gw_id), and routes check it before use. */

@@ -1,21 +1,49 @@
-import { gatewayIdPattern, type GatewayDriver } from './driver';
-import { pfsense } from './pfsense';
-import { wifidog } from './wifidog';
+import { gatewayIdPattern, type DriverOption, type GatewayDriver, type ReportedHealth } from './driver';
+import * as registered from './registered';
 import type { Gateway } from '../store/types';
 import { UserError } from '../errors';
 
 /** Every router type Portico speaks, by the type name stored with each gateway. */
-export const drivers: ReadonlyMap<string, GatewayDriver> = new Map([pfsense, wifidog].map((driver) => [driver.type, driver]));
+export const drivers: ReadonlyMap<string, GatewayDriver> = new Map(Object.values(registered).map((driver) => [driver.type, driver]));
 
 export function driverFor(type: string): GatewayDriver | undefined {
   return drivers.get(type);
+}
+
+/** The options of every driver, each once by name: what `gateway add` and the add form may be given. */
+export function allOptions(): DriverOption[] {
+  const byName = new Map<string, DriverOption>();
+  for (const driver of drivers.values()) for (const option of driver.options) if (!byName.has(option.name)) byName.set(option.name, option);
+  return [...byName.values()];
+}
+
+/**
+ * The settings stored for a router, from the options the owner gave by name (an empty one is not given);
+ * `current` are the settings it has, kept where an option is not given again. Throws a UserError.
+ */
+export function settingsFromOptions(driver: GatewayDriver, given: Record<string, string | undefined>, current: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const [name, value] of Object.entries(given)) {
+    if (value === undefined || value.trim() === '' || driver.options.some((option) => option.name === name)) continue;
+    const owners = [...drivers.values()].filter((other) => other.options.some((option) => option.name === name)).map((other) => other.shortLabel);
+    const own = driver.options.map((option) => `--${option.name}`).join(', ') || 'no options';
+    throw new UserError(`--${name} is for ${owners.join(' and ') || 'no router type'}; a ${driver.shortLabel} router takes ${own}`);
+  }
+  const settings: Record<string, unknown> = {};
+  for (const option of driver.options) {
+    const text = given[option.name]?.trim() || undefined;
+    if (text !== undefined) settings[option.setting] = option.parse(text);
+    else if (current[option.setting] !== undefined) settings[option.setting] = current[option.setting];
+    else if (option.default !== undefined) settings[option.setting] = option.parse(option.default);
+    else if (option.required) throw new UserError(`--${option.name} is needed: ${option.help}`);
+  }
+  return settings;
 }
 
 export interface NewGatewayInput {
   type: string;
   id: string;
   name?: string;
-  /** The type's options, passed to its driver's parseSettings (pfSense: address). */
+  /** The type's options by name, as its driver describes them. */
   options: Record<string, string | undefined>;
 }
 
@@ -26,5 +54,16 @@ export function parseNewGateway(input: NewGatewayInput, siteId: number): Omit<Ga
   if (!gatewayIdPattern.test(input.id)) throw new UserError('The id must be 1 to 64 letters, digits, ".", "_", ":" or "-".');
   const name = input.name?.trim() || input.id;
   if (name.length > 100) throw new UserError('The name must be at most 100 characters.');
-  return { id: input.id, siteId, type: driver.type, name, settings: driver.parseSettings(input.options) };
+  return { id: input.id, siteId, type: driver.type, name, settings: settingsFromOptions(driver, input.options) };
+}
+
+/** What the router last reported about itself, by figure name. */
+export function reportedHealth(gateway: Gateway): ReportedHealth {
+  // The store keeps today's figures as fields of its own: this is the one place that reads them.
+  return { sys_uptime: gateway.sysUptime, sys_memfree: gateway.sysMemfree, sys_load: gateway.sysLoad, daemon_uptime: gateway.daemonUptime };
+}
+
+/** Seconds between a router's reports of itself, as its driver reads them from its settings; null when it never reports. */
+export function reportIntervalOf(gateway: Gateway): number | null {
+  return driverFor(gateway.type)?.health.reportIntervalSeconds(gateway.settings) ?? null;
 }

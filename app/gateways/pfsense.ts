@@ -90,16 +90,25 @@ const escapeAttribute = (text: string) => text.replace(/[&<>"]/g, (c) => escapes
 export const pfsense: GatewayDriver = {
   type: 'pfsense',
   label: 'pfSense captive portal',
+  shortLabel: 'pfSense',
 
-  parseSettings(options) {
-    if (options['router-address'] !== undefined) throw new UserError('--router-address is for WiFiDog; a pfSense router is checked by its portal address (--address)');
-    const address = options.address?.trim();
-    if (address === undefined || address === '') return {};
-    const match = hostPortPattern.exec(address);
-    if (!match || (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535))) {
-      throw new UserError(`--address must be host or host:port (the pfSense portal as guests reach it), got "${address}"`);
-    }
-    return { address: address.toLowerCase() };
+  options: [{
+    name: 'address', setting: 'address', label: 'Address', placeholder: '<host[:port]>',
+    help: 'the portal as guests reach it, host or host:port, e.g. 192.168.10.1:8002; its portal action must point exactly there',
+    parse(address) {
+      const match = hostPortPattern.exec(address);
+      if (!match || (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535))) {
+        throw new UserError(`--address must be host or host:port (the pfSense portal as guests reach it), got "${address}"`);
+      }
+      return address.toLowerCase();
+    },
+  }],
+
+  // pfSense has no call of its own to Portico: its state is only what guests' acceptances show.
+  health: {
+    reportIntervalSeconds: () => null,
+    facts: () => [],
+    explain: () => 'This router has not reported itself (pfSense never does).',
   },
 
   routes(ctx) {

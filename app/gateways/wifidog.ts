@@ -14,6 +14,7 @@ import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
 import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
+import { silentIntervalsForDown } from '../statistics';
 import { gatewayIdPattern, type GatewayDriver } from './driver';
 
 /*
@@ -49,7 +50,9 @@ interface WifiDogSettings {
   routerAddress?: string;
 }
 
-function settingsOf(gateway: Gateway): WifiDogSettings {
+const secondsText = (value: number | null | undefined) => (value == null ? '–' : `${value} s`);
+
+function settingsOf(gateway: Pick<Gateway, 'settings'>): WifiDogSettings {
   const { checkIntervalSeconds: interval, routerAddress } = gateway.settings as Partial<WifiDogSettings>;
   return { checkIntervalSeconds: typeof interval === 'number' ? interval : defaultCheckIntervalSeconds, routerAddress };
 }
@@ -283,16 +286,38 @@ const gatewayMessages: Record<string, { title: string; message: string }> = {
 export const wifidog: GatewayDriver = {
   type: 'wifidog',
   label: 'DD-WRT WiFiDog gateway',
+  shortLabel: 'WiFiDog',
 
-  parseSettings(options) {
-    if (options.address !== undefined) throw new UserError('--address is for pfSense; a WiFiDog router is known by its Gateway ID (--id)');
-    const text = options['check-interval'] ?? String(defaultCheckIntervalSeconds);
-    const seconds = Number(text);
-    if (!/^\d{1,4}$/.test(text) || seconds < 10 || seconds > 3600) throw new UserError('--check-interval must be whole seconds from 10 to 3600');
-    const routerAddress = options['router-address']?.trim().toLowerCase();
-    if (routerAddress === undefined || routerAddress === '') return { checkIntervalSeconds: seconds } satisfies WifiDogSettings;
-    if (isIP(routerAddress) === 0) throw new UserError(`--router-address must be the IP address the router's requests come from, e.g. 192.0.2.7, got "${routerAddress}"`);
-    return { checkIntervalSeconds: seconds, routerAddress } satisfies WifiDogSettings;
+  options: [{
+    name: 'check-interval', setting: 'checkIntervalSeconds', label: 'Check interval', placeholder: '<seconds>',
+    help: `the router's Check Interval, how often it reports (default ${defaultCheckIntervalSeconds})`,
+    default: String(defaultCheckIntervalSeconds),
+    parse(text) {
+      const seconds = Number(text);
+      if (!/^\d{1,4}$/.test(text) || seconds < 10 || seconds > 3600) throw new UserError('--check-interval must be whole seconds from 10 to 3600');
+      return seconds;
+    },
+  }, {
+    name: 'router-address', setting: 'routerAddress', label: 'Router address', placeholder: '<ip>',
+    help: "recommended: the IP address the router's requests reach Portico from, e.g. 192.0.2.7; its auth/ and ping/ from anywhere else are refused",
+    parse(text) {
+      const routerAddress = text.toLowerCase();
+      if (isIP(routerAddress) === 0) throw new UserError(`--router-address must be the IP address the router's requests come from, e.g. 192.0.2.7, got "${routerAddress}"`);
+      return routerAddress;
+    },
+  }],
+
+  // The router pings every check interval with its uptime, free memory and load.
+  health: {
+    reportIntervalSeconds: (settings) => settingsOf({ settings }).checkIntervalSeconds,
+    facts: (reported) => [
+      { label: 'Router uptime', value: secondsText(reported.sys_uptime) },
+      { label: 'Free memory', value: reported.sys_memfree == null ? '–' : `${reported.sys_memfree} kB` },
+      { label: 'Load (1 min)', value: reported.sys_load == null ? '–' : reported.sys_load.toFixed(2) },
+      { label: 'WiFiDog running for', value: secondsText(reported.daemon_uptime) },
+    ],
+    explain: ({ status, reportIntervalSeconds: interval }) => status === 'never' ? 'This router has not reported itself yet.'
+      : status === 'down' ? `Silent for more than ${silentIntervalsForDown * interval!} s (${silentIntervalsForDown} check intervals).` : '',
   },
 
   routes(ctx) {

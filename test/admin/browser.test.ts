@@ -7,6 +7,7 @@ import { createSetupLink } from '../../app/admin/setup-link';
 import { screenshot } from '../browser/guest-browser';
 import { projectRoot } from '../../app/paths';
 import { choosePeriod, venueStatistics, venueToday } from '../../app/statistics';
+import { reportIntervalOf } from '../../app/gateways';
 import { seedDemoData } from '../../bench/seed';
 import { listeningPortal } from '../helpers';
 
@@ -79,7 +80,7 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     assert.equal(new URL(page.url()).pathname, '/admin/dashboard');
     // The dashboard shows the same figures as the store computes for the last 7 venue days.
     const site = (await portal.store.getDefaultSite())!;
-    const expected = await venueStatistics(portal.store, site, choosePeriod('7d', undefined, undefined, () => venueToday(site, portal.clock())), null, portal.clock());
+    const expected = await venueStatistics(portal.store, site, choosePeriod('7d', undefined, undefined, () => venueToday(site, portal.clock())), null, portal.clock(), reportIntervalOf);
     const cards = Object.fromEntries(await page.$$eval('.cards .card', (cards) => cards.map((card) =>
       [card.querySelector('dt')!.textContent!.trim(), card.querySelector('dd')!.textContent!.trim()])));
     const digits = (text: string) => Number(text.replace(/[^0-9]/g, ''));

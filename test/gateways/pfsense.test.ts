@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import request from 'supertest';
 import { checkPortalAction, pfsense } from '../../app/gateways/pfsense';
+import { settingsFromOptions } from '../../app/gateways';
 import { UserError } from '../../app/errors';
 import type { Gateway } from '../../app/store/types';
 import { countRows, testPortal, type TestPortal } from '../helpers';
@@ -57,10 +58,10 @@ describe('pfSense driver', () => {
       assert.equal(checkPortalAction('http://192.168.1.2:8002/index.php?zone=guest', 'guest', pinned), null);
     });
     it('checks --address when the gateway is added', () => {
-      assert.deepEqual(pfsense.parseSettings({ address: 'Portal.Example:8002' }), { address: 'portal.example:8002' });
-      assert.deepEqual(pfsense.parseSettings({}), {});
-      assert.throws(() => pfsense.parseSettings({ address: 'http://x/' }), UserError);
-      assert.throws(() => pfsense.parseSettings({ address: 'x:99999' }), UserError);
+      assert.deepEqual(settingsFromOptions(pfsense, { address: 'Portal.Example:8002' }), { address: 'portal.example:8002' });
+      assert.deepEqual(settingsFromOptions(pfsense, {}), {});
+      assert.throws(() => settingsFromOptions(pfsense, { address: 'http://x/' }), UserError);
+      assert.throws(() => settingsFromOptions(pfsense, { address: 'x:99999' }), UserError);
     });
   });
 

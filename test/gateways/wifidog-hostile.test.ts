@@ -4,6 +4,7 @@ import request from 'supertest';
 import { hashToken } from '../../app/gateways/wifidog';
 import { secondsOnline } from '../../app/guest/captive-portal-api';
 import { venueStatistics } from '../../app/statistics';
+import { reportIntervalOf } from '../../app/gateways';
 import { runCli, testPortal, type TestPortal } from '../helpers';
 import { signedInAgent } from '../admin/admin-helpers';
 import { authQuery, issuedToken } from './wifidog-tokens';
@@ -125,7 +126,7 @@ describe('a guest acts only for itself: no login ends another device\'s session'
   after(() => portal.close());
 
   const ask = (path: string) => request(portal.app).get(path).then((response) => response.text);
-  const onlineNow = async (gatewayId = 'gw') => (await venueStatistics(portal.store, portal.site, period, gatewayId, portal.clock())).onlineNow;
+  const onlineNow = async (gatewayId = 'gw') => (await venueStatistics(portal.store, portal.site, period, gatewayId, portal.clock(), reportIntervalOf)).onlineNow;
 
   for (const [what, attackerToken] of [
     ['its own token issued without a MAC', () => issuedToken(portal, 'gw', { mac: null, ip: attacker.ip })],

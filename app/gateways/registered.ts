@@ -1,0 +1,3 @@
+/** The router types Portico speaks: adding one is its driver module and its line here. */
+export { pfsense } from './pfsense';
+export { wifidog } from './wifidog';
