@@ -15,7 +15,7 @@ export interface Context {
     deviceId: Buffer;
     /** Signs the admin session cookie. */
     adminSession: Buffer;
-    /** Derives a WiFiDog login token from the state it is issued for, so that a repeated accept gets the same one. */
+    /** Derives a router login token from the state it is issued for, so that a repeated accept gets the same one. */
     loginToken: Buffer;
   };
   /** Milliseconds since the epoch; tests pass their own clock. */
@@ -34,6 +34,7 @@ export function createContext(config: Config, store: Store, secret: Buffer, now:
       guestState: deriveKey(secret, 'guest-state'),
       deviceId: deriveKey(secret, 'device-id'),
       adminSession: deriveKey(secret, 'admin-session'),
+      // The label is part of the derivation: tokens already issued stay valid only while it is unchanged.
       loginToken: deriveKey(secret, 'wifidog-login-token'),
     },
     now,

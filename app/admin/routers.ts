@@ -1,24 +1,67 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context';
-import { driverFor, drivers, parseNewGateway } from '../gateways';
+import { allOptions, driverFor, drivers, parseNewGateway, reportedHealth, settingsFromOptions } from '../gateways';
+import type { DriverOption, GatewayDriver } from '../gateways/driver';
 import { HttpError, StoreConflictError, UserError } from '../errors';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
 import { defaultSite } from './settings';
 
-const driverList = () => [...drivers.values()].map((driver) => ({ type: driver.type, label: driver.label }));
+/** A form field for one driver option, as the views place it. */
+interface OptionField {
+  name: string;
+  label: string;
+  help: string;
+  value: string;
+  required: boolean;
+  inputType: 'text' | 'password';
+}
 
-/** Routers: list, add, rename, remove, and each one's setup instructions; generic over the drivers. */
+/** The option fields of a driver's form, filled with what the owner typed or the router has; a secret is never filled. */
+function optionFields(driver: GatewayDriver, values: Record<string, unknown>): OptionField[] {
+  return driver.options.map((option) => ({
+    name: option.setting, label: option.label, help: option.help, required: Boolean(option.required),
+    value: option.secret || values[option.setting] === undefined ? '' : String(values[option.setting]),
+    inputType: option.secret ? 'password' : 'text',
+  }));
+}
+
+/** What a new router of this type gets where the owner gives nothing, by setting. */
+function defaultsOf(driver: GatewayDriver): Record<string, string> {
+  return Object.fromEntries(driver.options.flatMap((option) => (option.default === undefined ? [] : [[option.setting, option.default]])));
+}
+
+/** The driver options a form sent, by option name; a field is named by the setting it fills. */
+function givenOptions(body: Record<string, unknown>, options: DriverOption[]): Record<string, string | undefined> {
+  return Object.fromEntries(options.map((option) => [option.name, optionalField(body, option.setting, { max: 300 })]));
+}
+
+/** Routers: list, add, edit, rename, remove, and each one's setup instructions; generic over the drivers. */
 export function routerRoutes(ctx: Context): Router {
   const router = Router();
   const routersPage = `${ctx.config.publicUrl.pathname}admin/routers`;
+  const firstDriver = [...drivers.values()][0];
 
   async function renderList(res: Response, status: number, site: Site, values: Record<string, string>, error: string | null): Promise<void> {
     const gateways = await ctx.store.listGateways(site.id);
+    const driver = driverFor(values.type) ?? firstDriver;
     res.status(status).set('Cache-Control', 'no-store').render('admin/routers', {
-      title: 'Routers', active: 'routers', gateways, drivers: driverList(),
-      labelOf: (type: string) => driverFor(type)?.label ?? type, values, error,
+      title: 'Routers', active: 'routers', values, error,
+      gateways: gateways.map((gateway) => ({ ...gateway, label: driverFor(gateway.type)?.label ?? gateway.type })),
+      types: [...drivers.values()].map(({ type, label }) => ({ type, label, selected: type === driver.type })),
+      chosen: { type: driver.type, label: driver.label }, fields: optionFields(driver, { ...defaultsOf(driver), ...values }),
+    });
+  }
+
+  async function renderRouter(res: Response, status: number, gateway: Gateway, site: Site, notice: string | null, error: string | null, values = gateway.settings): Promise<void> {
+    const driver = driverFor(gateway.type);
+    res.status(status).set('Cache-Control', 'no-store').render('admin/router', {
+      title: gateway.name, active: 'routers', gateway, label: driver?.label ?? gateway.type,
+      setupText: driver?.setupText(gateway, site, ctx.config) ?? null, hasUploadPage: Boolean(driver?.uploadPage),
+      fields: driver ? optionFields(driver, values) : [], facts: driver?.health.facts(reportedHealth(gateway)) ?? [],
+      lastContact: gateway.lastContactAt === undefined ? null : new Date(gateway.lastContactAt).toISOString(),
+      notice, error,
     });
   }
 
@@ -29,24 +72,23 @@ export function routerRoutes(ctx: Context): Router {
     return { gateway, site };
   }
 
-  router.get('/routers', async (_req, res) => {
-    await renderList(res, 200, await defaultSite(ctx), { type: driverList()[0]?.type ?? '' }, null);
+  router.get('/routers', async (req, res) => {
+    await renderList(res, 200, await defaultSite(ctx), { type: optionalField(req.query, 'type', { max: 32 }) ?? '' }, null);
   });
 
   router.post('/routers', async (req, res) => {
     const site = await defaultSite(ctx);
-    const values = {
+    const options = allOptions();
+    const given = givenOptions(req.body, options);
+    const values: Record<string, string> = {
       type: optionalField(req.body, 'type', { max: 32 }) ?? '',
       id: (optionalField(req.body, 'id', { max: 64 }) ?? '').trim(),
       name: optionalField(req.body, 'name', { max: 100 }) ?? '',
-      address: optionalField(req.body, 'address', { max: 300 }) ?? '',
-      routerAddress: optionalField(req.body, 'routerAddress', { max: 45 }) ?? '',
+      ...Object.fromEntries(options.map((option) => [option.setting, given[option.name] ?? ''])),
     };
     let gateway: Gateway;
     try {
-      // An option left empty is not given, as on the command line (a driver may refuse options it does not take).
-      const options = { address: values.address.trim() || undefined, 'router-address': values.routerAddress.trim() || undefined };
-      gateway = await ctx.store.addGateway(parseNewGateway({ type: values.type, id: values.id, name: values.name, options }, site.id), ctx.now());
+      gateway = await ctx.store.addGateway(parseNewGateway({ type: values.type, id: values.id, name: values.name, options: given }, site.id), ctx.now());
     } catch (error) {
       if (error instanceof UserError) return renderList(res, 400, site, values, error.message);
       if (error instanceof StoreConflictError) return renderList(res, 409, site, values, `There is a router with the id "${values.id}" already.`);
@@ -58,12 +100,28 @@ export function routerRoutes(ctx: Context): Router {
 
   router.get('/routers/:id', async (req, res) => {
     const { gateway, site } = await siteGateway(req.params.id);
+    const notice = req.query.renamed !== undefined ? 'Name saved.' : req.query.saved !== undefined ? 'Settings saved.' : null;
+    await renderRouter(res, 200, gateway, site, notice, null);
+  });
+
+  router.post('/routers/:id/settings', async (req, res) => {
+    const { gateway, site } = await siteGateway(req.params.id);
     const driver = driverFor(gateway.type);
-    res.set('Cache-Control', 'no-store').render('admin/router', {
-      title: gateway.name, active: 'routers', gateway, label: driver?.label ?? gateway.type,
-      setupText: driver?.setupText(gateway, site, ctx.config) ?? null, hasUploadPage: Boolean(driver?.uploadPage),
-      renamed: req.query.renamed !== undefined,
-    });
+    if (!driver) throw new HttpError(404, 'Portico has no driver for this router type any more.');
+    const given = givenOptions(req.body, allOptions());
+    // A secret is never shown back in the form: left blank, it stays as it is.
+    const kept = Object.fromEntries(driver.options.filter((option) => option.secret).map((option) => [option.setting, gateway.settings[option.setting]]));
+    let settings: Record<string, unknown>;
+    try {
+      settings = settingsFromOptions(driver, given, kept);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      const typed = Object.fromEntries(driver.options.map((option) => [option.setting, given[option.name] ?? '']));
+      return renderRouter(res, 400, gateway, site, null, error.message, typed);
+    }
+    await ctx.store.setGatewaySettings(gateway.id, settings);
+    log.info('router settings changed', { user: res.locals.adminUser, gateway: gateway.id });
+    res.redirect(303, `${routersPage}/${encodeURIComponent(gateway.id)}?saved`);
   });
 
   router.get('/routers/:id/upload-page', async (req, res) => {

@@ -28,7 +28,7 @@ export interface GatewayDriver {
   type: string;
   /** How the venue owner knows the router. */
   label: string;
-  /** The router's name in short, for messages ("--address is for pfSense"). */
+  /** The router's name in short, for messages ("--address is for <short label>"). */
   shortLabel: string;
   /** The settings the owner gives this router; `gateway add`, the admin's router forms and the stored settings come from them. */
   options: DriverOption[];
@@ -70,7 +70,7 @@ export interface DriverOption {
   parse(text: string): string | number;
 }
 
-/** What a router reported about itself, by figure name (WiFiDog's ping parameters), as the store keeps it. */
+/** What a router reported about itself, by figure name (uptime, load: whatever its driver reads), as the store keeps it. */
 export type ReportedHealth = Record<string, number | null | undefined>;
 
 /** One line of what a router reported, for its page. */

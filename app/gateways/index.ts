@@ -19,9 +19,9 @@ export function allOptions(): DriverOption[] {
 
 /**
  * The settings stored for a router, from the options the owner gave by name (an empty one is not given);
- * `current` are the settings it has, kept where an option is not given again. Throws a UserError.
+ * `kept` are settings it has that stay where their option is not given again (a secret left blank). Throws a UserError.
  */
-export function settingsFromOptions(driver: GatewayDriver, given: Record<string, string | undefined>, current: Record<string, unknown> = {}): Record<string, unknown> {
+export function settingsFromOptions(driver: GatewayDriver, given: Record<string, string | undefined>, kept: Record<string, unknown> = {}): Record<string, unknown> {
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined || value.trim() === '' || driver.options.some((option) => option.name === name)) continue;
     const owners = [...drivers.values()].filter((other) => other.options.some((option) => option.name === name)).map((other) => other.shortLabel);
@@ -32,7 +32,7 @@ export function settingsFromOptions(driver: GatewayDriver, given: Record<string,
   for (const option of driver.options) {
     const text = given[option.name]?.trim() || undefined;
     if (text !== undefined) settings[option.setting] = option.parse(text);
-    else if (current[option.setting] !== undefined) settings[option.setting] = current[option.setting];
+    else if (kept[option.setting] !== undefined) settings[option.setting] = kept[option.setting];
     else if (option.default !== undefined) settings[option.setting] = option.parse(option.default);
     else if (option.required) throw new UserError(`--${option.name} is needed: ${option.help}`);
   }

@@ -389,6 +389,7 @@ export class SqliteStore implements Store {
       deleteUnusedLogos: db.prepare('DELETE FROM logos WHERE sha256 NOT IN (SELECT logo_sha256 FROM sites WHERE logo_sha256 IS NOT NULL)'),
       logo: db.prepare<[string], { image: Buffer }>('SELECT image FROM logos WHERE sha256 = ?'),
       renameGateway: db.prepare<[string, string]>('UPDATE gateways SET name = ? WHERE id = ?'),
+      setGatewaySettings: db.prepare<[string, string]>('UPDATE gateways SET settings = ? WHERE id = ?'),
       deleteGateway: db.prepare<[string]>('DELETE FROM gateways WHERE id = ?'),
     };
 
@@ -822,6 +823,11 @@ export class SqliteStore implements Store {
   async renameGateway(id: string, name: string): Promise<boolean> {
     this.cache.gateways.delete(id);
     return this.adminSql.renameGateway.run(name, id).changes === 1;
+  }
+
+  async setGatewaySettings(id: string, settings: Record<string, unknown>): Promise<boolean> {
+    this.cache.gateways.delete(id);
+    return this.adminSql.setGatewaySettings.run(JSON.stringify(settings), id).changes === 1;
   }
 
   async removeGateway(id: string): Promise<boolean> {

@@ -353,6 +353,8 @@ export interface Store {
   getLogo(sha256: string): Promise<Buffer | undefined>;
   /** Changes a router's name; false when there is no such router. */
   renameGateway(id: string, name: string): Promise<boolean>;
+  /** Replaces a router's settings (its driver's, checked); false when there is no such router. */
+  setGatewaySettings(id: string, settings: Record<string, unknown>): Promise<boolean>;
   /** Removes a router; its acceptances and guest sessions keep their rows, with gateway_id NULL. */
   removeGateway(id: string): Promise<boolean>;
 

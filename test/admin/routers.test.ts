@@ -78,4 +78,55 @@ describe('admin routers', () => {
     assert.deepEqual((await admin.portal.store.getGateway('bar'))?.settings, { checkIntervalSeconds: 60, routerAddress: '192.0.2.7' });
     assert.match((await admin.agent.get('/admin/routers/bar').expect(200)).text, /only from 192\.0\.2\.7, the address it is pinned to/);
   });
+
+  it('shows the chosen type\'s fields in the add form, from its driver', async () => {
+    const wifidog = (await admin.agent.get('/admin/routers?type=wifidog').expect(200)).text;
+    assert.match(wifidog, /<option value="wifidog" selected>/);
+    assert.match(wifidog, /<input type="hidden" name="type" value="wifidog">/);
+    assert.match(wifidog, /name="checkIntervalSeconds"[^>]*value="60"/);
+    assert.match(wifidog, /name="routerAddress"/);
+    assert.doesNotMatch(wifidog, /name="address"/);
+    const pfsense = (await admin.agent.get('/admin/routers').expect(200)).text;
+    assert.match(pfsense, /name="address"/);
+    assert.doesNotMatch(pfsense, /name="checkIntervalSeconds"/);
+    const refused = await admin.agent.post('/admin/routers').type('form')
+      .send({ _csrf: admin.csrf, type: 'wifidog', id: 'slow', checkIntervalSeconds: '5' }).expect(400);
+    assert.match(refused.text, /--check-interval must be whole seconds/);
+    assert.match(refused.text, /name="checkIntervalSeconds"[^>]*value="5"/);
+  });
+
+  it('edits a router\'s options from its page: the check interval and the pin, with its CSRF token', async () => {
+    const page = (await admin.agent.get('/admin/routers/bar').expect(200)).text;
+    assert.match(page, /action="\/admin\/routers\/bar\/settings"/);
+    assert.match(page, /name="checkIntervalSeconds"[^>]*value="60"/);
+    assert.match(page, /name="routerAddress"[^>]*value="192\.0\.2\.7"/);
+    assert.match(page, /Router uptime/);
+
+    await admin.agent.post('/admin/routers/bar/settings').type('form')
+      .send({ _csrf: admin.csrf, checkIntervalSeconds: '30', routerAddress: '' })
+      .expect(303).expect('Location', '/admin/routers/bar?saved');
+    assert.deepEqual((await admin.portal.store.getGateway('bar'))?.settings, { checkIntervalSeconds: 30 });
+    const saved = (await admin.agent.get('/admin/routers/bar?saved').expect(200)).text;
+    assert.match(saved, /Settings saved/);
+    assert.match(saved, /Check Interval \(sec\.\) \.\.\.\.\. 30/);
+
+    const refused = await admin.agent.post('/admin/routers/bar/settings').type('form')
+      .send({ _csrf: admin.csrf, checkIntervalSeconds: '30', routerAddress: 'router.example' }).expect(400);
+    assert.match(refused.text, /--router-address must be the IP address/);
+    assert.match(refused.text, /name="routerAddress"[^>]*value="router\.example"/);
+    await admin.agent.post('/admin/routers/bar/settings').type('form').send({ checkIntervalSeconds: '40' }).expect(403);
+    await admin.agent.post('/admin/routers/nowhere/settings').type('form').send({ _csrf: admin.csrf }).expect(404);
+    assert.deepEqual((await admin.portal.store.getGateway('bar'))?.settings, { checkIntervalSeconds: 30 });
+  });
+
+  it('sets a pfSense router\'s portal address from its page', async () => {
+    await admin.agent.post('/admin/routers').type('form').send({ _csrf: admin.csrf, type: 'pfsense', id: 'hall' }).expect(303);
+    assert.deepEqual((await admin.portal.store.getGateway('hall'))?.settings, {});
+    await admin.agent.post('/admin/routers/hall/settings').type('form').send({ _csrf: admin.csrf, address: 'Portal.Example:8002' })
+      .expect(303).expect('Location', '/admin/routers/hall?saved');
+    assert.deepEqual((await admin.portal.store.getGateway('hall'))?.settings, { address: 'portal.example:8002' });
+    const refused = await admin.agent.post('/admin/routers/hall/settings').type('form')
+      .send({ _csrf: admin.csrf, address: 'portal.example', routerAddress: '192.0.2.7' }).expect(400);
+    assert.match(refused.text, /--router-address is for WiFiDog/);
+  });
 });
