@@ -1,3 +1,4 @@
+import { deviceFamilyLabels, type DeviceFamily } from './device-family';
 import type { DayFigures, Gateway, Site, StatisticsFigures, Store } from './store/types';
 import { localCalendar } from './venue-time';
 import { UserError } from './errors';
@@ -134,4 +135,33 @@ export function randomMacNote(share: number | null): string {
   return 'Most phones now use a private, random Wi-Fi address (MAC) for each network. Usually they keep it for your network, '
     + 'so a returning guest is recognised; but a phone that changes it (after "forget network", a reset, or periodically on some '
     + `Android versions) counts as a new device, so "returning" is a lower bound and "new" an upper bound.${measured}`;
+}
+
+/** The figures as `stats` prints them: a plain-text page for the owner's terminal. */
+export function statisticsText(stats: VenueStatistics): string {
+  const seconds = (value: number | null) => (value === null ? '-' : `${Math.round(value)} s`);
+  const share = (part: number, whole: number) => (whole === 0 ? '' : ` (${Math.round((part / whole) * 100)}%)`);
+  const lines = [
+    `${stats.venue}, ${stats.from} to ${stats.to} (${stats.timezone})${stats.gateway ? `, router ${stats.gateway}` : ''}`,
+    `acceptances         ${stats.acceptances}`,
+    `unique devices      ${stats.uniqueDevices}`,
+    `  new               ${stats.newDevices}`,
+    `  returning         ${stats.returningDevices}`,
+    `sessions            ${stats.sessions} (online now ${stats.onlineNow})`,
+    `session length      average ${seconds(stats.averageSessionSeconds)}, median ${seconds(stats.medianSessionSeconds)}`,
+    `data used           ${stats.bytes} bytes`,
+    '',
+    'day         acceptances  new  returning',
+    ...stats.days.map((d) => `${d.day}  ${String(d.acceptances).padStart(11)}  ${String(d.newDevices).padStart(3)}  ${String(d.returningDevices).padStart(9)}`),
+    '',
+    'terms release: ' + stats.byTermsRelease.map((r) => `${r.release}: ${r.acceptances}`).join(', '),
+    'language:      ' + stats.byLanguage.map((l) => `${l.language}: ${l.acceptances}`).join(', '),
+    'device:        ' + stats.byDeviceFamily.map((f) => `${deviceFamilyLabels[f.family as DeviceFamily] ?? f.family}: ${f.acceptances}${share(f.acceptances, stats.acceptances)}`).join(', '),
+    '',
+    'routers:',
+    ...stats.routers.map((r) => `  ${r.id}\t${r.status}\tlast contact ${r.lastContactAt ?? 'never'}\tuptime ${r.uptimeSeconds ?? '-'} s\tload ${r.load ?? '-'}`),
+    '',
+    randomMacNote(stats.randomisedMacShare),
+  ];
+  return lines.join('\n') + '\n';
 }

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The compiled command line; `npm install` builds it (the prepare script).
-require('../dist/app/cli.js').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require('../dist/app/cli/index.js').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

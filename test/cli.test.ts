@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { csvCell } from '../app/acceptance-csv';
+import { drivers } from '../app/gateways';
 import { openSqliteStore } from '../app/store/sqlite';
 import { runCli, tempDir, testClock } from './helpers';
 
@@ -52,6 +53,32 @@ describe('command line', () => {
       assert.match(result.err, /Usage: npx portico/);
     }
     assert.equal((await portico('help')).code, 0);
+  });
+
+  it('prints --version from package.json and each command\'s usage with --help', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    assert.deepEqual(await portico('--version'), { code: 0, out: `${version}\n`, err: '' });
+    const help = await portico('gateway', '--help');
+    assert.equal(help.code, 0);
+    assert.match(help.out, /^Usage: npx portico gateway/);
+    assert.doesNotMatch(help.out, /settings set/);
+    const all = (await portico('--help')).out;
+    for (const command of ['gateway add', 'settings set', 'terms publish', 'export acceptances', 'admin add', 'stats', 'backup', 'purge', 'guest forget']) {
+      assert.ok(all.includes(`  ${command}`), `usage lists ${command}`);
+    }
+    const unknownFlag = await portico('stats', '--bogus');
+    assert.equal(unknownFlag.code, 2);
+    assert.match(unknownFlag.err, /^portico stats: Unknown option '--bogus'[\s\S]*Usage: npx portico stats/);
+  });
+
+  it('takes gateway add\'s flags from the drivers\' options, each listed in usage with its help', async () => {
+    const usage = (await portico('gateway', '--help')).out;
+    for (const driver of drivers.values()) {
+      for (const option of driver.options) assert.ok(usage.includes(`[--${option.name} ${option.placeholder}]`), `usage shows --${option.name}`);
+    }
+    assert.equal((await portico('gateway', 'add', '--type', 'wifidog', '--id', 'porch', '--check-interval', '120', '--router-address', '192.0.2.9')).code, 0);
+    const list = JSON.parse((await portico('gateway', 'list', '--json')).out) as { id: string; settings: unknown }[];
+    assert.deepEqual(list.find((g) => g.id === 'porch')?.settings, { checkIntervalSeconds: 120, routerAddress: '192.0.2.9' });
   });
 
   it('sets and shows the venue settings, refusing bad values', async () => {

@@ -94,7 +94,7 @@ export const pfsense: GatewayDriver = {
 
   options: [{
     name: 'address', setting: 'address', label: 'Address', placeholder: '<host[:port]>',
-    help: 'the portal as guests reach it, host or host:port, e.g. 192.168.10.1:8002; its portal action must point exactly there',
+    help: 'the portal address guests reach, host or host:port, e.g. 192.168.10.1:8002',
     parse(address) {
       const match = hostPortPattern.exec(address);
       if (!match || (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535))) {

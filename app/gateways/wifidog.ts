@@ -290,7 +290,7 @@ export const wifidog: GatewayDriver = {
 
   options: [{
     name: 'check-interval', setting: 'checkIntervalSeconds', label: 'Check interval', placeholder: '<seconds>',
-    help: `the router's Check Interval, how often it reports (default ${defaultCheckIntervalSeconds})`,
+    help: `the router's Check Interval in seconds (default ${defaultCheckIntervalSeconds})`,
     default: String(defaultCheckIntervalSeconds),
     parse(text) {
       const seconds = Number(text);
@@ -299,7 +299,7 @@ export const wifidog: GatewayDriver = {
     },
   }, {
     name: 'router-address', setting: 'routerAddress', label: 'Router address', placeholder: '<ip>',
-    help: "recommended: the IP address the router's requests reach Portico from, e.g. 192.0.2.7; its auth/ and ping/ from anywhere else are refused",
+    help: "recommended: the IP address the router's requests come from, e.g. 192.0.2.7; from anywhere else they are refused",
     parse(text) {
       const routerAddress = text.toLowerCase();
       if (isIP(routerAddress) === 0) throw new UserError(`--router-address must be the IP address the router's requests come from, e.g. 192.0.2.7, got "${routerAddress}"`);

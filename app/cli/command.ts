@@ -1,0 +1,63 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Config } from '../config';
+import type { Context } from '../context';
+import type { Store } from '../store/types';
+
+/** Where a command writes; tests pass their own. */
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  now: () => number;
+  /** All of standard input, for --password-stdin. */
+  readStdin: () => Promise<string>;
+}
+
+export interface Invocation {
+  /** The words after the command's name. */
+  args: string[];
+  config: Config;
+  store: Store;
+  io: CliIo;
+}
+
+/** One way to call a command, for usage: its words and flags after the command's name, and what it does. */
+export interface CommandForm {
+  /** A form starting with spaces continues the one above it (more of its flags). */
+  form: string;
+  help?: string;
+}
+
+/**
+ * One `portico <name>` command. Its module imports what only it uses when it runs: `stats` is run by
+ * hand and by scripts, and each module loaded at start is a few milliseconds of its wait.
+ */
+export interface Command {
+  name: string;
+  /** Its forms, for usage; async for those whose flags come from modules loaded only when needed (the drivers). */
+  usage(): CommandForm[] | Promise<CommandForm[]>;
+  run(invocation: Invocation): Promise<void>;
+}
+
+/** Wrong words or flags: the command's usage is shown and the exit code is 2. */
+export class UsageError extends Error {}
+
+type Flags = NonNullable<ParseArgsConfig['options']>;
+
+/** The flags and exactly `positionals` words of a command line; anything else is a UsageError. */
+export function options<T extends Flags>(args: string[], flags: T, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: flags, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (parsed.positionals.length !== positionals) throw new UsageError(`expected ${positionals} argument(s), got ${parsed.positionals.length}`);
+  return parsed;
+}
+
+/** The context the privacy commands share with the server: same secret, so the same device ids. */
+export async function commandContext({ config, store, io }: Invocation): Promise<Context> {
+  const [{ createContext }, { loadOrCreateSecret }] = await Promise.all([import('../context.js'), import('../secret.js')]);
+  return createContext(config, store, loadOrCreateSecret(config.dataDir), io.now);
+}

@@ -1,0 +1,55 @@
+import { UserError } from '../errors';
+import { ensureVenue } from '../venue-settings';
+import { options, UsageError, type Command } from './command';
+
+// The drivers bring Express with them: loaded only when a gateway command runs or its usage is shown.
+const registry = () => import('../gateways/index.js');
+
+export const gateway: Command = {
+  name: 'gateway',
+  async usage() {
+    const { drivers } = await registry();
+    const flags = [...drivers.values()].flatMap((driver) => driver.options.map((option) => ({
+      form: `  [--${option.name} ${option.placeholder}]`, help: `${driver.shortLabel}: ${option.help}${option.required ? ' (needed)' : ''}`,
+    })));
+    const uploading = [...drivers.values()].filter((driver) => driver.uploadPage).map((driver) => driver.shortLabel);
+    return [
+      { form: `add --type <${[...drivers.keys()].join('|')}> --id <id> [--name <name>]` },
+      ...flags,
+      { form: 'list [--json]' },
+      { form: 'setup <id>', help: 'the settings to make on the router' },
+      { form: 'page <id>', help: `${uploading.join(', ')}: the file the router serves to captured guests, to upload` },
+    ];
+  },
+
+  async run({ args, config, store, io }) {
+    const { allOptions, driverFor, drivers, parseNewGateway } = await registry();
+    const [action, ...rest] = args;
+    const site = await ensureVenue(store, io.now());
+    if (action === 'add') {
+      const driverFlags = Object.fromEntries(allOptions().map((option) => [option.name, { type: 'string' as const }]));
+      const { values } = options(rest, { type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, ...driverFlags }, 0);
+      const { type, id, name, ...given } = values as Record<string, string | undefined>;
+      if (!type || !id) throw new UsageError('gateway add needs --type and --id');
+      const added = await store.addGateway(parseNewGateway({ type, id, name, options: given }, site.id), io.now());
+      io.out(`Added ${driverFor(added.type)!.label} "${added.id}". Next: npx portico gateway setup ${added.id}\n`);
+    } else if (action === 'list') {
+      const { values } = options(rest, { json: { type: 'boolean' } }, 0);
+      const gateways = await store.listGateways();
+      if (values.json) io.out(JSON.stringify(gateways, null, 2) + '\n');
+      else if (gateways.length === 0) io.out(`No gateways yet. Add one with: npx portico gateway add --type <${[...drivers.keys()].join('|')}> --id <id>\n`);
+      else for (const g of gateways) io.out(`${g.id}\t${g.type}\t${g.name}\t${JSON.stringify(g.settings)}\n`);
+    } else if (action === 'setup' || action === 'page') {
+      const { positionals } = options(rest, {}, 1);
+      const found = await store.getGateway(positionals[0]);
+      if (!found) throw new UserError(`no gateway "${positionals[0]}"; see: npx portico gateway list`);
+      const driver = driverFor(found.type)!;
+      const gatewaySite = (await store.getSite(found.siteId))!;
+      if (action === 'setup') io.out(driver.setupText(found, gatewaySite, config) + '\n');
+      else if (driver.uploadPage) io.out(driver.uploadPage(found, gatewaySite, config));
+      else throw new UserError(`${driver.label} gateways need no uploaded page; see: npx portico gateway setup ${found.id}`);
+    } else {
+      throw new UsageError(`unknown gateway command "${action ?? ''}"`);
+    }
+  },
+};

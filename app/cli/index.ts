@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { ConfigError, StoreConflictError, UserError } from '../errors';
+import { projectRoot } from '../paths';
+import { openSqliteStore } from '../store/sqlite';
+import type { Store } from '../store/types';
+import { admin } from './admin';
+import { backup } from './backup';
+import { UsageError, type CliIo, type Command } from './command';
+import { exportCommand } from './export';
+import { gateway } from './gateway';
+import { guest } from './guest';
+import { purge } from './purge';
+import { settings } from './settings';
+import { stats } from './stats';
+import { terms } from './terms';
+
+export type { CliIo } from './command';
+
+const commands: ReadonlyMap<string, Command> = new Map(
+  [gateway, settings, terms, exportCommand, admin, stats, backup, purge, guest].map((command) => [command.name, command]),
+);
+
+const header = 'Usage: npx portico <command>   (works on DATA_DIR, default ./data)\n';
+const helpColumn = 28;
+
+/** A command's forms, one a line, each help beside its form or, when the form is long, below it. */
+async function commandUsage(command: Command): Promise<string> {
+  return (await command.usage()).map(({ form, help }) => {
+    const line = form.startsWith(' ') ? `  ${' '.repeat(command.name.length)} ${form}` : `  ${command.name}${form ? ` ${form}` : ''}`;
+    if (!help) return `${line}\n`;
+    return line.length < helpColumn ? `${line.padEnd(helpColumn)}${help}\n` : `${line}\n${' '.repeat(helpColumn)}${help}\n`;
+  }).join('');
+}
+
+async function usage(only?: Command): Promise<string> {
+  const parts = await Promise.all((only ? [only] : [...commands.values()]).map(commandUsage));
+  return `${only ? `Usage: npx portico ${only.name} ...\n` : header}\n${parts.join('')}`;
+}
+
+function version(): string {
+  return (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+const isHelp = (word: string | undefined) => word === '--help' || word === '-h';
+
+/** Runs one command; returns the exit code. User mistakes print a message and usage, never a stack trace. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...args] = argv;
+  const command = commands.get(name ?? '');
+  if (!command) {
+    if (name === 'help' || isHelp(name)) {
+      io.out(await usage());
+      return 0;
+    }
+    if (name === '--version') {
+      io.out(`${version()}\n`);
+      return 0;
+    }
+    io.err((name ? `unknown command "${name}"\n\n` : '') + await usage());
+    return 2;
+  }
+  if (isHelp(args[0])) {
+    io.out(await usage(command));
+    return 0;
+  }
+  let store: Store | undefined;
+  try {
+    const config = loadConfig(io.env);
+    store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous });
+    await command.run({ args, config, store, io });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`portico ${name}: ${error.message}\n\n${await usage(command)}`);
+      return 2;
+    }
+    if (error instanceof UserError || error instanceof ConfigError || error instanceof StoreConflictError) {
+      io.err(`portico ${name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await store?.close();
+  }
+}
+
+export function main(argv: string[]): Promise<number> {
+  return run(argv, {
+    env: process.env,
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    now: Date.now,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  });
+}

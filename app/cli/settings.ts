@@ -1,0 +1,26 @@
+import { ensureVenue, parseSiteSetting, siteSettingKeys } from '../venue-settings';
+import { options, UsageError, type Command } from './command';
+
+export const settings: Command = {
+  name: 'settings',
+  usage: () => [{ form: 'show' }, { form: 'set <key> <value>', help: `keys: ${siteSettingKeys.join(', ')}` }],
+
+  async run({ args, store, io }) {
+    const [action, ...rest] = args;
+    const site = await ensureVenue(store, io.now());
+    if (action === 'set') {
+      const { positionals: [key, value] } = options(rest, {}, 2);
+      await store.updateSite(site.id, parseSiteSetting(key, value));
+      io.out(`Set ${key}.\n`);
+    } else if (action === 'show') {
+      options(rest, {}, 0);
+      const shown: Record<string, string | number> = {
+        venue_name: site.name, website_url: site.websiteUrl, timezone: site.timezone, session_minutes: site.sessionMinutes,
+        remember_days: site.rememberDays, default_language: site.defaultLanguage, accent_color: site.accentColor,
+      };
+      for (const [key, value] of Object.entries(shown)) io.out(`${key}\t${value}\n`);
+    } else {
+      throw new UsageError(`unknown settings command "${action ?? ''}"`);
+    }
+  },
+};
