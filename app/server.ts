@@ -3,7 +3,9 @@ import { createApp } from './app';
 import { loadConfig, publicLink } from './config';
 import { createContext } from './context';
 import { createSetupLink } from './admin/setup-link';
+import { drivers } from './gateways';
 import { createHttpServer } from './http-server';
+import { startListeners } from './listeners';
 import { log } from './log';
 import { schedulePurge } from './privacy';
 import { loadOrCreateSecret } from './secret';
@@ -22,6 +24,10 @@ async function main(): Promise<void> {
   const ctx = createContext(config, store, secret);
   const app = createApp(ctx);
   const setupLink = await createSetupLink(ctx);
+  const listeners = await startListeners(drivers.values(), ctx).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
 
   const server = createHttpServer(config, app);
   server.listen(config.port, config.host || undefined, () => {
@@ -35,8 +41,8 @@ async function main(): Promise<void> {
 
   const stopPurge = schedulePurge(ctx);
 
-  // Stop taking connections, let requests in flight finish (an acceptance being written completes and is
-  // answered), then close the database. A second signal, or a request still running after the grace
+  // Stop taking connections and the drivers' listeners, let requests in flight finish (an acceptance being
+  // written completes and is answered), then close the database. A second signal, or a request still running after the grace
   // period, ends the process at once; SQLite's journal keeps every committed acceptance either way.
   let stopping = false;
   const stop = (signal: string) => {
@@ -47,8 +53,9 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('stopping: finishing requests in flight', { signal });
     stopPurge();
+    const listenersStopped = listeners.stop();
     server.close(() => {
-      void store.close().then(() => {
+      void listenersStopped.then(() => store.close()).then(() => {
         log.info('stopped');
         process.exit(0);
       });
