@@ -62,6 +62,7 @@ describe('command line', () => {
     assert.equal(help.code, 0);
     assert.match(help.out, /^Usage: npx portico gateway/);
     assert.doesNotMatch(help.out, /settings set/);
+    assert.deepEqual(await portico('gateway', 'add', '--help'), help);
     const all = (await portico('--help')).out;
     for (const command of ['gateway add', 'settings set', 'terms publish', 'export acceptances', 'admin add', 'stats', 'backup', 'purge', 'guest forget']) {
       assert.ok(all.includes(`  ${command}`), `usage lists ${command}`);

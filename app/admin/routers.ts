@@ -60,7 +60,8 @@ export function routerRoutes(ctx: Context): Router {
       title: gateway.name, active: 'routers', gateway, label: driver?.label ?? gateway.type,
       setupText: driver?.setupText(gateway, site, ctx.config) ?? null, hasUploadPage: Boolean(driver?.uploadPage),
       fields: driver ? optionFields(driver, values) : [], facts: driver?.health.facts(reportedHealth(gateway)) ?? [],
-      lastContact: gateway.lastContactAt === undefined ? null : new Date(gateway.lastContactAt).toISOString(),
+      lastContact: gateway.lastContactAt === undefined ? null
+        : new Intl.DateTimeFormat('en-GB', { timeZone: site.timezone, dateStyle: 'medium', timeStyle: 'medium' }).format(gateway.lastContactAt),
       notice, error,
     });
   }

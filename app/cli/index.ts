@@ -61,7 +61,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     io.err((name ? `unknown command "${name}"\n\n` : '') + await usage());
     return 2;
   }
-  if (isHelp(args[0])) {
+  // Asked anywhere (`gateway add --help`), help is the command's usage, not a wrong flag.
+  if (args.some(isHelp)) {
     io.out(await usage(command));
     return 0;
   }

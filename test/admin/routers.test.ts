@@ -119,9 +119,19 @@ describe('admin routers', () => {
     assert.deepEqual((await admin.portal.store.getGateway('bar'))?.settings, { checkIntervalSeconds: 30 });
   });
 
+  it('shows on the router page what the router last reported, in its driver\'s words', async () => {
+    await admin.portal.store.recordGatewayContact('bar', { sysUptime: 3600, sysMemfree: 12000, sysLoad: 0.25, daemonUptime: 1800 }, admin.portal.clock());
+    const page = (await admin.agent.get('/admin/routers/bar').expect(200)).text;
+    assert.match(page, /<dt>Last report<\/dt><dd>27 Nov 2026/);
+    assert.match(page, /<dt>Router uptime<\/dt><dd>3600 s<\/dd>/);
+    assert.match(page, /<dt>Free memory<\/dt><dd>12000 kB<\/dd>/);
+    assert.match(page, /<dt>Load \(1 min\)<\/dt><dd>0\.25<\/dd>/);
+  });
+
   it('sets a pfSense router\'s portal address from its page', async () => {
     await admin.agent.post('/admin/routers').type('form').send({ _csrf: admin.csrf, type: 'pfsense', id: 'hall' }).expect(303);
     assert.deepEqual((await admin.portal.store.getGateway('hall'))?.settings, {});
+    assert.doesNotMatch((await admin.agent.get('/admin/routers/hall').expect(200)).text, /What it reports/);
     await admin.agent.post('/admin/routers/hall/settings').type('form').send({ _csrf: admin.csrf, address: 'Portal.Example:8002' })
       .expect(303).expect('Location', '/admin/routers/hall?saved');
     assert.deepEqual((await admin.portal.store.getGateway('hall'))?.settings, { address: 'portal.example:8002' });
