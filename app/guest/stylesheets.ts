@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Router } from 'express';
-import { encodeOnce, sendEncoded, type EncodedBody } from '../compressed';
-import { HttpError } from '../errors';
+import { encodeOnce, type EncodedBody } from '../compressed';
 import { publicDir } from '../paths';
 
 /*
@@ -57,21 +55,7 @@ export function stylesheetPath(accentColor: string = defaultAccent): string {
   return sheetPath;
 }
 
-export function stylesheetRoutes(): Router {
-  const router = Router();
-  router.get('/style/:name', (req, res) => {
-    const sheet = sheets.get(req.params.name);
-    if (!sheet) throw new HttpError(404, 'There is no stylesheet at this address.');
-    res.set({
-      'Content-Type': 'text/css; charset=utf-8',
-      'Cache-Control': 'public, max-age=31536000, immutable',
-      ETag: `"${req.params.name}"`,
-    });
-    if (req.fresh) {
-      res.status(304).end();
-      return;
-    }
-    sendEncoded(req, res, () => sheet.gzip, () => sheet.identity);
-  });
-  return router;
+/** A built stylesheet by its file name, for the route that serves it. */
+export function builtStylesheet(name: string): EncodedBody | undefined {
+  return sheets.get(name);
 }
