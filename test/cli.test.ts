@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { csvCell } from '../app/acceptance-csv';
 import { drivers } from '../app/gateways';
+import { projectRoot } from '../app/paths';
 import { openSqliteStore } from '../app/store/sqlite';
 import { runCli, tempDir, testClock } from './helpers';
 
@@ -80,6 +82,14 @@ describe('command line', () => {
     assert.equal((await portico('gateway', 'add', '--type', 'wifidog', '--id', 'porch', '--check-interval', '120', '--router-address', '192.0.2.9')).code, 0);
     const list = JSON.parse((await portico('gateway', 'list', '--json')).out) as { id: string; settings: unknown }[];
     assert.deepEqual(list.find((g) => g.id === 'porch')?.settings, { checkIntervalSeconds: 120, routerAddress: '192.0.2.9' });
+  });
+
+  it('runs stats without loading Express: the drivers\' health models come with the drivers alone', () => {
+    // stats --json has a whole-command budget (bench/run.ts); Express alone takes a tenth of a second to load.
+    const script = `require(${JSON.stringify(path.join(projectRoot, 'dist/app/cli/index.js'))}).main(['stats', '--json'])
+      .then((code) => console.log(code, Object.keys(require.cache).some((file) => file.includes('/node_modules/express/'))));`;
+    const output = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, DATA_DIR: dataDir, PUBLIC_URL: 'http://192.168.10.5:8080/' } });
+    assert.match(String(output), /^0 false$/m);
   });
 
   it('sets and shows the venue settings, refusing bad values', async () => {
