@@ -12,9 +12,9 @@ import { log, maskMac, type Fields } from '../log';
 import { memoizedPerObject } from '../memo';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
+import { silentIntervalsForDown } from '../statistics';
 import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
 import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
-import { silentIntervalsForDown } from '../statistics';
 import { gatewayIdPattern, type GatewayDriver } from './driver';
 
 /*
