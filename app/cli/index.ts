@@ -22,7 +22,8 @@ const commands: ReadonlyMap<string, Command> = new Map(
   [gateway, settings, terms, exportCommand, admin, stats, backup, purge, guest].map((command) => [command.name, command]),
 );
 
-const header = 'Usage: npx portico <command>   (works on DATA_DIR, default ./data)\n';
+const header = 'Usage: npx portico <command>   (works on DATA_DIR, default ./data)\n'
+  + '       npx portico <command> --help   npx portico --version\n';
 const helpColumn = 28;
 
 /** A command's forms, one a line, each help beside its form or, when the form is long, below it. */
