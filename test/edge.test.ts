@@ -4,8 +4,8 @@ import request from 'supertest';
 import { testPortal, type TestPortal } from './helpers';
 import { captureLog } from './log-capture';
 
-// The guest and router routes are served ahead of Express: they must match, refuse and answer as the Express routes did.
-describe('direct routes', () => {
+// The guest and router endpoints are served on the edge, ahead of Express: they must match, refuse and answer as the Express routes did.
+describe('the edge', () => {
   let portal: TestPortal;
   const ping = '/wifidog/ping/?gw_id=bar&sys_uptime=1&sys_memfree=1&sys_load=0.1&wifidog_uptime=1';
   before(async () => {
