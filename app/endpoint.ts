@@ -27,7 +27,7 @@ export interface Exchange {
 export interface Answer {
   status?: number;
   headers?: Record<string, string | number>;
-  /** Sent with its Content-Length; the headers say its type. */
+  /** The headers say its type. A Buffer is sent with its Content-Length; a string as Node sends one (its length worked out, none for HEAD). */
   body?: string | Buffer;
   view?: { name: string; locals: Record<string, unknown> };
   redirect?: string;

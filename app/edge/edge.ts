@@ -75,13 +75,19 @@ function write(req: IncomingMessage, res: ServerResponse, answer: Answer, html: 
     res.end();
     return;
   }
-  if (html !== undefined) res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  const text = html ?? answer.body;
-  if (text === undefined) {
+  if (html !== undefined) {
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    sendWithLength(req, res, Buffer.from(html));
+  } else if (typeof answer.body === 'string') {
+    res.end(answer.body); // Node works out the length (and sends none for HEAD), as the router answers always had
+  } else if (answer.body) {
+    sendWithLength(req, res, answer.body);
+  } else {
     res.end();
-    return;
   }
-  const body = typeof text === 'string' ? Buffer.from(text) : text;
+}
+
+function sendWithLength(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
   res.setHeader('Content-Length', body.length);
   res.end(req.method === 'HEAD' ? undefined : body);
 }
