@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import zlib from 'node:zlib';
+import type { Answer } from './endpoint';
 import { memoized } from './memo';
 
 /*
@@ -39,13 +40,13 @@ const acceptEncodingTakesGzip = memoized((header: string): boolean => {
   return (gzip ?? any ?? 0) > 0;
 });
 
-/** Sends gzip or identity as the request asks, with the headers caches need. */
-export function sendEncoded(req: IncomingMessage, res: ServerResponse, gzip: () => Buffer, identity: () => Buffer): void {
-  // Node's setHeader, not Express's res.set: on the guest path every microsecond counts, and these need no charset logic.
-  res.setHeader('Vary', 'Accept-Encoding');
-  const body = acceptsGzip(req.headers['accept-encoding']) ? (res.setHeader('Content-Encoding', 'gzip'), gzip()) : identity();
-  res.setHeader('Content-Length', body.length);
-  res.end(req.method === 'HEAD' ? undefined : body);
+/** An answer in gzip or identity as the request asks, after `headers`, with the headers caches need. */
+export function encodedAnswer(req: IncomingMessage, headers: Record<string, string>, gzip: () => Buffer, identity: () => Buffer): Answer {
+  const gzipped = acceptsGzip(req.headers['accept-encoding']);
+  return {
+    headers: gzipped ? { ...headers, Vary: 'Accept-Encoding', 'Content-Encoding': 'gzip' } : { ...headers, Vary: 'Accept-Encoding' },
+    body: gzipped ? gzip() : identity(),
+  };
 }
 
 // CRC-32 combination as in zlib's crc32_combine (crc32.c: multmodp, x2nmodp), on reflected polynomials.

@@ -14,7 +14,7 @@ export interface Config {
   /** Express "trust proxy" value; false unless Portico sits behind a reverse proxy. */
   trustProxy: boolean | number | string;
   /**
-   * Whether a guest-LAN request must come from the IP its router reported (app/gateways/address.ts); off
+   * Whether a guest-LAN request must come from the IP its router reported (app/network-address.ts); off
    * where the router NATs its guests into the private network Portico is on, so every guest has its address.
    */
   guestAddressCheck: boolean;

@@ -25,14 +25,6 @@ export function securityHeaderMap(config: Pick<Config, 'secure'>): Map<string, s
   }));
 }
 
-/** The recorded headers on every Express answer. */
-export function securityHeaders(headers: Map<string, string>): RequestHandler {
-  return (_req, res, next) => {
-    res.setHeaders(headers);
-    next();
-  };
-}
-
 function headersSetBy(middleware: RequestHandler): Map<string, string> {
   const headers = new Map<string, string>();
   const recorder = {

@@ -1,5 +1,5 @@
-import type { ErrorRequestHandler } from 'express';
-import { HttpError, UserError } from './errors';
+import type { Answer } from './endpoint';
+import { HttpError, TooManyRequestsError, UserError } from './errors';
 import { log } from './log';
 
 export interface ErrorPage {
@@ -37,9 +37,18 @@ export function errorPage(error: unknown, request: FailedRequest): ErrorPage {
   return { status: 500, title: 'Something went wrong', message: 'Portico could not handle this request. Please try again in a moment.' };
 }
 
-/** Express's error handler: the same pages for the admin and the files. */
-export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const page = errorPage(error, { method: req.method, path: req.path, ip: req.ip ?? '' });
-  if (res.headersSent) return;
-  res.status(page.status).set('Cache-Control', 'no-store').render('error', page);
-};
+/** The error page as an answer, for either stack; `page` is its text, for when the view cannot be rendered. */
+export interface ErrorAnswer extends Answer {
+  status: number;
+  headers: Record<string, string>;
+  view: { name: string; locals: Record<string, unknown> };
+  page: ErrorPage;
+}
+
+/** The error page for a failed request: never stored, and a rate limit says when to come back. */
+export function errorAnswer(error: unknown, request: FailedRequest): ErrorAnswer {
+  const page = errorPage(error, request);
+  const headers: Record<string, string> = error instanceof TooManyRequestsError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+  headers['Cache-Control'] = 'no-store';
+  return { status: page.status, headers, view: { name: 'error', locals: { ...page } }, page };
+}

@@ -15,6 +15,13 @@ export class HttpError extends Error {
   }
 }
 
+/** A request over one of the rate limits (rate-limit.ts): a 429 that tells the client when to come back. */
+export class TooManyRequestsError extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'Too many requests at once. Please wait a moment and try again.', 'Please wait');
+  }
+}
+
 /** A mistake in what the owner typed (command line or admin form): shown as is, never as a stack trace; a 400 on a page. */
 export class UserError extends Error {}
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 
 /**
  * Counters for monitoring, kept in memory since start and served in Prometheus text format.
@@ -57,27 +57,12 @@ function seriesKey(labels: Labels): string {
   return Object.entries(labels).map(([label, value]) => `${label}="${escape(value)}"`).join(',');
 }
 
-/** The route pattern that answered (e.g. /pfsense/:gatewayId), or a fixed word: never the raw path. */
-function routeOf(req: Request): string {
-  const pattern = req.route?.path;
-  if (typeof pattern === 'string') return pattern;
-  return 'unmatched';
-}
-
 /** Counts one answered request by route pattern, method and status, and server errors. */
 export function answered(metrics: Metrics, route: string, req: IncomingMessage, res: ServerResponse): void {
   const method = req.method === 'GET' || req.method === 'POST' || req.method === 'HEAD' ? req.method : 'other';
   metrics.count('portico_http_requests_total', { route, method, status: String(res.statusCode) });
   if (res.statusCode >= 500) metrics.count('portico_errors_total');
   if (res.statusCode === 429) metrics.count('portico_rate_limited_total');
-}
-
-/** Counts every request Express answers. */
-export function countRequests(metrics: Metrics): RequestHandler {
-  return (req, res, next) => {
-    res.on('finish', () => answered(metrics, routeOf(req), req, res));
-    next();
-  };
 }
 
 /** True when the request carries `Authorization: Bearer <token>`; compared by hash in constant time. */

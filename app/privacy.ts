@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { Context } from './context';
-import { normalizeMac } from './gateways/address';
-import { deviceIdFor } from './guest/device-id';
+import { normalizeMac } from './network-address';
+import { deviceIdFor } from './device-id';
 import { log, maskMac } from './log';
 import type { GuestRecords, PersonalDataChange } from './store/types';
 import { UserError } from './errors';

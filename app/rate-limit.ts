@@ -1,8 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
-import type { Request, RequestHandler } from 'express';
 import type { RateLimits } from './config';
-import { HttpError } from './errors';
+import { TooManyRequestsError } from './errors';
 import { log } from './log';
 
 /** Every limit counts requests over one minute. */
@@ -107,24 +105,15 @@ export function gatewayKey(gatewayId: string, ip: string): string {
 
 /**
  * Counts one request against `kind` under `key` (none: not counted). Over the limit: a 429 with
- * Retry-After, and a log line naming the kind, never the key when it is a token.
+ * Retry-After (the error page sets it), and a log line naming the kind, never the key when it is a token.
  */
-export function checkRateLimit(limiters: RateLimiters, kind: RateLimitKind, key: unknown, res: ServerResponse, path: string): void {
+export function checkRateLimit(limiters: RateLimiters, kind: RateLimitKind, key: unknown, path: string): void {
   if (typeof key !== 'string' || key === '') return;
   const limiter = limiters[kind];
   const waitMs = limiter.hit(key.slice(0, 128));
   if (waitMs === 0) return;
-  res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
   log.warn('rate limit reached', {
     limit: labels[kind], per_minute: limiter.limit, key: kind === 'perToken' ? undefined : key.slice(0, 64), path: path.split('?')[0].slice(0, 200),
   });
-  throw new HttpError(429, 'Too many requests at once. Please wait a moment and try again.', 'Please wait');
-}
-
-/** checkRateLimit as an Express middleware, with the key `keyOf` finds. */
-export function rateLimit(limiters: RateLimiters, kind: RateLimitKind, keyOf: (req: Request) => unknown): RequestHandler {
-  return (req, res, next) => {
-    checkRateLimit(limiters, kind, keyOf(req), res, req.path);
-    next();
-  };
+  throw new TooManyRequestsError(Math.ceil(waitMs / 1000));
 }

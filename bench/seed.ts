@@ -1,6 +1,6 @@
 import { createContext, type Context } from '../app/context';
 import type { Config } from '../app/config';
-import { deviceIdFor } from '../app/guest/device-id';
+import { deviceIdFor } from '../app/device-id';
 import { loadOrCreateSecret } from '../app/secret';
 import type { SqliteStore } from '../app/store/sqlite';
 import type { Site, TermsVersion } from '../app/store/types';

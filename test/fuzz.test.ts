@@ -3,6 +3,8 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { Context } from '../app/context';
+import { guestEndpoints } from '../app/edge/endpoints';
 import { countRows, listeningPortal } from './helpers';
 import { acceptForm, pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
 
@@ -44,11 +46,19 @@ const text = fc.oneof(
   fc.nat({ max: 40_000 }).map((n) => 'A'.repeat(n)),
 );
 
-const paramNames = ['zone', 'portal_action', 'redirurl', 'client_mac', 'client_ip', 'state', 'accept', 'url', 'gw_id', 'gw_address',
-  'gw_port', 'mac', 'ip', 'token', 'stage', 'message', 'incoming', 'outgoing', 'lang', 'username', 'password', '_csrf', 'zone[]', '__proto__', 'constructor'];
+/**
+ * Parameter names: every one an endpoint on the edge declares it reads (the drivers' among them), the
+ * admin's sign-in fields, and names that probe the parsers.
+ */
+function parameterNames(ctx: Context): string[] {
+  const declared = guestEndpoints(ctx).flatMap((endpoint) => endpoint.parameters);
+  return [...new Set([...declared, 'username', 'password', '_csrf', 'zone[]', '__proto__', 'constructor'])];
+}
 
 /** Parameters as a list of pairs: repeated keys, unknown keys and hostile values included. */
-const params = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...paramNames), fc.string({ maxLength: 10 })), text), { maxLength: 8 });
+function parameterPairs(names: string[]): fc.Arbitrary<[string, string][]> {
+  return fc.array(fc.tuple(fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 10 })), text), { maxLength: 8 });
+}
 
 /** Percent-encodes one character; a lone surrogate becomes the invalid UTF-8 a broken client would send. */
 function percentEncode(character: string): string {
@@ -84,7 +94,8 @@ const getPaths = ['/preview', '/', '/accept', '/healthz', '/metrics', '/guest.cs
   '/style/x.css', '/admin/login', '/admin', '/admin/setup', '/nowhere', '//evil.example'];
 const postPaths = ['/accept', '/admin/login', '/admin/setup', '/pfsense/cafe', '/preview'];
 
-function fuzzRequests(genuineForm: () => URLSearchParams): fc.Arbitrary<FuzzRequest> {
+function fuzzRequests(genuineForm: () => URLSearchParams, names: string[]): fc.Arbitrary<FuzzRequest> {
+  const params = parameterPairs(names);
   const query = fc.tuple(params, fc.boolean()).map(([pairs, raw]) => encodePairs(pairs, raw));
   const headers = fc.record({
     'user-agent': text.map((t) => t.replace(/[^\u0020-\u007e]/g, '').slice(0, 8000)),
@@ -171,7 +182,7 @@ describe('fuzz: hostile requests to every public route', () => {
   it('answers thousands of malformed requests with 2xx–4xx, redirects only to the venue and its router, and writes nothing refused', async () => {
     const statuses = new Map<number, number>();
     let turn = 0;
-    await fc.assert(fc.asyncProperty(fuzzRequests(() => forms[turn++ % forms.length]), async (request) => {
+    await fc.assert(fc.asyncProperty(fuzzRequests(() => forms[turn++ % forms.length], parameterNames(portal.ctx)), async (request) => {
       const rowsBefore = writtenRows();
       // Client and server share this process: the CPU spent between request and answer is the request's cost.
       const cpuBefore = process.cpuUsage();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { deviceIdFor } from '../app/guest/device-id';
+import { deviceIdFor } from '../app/device-id';
 import { exportGuest, forgetGuest, purgeExpiredPersonalData, storablePersonalFields } from '../app/privacy';
 import { venueStatistics } from '../app/statistics';
 import { reportIntervalOf } from '../app/gateways';

@@ -1,12 +1,10 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import multer from 'multer';
-import type { Context } from '../context';
 import { HttpError, UserError } from '../errors';
 
 /*
  * The venue logo is stored resized as PNG (small enough for a slow guest link, sharp enough on a
- * phone's 2x screen) in the database, and served at logo/<sha256>.png: a new logo is a new URL, so
- * the old one can be cached for good.
+ * phone's 2x screen) in the database, and served to guests at logo/<sha256>.png (guest/logo.ts).
  */
 const maxUploadBytes = 5 * 1024 * 1024;
 const box = { width: 600, height: 200 };
@@ -42,17 +40,3 @@ export const parseLogoUpload: RequestHandler = (req, res, next) => {
       next(error);
     });
 };
-
-const logoFilePattern = /^([0-9a-f]{64})\.png$/;
-
-/** Serves logo/<sha256>.png to guests (no session: this is a guest path). */
-export function logoRoutes(ctx: Context): Router {
-  const router = Router();
-  router.get('/logo/:file', async (req, res) => {
-    const sha256 = logoFilePattern.exec(req.params.file)?.[1];
-    const image = sha256 && await ctx.store.getLogo(sha256);
-    if (!image) throw new HttpError(404, 'There is no such logo.');
-    res.set({ 'Content-Type': 'image/png', 'Cache-Control': 'public, max-age=31536000, immutable' }).send(image);
-  });
-  return router;
-}

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Context } from '../context';
-import type { DirectRoute } from '../direct-routes';
+import type { Endpoint } from '../endpoint';
 import type { GuestState } from '../guest/state';
 import type { RouterStatus } from '../statistics';
 import type { Acceptance, Gateway, Site } from '../store/types';
@@ -36,8 +36,8 @@ export interface GatewayDriver {
   health: HealthModel;
   /** Long-running servers beyond HTTP (a RADIUS socket), started after the store opens and stopped before it closes. */
   listeners?(ctx: Context): Listener[];
-  /** The routes the router and the captured browser call. */
-  routes(ctx: Context): DirectRoute[];
+  /** The endpoints the router and the captured browser call, served on the edge. */
+  endpoints(ctx: Context): Endpoint[];
   /** Refuses an accept form that does not fit the state it carries, before anything is recorded. */
   checkAcceptForm(form: Record<string, unknown>, state: GuestState, site: Site): void;
   /** Lets the guest online, after the acceptance is committed. */

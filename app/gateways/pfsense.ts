@@ -1,14 +1,14 @@
 import { publicLink } from '../config';
 import type { Context } from '../context';
-import { renderTermsPage } from '../guest/terms-page';
+import { termsPage } from '../guest/terms-page';
 import type { GuestState } from '../guest/state';
 import { HttpError, UserError } from '../errors';
 import { log, maskMac } from '../log';
 import { memoized, memoizedPerObject } from '../memo';
+import { guestSource, isPrivateAddress, reportedAddresses } from '../network-address';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
-import { guestSource, isPrivateAddress, reportedAddresses } from './address';
 import { gatewayIdPattern, type GatewayDriver } from './driver';
 
 /*
@@ -111,10 +111,11 @@ export const pfsense: GatewayDriver = {
     explain: () => 'This router has not reported itself (pfSense never does).',
   },
 
-  routes(ctx) {
+  endpoints(ctx) {
     const onlinePage = memoizedPerObject((site: Site) => onlinePageUrl(ctx.config, site));
     // The uploaded page submits pfSense's placeholders here as a GET form.
-    return [{ method: 'GET', path: '/pfsense/:gatewayId', async handle(exchange) {
+    const parameters = ['zone', 'portal_action', 'redirurl', 'client_mac', 'client_ip', 'lang'];
+    return [{ method: 'GET', path: '/pfsense/:gatewayId', parameters, async handle(exchange) {
       const { query, params } = exchange;
       const gatewayId = requiredField(params, 'gatewayId', { max: 64, pattern: gatewayIdPattern });
       const gateway = await ctx.store.getGateway(gatewayId);
@@ -136,12 +137,12 @@ export const pfsense: GatewayDriver = {
       const site = await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.');
       // Only a valid entry counts, against what this router's guests may send from one address (rate-limit.ts).
-      checkRateLimit(ctx.limiters, 'perGatewayGuests', gatewayKey(gateway.id, exchange.ip), exchange.res, exchange.req.url ?? '');
+      checkRateLimit(ctx.limiters, 'perGatewayGuests', gatewayKey(gateway.id, exchange.ip), exchange.req.url ?? '');
       log.debug('pfsense guest captured', { gateway: gateway.id, mac: maskMac(mac) });
       // After the login pfSense sends the browser to redirurl: our "You're online" page, a full
       // navigation on a host the guest can reach, which links to the venue website.
       const redirurl = onlinePage(site);
-      await renderTermsPage(ctx, exchange, {
+      return termsPage(ctx, exchange, {
         gateway, site, mac, ip,
         handoff: { action: action.href, zone, redirurl },
         formFields: { zone, redirurl },

@@ -1,20 +1,19 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import type { ServerResponse } from 'node:http';
 import type { Context } from '../context';
-import { sendHtml, sendRedirect, type DirectRoute, type Exchange } from '../direct-routes';
-import { deviceIdFor } from '../guest/device-id';
+import { deviceIdFor } from '../device-id';
+import type { Answer, Endpoint, Exchange } from '../endpoint';
+import { guestView } from '../guest/guest-view';
 import type { GuestState } from '../guest/state';
-import { renderGuestView } from '../guest/guest-view';
-import { renderTermsPage } from '../guest/terms-page';
+import { termsPage } from '../guest/terms-page';
 import { HttpError, UserError } from '../errors';
 import { log, maskMac, type Fields } from '../log';
 import { memoizedPerObject } from '../memo';
+import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from '../network-address';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import { silentIntervalsForDown } from '../statistics';
 import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
-import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
 import { gatewayIdPattern, type GatewayDriver } from './driver';
 
 /*
@@ -185,15 +184,12 @@ function healthFigure(query: Record<string, unknown>, name: string, pattern: Reg
 type AuthCode = 0 | 1;
 
 /** The gateway's answers: a few fixed bytes. */
-function answerPlain(res: ServerResponse, text: string, status = 200): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('Cache-Control', 'no-store');
-  res.end(text);
+function plainAnswer(text: string, status = 200): Answer {
+  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }, body: text };
 }
 
-function answerAuth(res: ServerResponse, code: AuthCode, status = 200): void {
-  answerPlain(res, `Auth: ${code}`, status);
+function authAnswer(code: AuthCode, status = 200): Answer {
+  return plainAnswer(`Auth: ${code}`, status);
 }
 
 /** What the gateway's stage=login/counters/logout asks. */
@@ -320,7 +316,7 @@ export const wifidog: GatewayDriver = {
       : status === 'down' ? `Silent for more than ${silentIntervalsForDown * interval!} s (${silentIntervalsForDown} check intervals).` : '',
   },
 
-  routes(ctx) {
+  endpoints(ctx) {
     // Warnings about what a router keeps sending: now and then, not every minute, for a bounded number of keys.
     const warnedAt = new Map<string, number>();
     const warnNowAndThen = (key: string, now: number, message: string, fields: Fields) => {
@@ -333,9 +329,9 @@ export const wifidog: GatewayDriver = {
     // requests (auth/, ping/) apart from its guests' (login/, portal/). Over a limit the answer is a 429
     // without "Auth:", which the gateway treats as an error and leaves the guest as they are: a flood
     // with a stolen token cannot make Portico tell the router to disconnect anyone.
-    const limit = ({ ip, req, res }: Exchange, kind: 'perGateway' | 'perGatewayGuests', gatewayId: string, token?: unknown) => {
-      checkRateLimit(ctx.limiters, kind, gatewayKey(gatewayId, ip), res, req.url ?? '');
-      checkRateLimit(ctx.limiters, 'perToken', token, res, req.url ?? '');
+    const limit = ({ ip, req }: Exchange, kind: 'perGateway' | 'perGatewayGuests', gatewayId: string, token?: unknown) => {
+      checkRateLimit(ctx.limiters, kind, gatewayKey(gatewayId, ip), req.url ?? '');
+      checkRateLimit(ctx.limiters, 'perToken', token, req.url ?? '');
     };
     // A pinned router's own requests from anywhere else are refused, with a line now and then per address.
     const refusedElsewhere = (gateway: Gateway, { ip }: Exchange, request: string): boolean => {
@@ -346,7 +342,7 @@ export const wifidog: GatewayDriver = {
     const routerContact = (request: string) => ctx.metrics.count('portico_router_contacts_total', { type: 'wifidog', request });
 
     // Matched with and without the trailing slash, so login/? and login? both arrive here.
-    const login: DirectRoute = { method: 'GET', path: '/wifidog/login', async handle(exchange) {
+    const login: Endpoint = { method: 'GET', path: '/wifidog/login', parameters: ['gw_id', 'gw_address', 'gw_port', 'mac', 'ip', 'url', 'lang'], async handle(exchange) {
       const { query } = exchange;
       const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       const gateway = await wifidogGateway(ctx, gatewayId);
@@ -373,12 +369,10 @@ export const wifidog: GatewayDriver = {
         // acceptance it relies on, which names the same terms release.
         const location = await issueLoginToken(ctx, { token: randomToken(), gateway, site, acceptance: remembered, mac, ip, gatewayAddress, gatewayPort });
         log.info('returning guest let through', { gateway: gateway.id, acceptance: remembered.id, mac: maskMac(mac) });
-        exchange.res.setHeader('Cache-Control', 'no-store');
-        sendRedirect(exchange.res, 302, location);
-        return;
+        return { status: 302, headers: { 'Cache-Control': 'no-store' }, redirect: location };
       }
       log.debug('wifidog guest captured', { gateway: gateway.id, mac: maskMac(mac) });
-      await renderTermsPage(ctx, exchange, {
+      return termsPage(ctx, exchange, {
         gateway, site, mac, ip,
         handoff: { gatewayAddress, gatewayPort },
         formFields: {},
@@ -386,7 +380,8 @@ export const wifidog: GatewayDriver = {
       });
     } };
 
-    const auth: DirectRoute = { method: 'GET', path: '/wifidog/auth', async handle(exchange) {
+    const auth: Endpoint = {
+      method: 'GET', path: '/wifidog/auth', parameters: ['stage', 'gw_id', 'token', 'ip', 'mac', 'incoming', 'outgoing'], async handle(exchange) {
       routerContact('auth');
       let report: AuthReport;
       try {
@@ -395,19 +390,18 @@ export const wifidog: GatewayDriver = {
         if (!(error instanceof HttpError)) throw error;
         // The gateway reads only "Auth: N": a malformed question is a refusal it understands.
         log.warn('wifidog auth request refused', { reason: error.message, ip: exchange.ip });
-        answerAuth(exchange.res, 0, 400);
-        return;
+        return authAnswer(0, 400);
       }
       const gateway = await wifidogGateway(ctx, report.gatewayId);
       if (gateway && refusedElsewhere(gateway, exchange, 'auth')) {
-        answerAuth(exchange.res, 0, 403);
-        return;
+        return authAnswer(0, 403);
       }
       limit(exchange, 'perGateway', report.gatewayId, report.token);
-      answerAuth(exchange.res, await authStage(ctx, gateway, report));
+      return authAnswer(await authStage(ctx, gateway, report));
     } };
 
-    const ping: DirectRoute = { method: 'GET', path: '/wifidog/ping', async handle(exchange) {
+    const ping: Endpoint = {
+      method: 'GET', path: '/wifidog/ping', parameters: ['gw_id', 'sys_uptime', 'sys_memfree', 'sys_load', 'wifidog_uptime'], async handle(exchange) {
       routerContact('ping');
       const { query } = exchange;
       const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
@@ -420,8 +414,7 @@ export const wifidog: GatewayDriver = {
       const now = ctx.now();
       const gateway = await wifidogGateway(ctx, gatewayId);
       if (gateway && refusedElsewhere(gateway, exchange, 'ping')) {
-        answerPlain(exchange.res, 'Refused: not from the router', 403); // no Pong: what it says is not the router's health
-        return;
+        return plainAnswer('Refused: not from the router', 403); // no Pong: what it says is not the router's health
       }
       limit(exchange, 'perGateway', gatewayId);
       // Still Pong otherwise: the router works; what it reports is only not recorded.
@@ -432,26 +425,25 @@ export const wifidog: GatewayDriver = {
       } else {
         await ctx.store.recordGatewayContact(gateway.id, health, now);
       }
-      answerPlain(exchange.res, 'Pong');
+      return plainAnswer('Pong');
     } };
 
     // The gateway sends the guest here once it let them online (src/auth.c, AUTH_ALLOWED).
-    const portal: DirectRoute = { method: 'GET', path: '/wifidog/portal', async handle(exchange) {
+    const portal: Endpoint = { method: 'GET', path: '/wifidog/portal', parameters: ['gw_id', 'token', 'lang'], async handle(exchange) {
       const gatewayId = requiredField(exchange.query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
       const token = optionalField(exchange.query, 'token', { max: 128 }); // sent by some gateways; the gateway id already names the venue
       const gateway = await wifidogGateway(ctx, gatewayId);
       const site = gateway && await ctx.store.getSite(gateway.siteId);
       if (!site) throw new HttpError(404, 'This Wi-Fi network is not set up on this portal.', 'Unknown network');
       limit(exchange, 'perGatewayGuests', gatewayId, token);
-      await renderGuestView(exchange, 'guest/online', site, { preview: false });
+      return guestView(exchange, 'guest/online', site, { preview: false });
     } };
 
-    const gatewayMessage: DirectRoute = { method: 'GET', path: '/wifidog/gw_message.php', async handle(exchange) {
+    const gatewayMessage: Endpoint = { method: 'GET', path: '/wifidog/gw_message.php', parameters: ['message'], handle(exchange) {
       const name = optionalField(exchange.query, 'message', { max: 32 }) ?? '';
       const page = Object.hasOwn(gatewayMessages, name) ? gatewayMessages[name] : undefined;
       if (!page) throw new HttpError(400, 'The Wi-Fi router sent a message this portal does not know. Open any website to try again.');
-      exchange.res.setHeader('Cache-Control', 'no-store');
-      sendHtml(exchange.res, await exchange.render('error', page));
+      return { headers: { 'Cache-Control': 'no-store' }, view: { name: 'error', locals: page } };
     } };
 
     return [login, auth, ping, portal, gatewayMessage];

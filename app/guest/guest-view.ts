@@ -1,13 +1,13 @@
-import { sendHtml, type Exchange } from '../direct-routes';
+import type { Answer, Exchange } from '../endpoint';
 import type { Site } from '../store/types';
 import { chooseLanguage, messages } from './messages';
 import { stylesheetPath } from './stylesheets';
 
-/** Renders a small guest page (online, portal) in the guest's language with the venue's colours. */
-export async function renderGuestView(exchange: Exchange, view: string, site: Site, locals: Record<string, unknown> = {}): Promise<void> {
+/** A small guest page (online, portal) in the guest's language with the venue's colours. */
+export function guestView(exchange: Exchange, view: string, site: Site, locals: Record<string, unknown> = {}): Answer {
   const language = chooseLanguage(exchange.query.lang, exchange.req.headers['accept-language'], site.defaultLanguage);
-  const html = await exchange.render(view, { site, language, t: messages[language], stylesheet: stylesheetPath(site.accentColor), ...locals });
-  exchange.res.setHeader('Cache-Control', 'no-store');
-  exchange.res.setHeader('Content-Language', language);
-  sendHtml(exchange.res, html);
+  return {
+    headers: { 'Cache-Control': 'no-store', 'Content-Language': language },
+    view: { name: view, locals: { site, language, t: messages[language], stylesheet: stylesheetPath(site.accentColor), ...locals } },
+  };
 }

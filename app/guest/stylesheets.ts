@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { encodeOnce, type EncodedBody } from '../compressed';
+import { encodeOnce, encodedAnswer, type EncodedBody } from '../compressed';
+import type { Answer, Exchange } from '../endpoint';
+import { HttpError } from '../errors';
 import { publicDir } from '../paths';
 
 /*
@@ -55,7 +57,18 @@ export function stylesheetPath(accentColor: string = defaultAccent): string {
   return sheetPath;
 }
 
-/** A built stylesheet by its file name, for the route that serves it. */
-export function builtStylesheet(name: string): EncodedBody | undefined {
-  return sheets.get(name);
+/** Whether the browser's copy is this one (If-None-Match, as Express's req.fresh reads it: no Last-Modified here). */
+function fresh(headers: Exchange['req']['headers'], etag: string): boolean {
+  const ifNoneMatch = headers['if-none-match'];
+  if (!ifNoneMatch || (headers['cache-control'] ?? '').split(',').some((directive) => directive.trim() === 'no-cache')) return false;
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/** A venue's stylesheet (style/<name>), named by its content, so a browser keeps it for a year. */
+export function stylesheetAnswer({ req, params }: Exchange): Answer {
+  const sheet = sheets.get(params.name);
+  if (!sheet) throw new HttpError(404, 'There is no stylesheet at this address.');
+  const headers = { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable', ETag: `"${params.name}"` };
+  if (fresh(req.headers, headers.ETag)) return { status: 304, headers };
+  return encodedAnswer(req, headers, () => sheet.gzip, () => sheet.identity);
 }

@@ -1,7 +1,6 @@
-import { SplicedPage, sendEncoded } from '../compressed';
-import { allowFormAction } from '../content-security';
+import { SplicedPage, encodedAnswer } from '../compressed';
 import type { Context } from '../context';
-import type { Exchange } from '../direct-routes';
+import type { Answer, Exchange } from '../endpoint';
 import { HttpError } from '../errors';
 import { languages, type LanguageCode } from '../languages';
 import { memoizedPerObject } from '../memo';
@@ -109,8 +108,8 @@ export function termsViewLocals(
   return { site, language, languages, t: messages[language], terms, termsHtml: html, stylesheet: stylesheetPath(site.accentColor), ...page };
 }
 
-export async function renderTermsPage(ctx: Context, exchange: Exchange, arrival: Arrival): Promise<void> {
-  const { req, res } = exchange;
+export async function termsPage(ctx: Context, exchange: Exchange, arrival: Arrival): Promise<Answer> {
+  const { req } = exchange;
   const { site } = arrival;
   const language = chooseLanguage(exchange.query.lang, req.headers['accept-language'], site.defaultLanguage);
   const terms = await ctx.store.currentTerms(site.id, language);
@@ -135,9 +134,9 @@ export async function renderTermsPage(ctx: Context, exchange: Exchange, arrival:
   };
   const slotTexts = slots.map((name) => values[name]);
 
-  if (arrival.handoffOrigin) allowFormAction(res, arrival.handoffOrigin);
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Type', 'text/html; charset=utf-8');
-  res.setHeader('Content-Language', language);
-  sendEncoded(req, res, () => page.gzip(slotTexts), () => page.identity(slotTexts));
+  return {
+    ...encodedAnswer(req, { 'Cache-Control': 'no-store', 'Content-Type': 'text/html; charset=utf-8', 'Content-Language': language },
+      () => page.gzip(slotTexts), () => page.identity(slotTexts)),
+    formAction: arrival.handoffOrigin ?? undefined,
+  };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { hashToken } from '../../app/gateways/wifidog';
-import { secondsOnline } from '../../app/guest/captive-portal-api';
+import { secondsOnline } from '../../app/portal/captive-portal-api';
 import { venueStatistics } from '../../app/statistics';
 import { reportIntervalOf } from '../../app/gateways';
 import { runCli, testPortal, type TestPortal } from '../helpers';

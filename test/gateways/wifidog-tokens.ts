@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashToken } from '../../app/gateways/wifidog';
-import { deviceIdFor } from '../../app/guest/device-id';
+import { deviceIdFor } from '../../app/device-id';
 import type { TestPortal } from '../helpers';
 
 /** A guest's token for router `gatewayId`, issued as after an acceptance, not yet confirmed by the router. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import request from 'supertest';
-import { checkReportedIp, plainAddress } from '../../app/gateways/address';
+import { checkReportedIp, plainAddress } from '../../app/network-address';
 import { HttpError } from '../../app/errors';
 import { countRows, testPortal, type TestPortal } from '../helpers';
 

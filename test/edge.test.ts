@@ -4,8 +4,8 @@ import request from 'supertest';
 import { testPortal, type TestPortal } from './helpers';
 import { captureLog } from './log-capture';
 
-// The guest and router routes are served ahead of Express: they must match, refuse and answer as the Express routes did.
-describe('direct routes', () => {
+// The guest and router endpoints are served on the edge, ahead of Express: they must match, refuse and answer as the Express routes did.
+describe('the edge', () => {
   let portal: TestPortal;
   const ping = '/wifidog/ping/?gw_id=bar&sys_uptime=1&sys_memfree=1&sys_load=0.1&wifidog_uptime=1';
   before(async () => {
@@ -73,5 +73,35 @@ describe('direct routes', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('refuse over the per-address limit with the same error page and Retry-After on either stack', async () => {
+    const limited = await testPortal({ RATE_LIMIT_ADDRESS: '1' });
+    try {
+      await request(limited.app).get('/preview').expect(200);
+      const [edge, express] = [await request(limited.app).get('/preview'), await request(limited.app).get('/admin/login')];
+      for (const refused of [edge, express]) {
+        assert.equal(refused.status, 429);
+        assert.ok(Number(refused.headers['retry-after']) > 0);
+        assert.equal(refused.headers['cache-control'], 'no-store');
+        assert.equal(refused.headers['content-type'], 'text/html; charset=utf-8');
+      }
+      assert.equal(edge.text, express.text);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('serve the guest stylesheet for a year, and a 304 to the browser that has it', async () => {
+    const page = await request(portal.app).get('/preview');
+    const sheet = /href="\/(style\/[0-9a-f]{16}\.css)"/.exec(page.text)?.[1];
+    assert.ok(sheet);
+    const first = await request(portal.app).get(`/${sheet}`).expect(200);
+    assert.equal(first.headers['content-type'], 'text/css; charset=utf-8');
+    assert.equal(first.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.match(first.text, /--accent:/);
+    const again = await request(portal.app).get(`/${sheet}`).set('If-None-Match', first.headers.etag).expect(304);
+    assert.equal(again.headers.etag, first.headers.etag);
+    assert.equal((await request(portal.app).get(`/${sheet}`).set('If-None-Match', first.headers.etag).set('Cache-Control', 'no-cache')).status, 200);
   });
 });

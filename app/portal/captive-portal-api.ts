@@ -1,10 +1,10 @@
 import { publicLink } from '../config';
 import type { Context } from '../context';
-import type { DirectRoute } from '../direct-routes';
-import { plainAddress } from '../gateways/address';
+import type { Answer, Exchange } from '../endpoint';
 import { HttpError } from '../errors';
+import { guestView } from '../guest/guest-view';
+import { plainAddress } from '../network-address';
 import type { Site } from '../store/types';
-import { renderGuestView } from './guest-view';
 
 /*
  * RFC 8908 Captive Portal API. Phones (iOS 14+, macOS 11+) learn its URL from DHCP option 114
@@ -29,10 +29,16 @@ async function defaultSite(ctx: Context): Promise<Site> {
   return site;
 }
 
-export function captivePortalApi(ctx: Context): DirectRoute[] {
+/** The API and its user portal page (their URLs: edge/endpoints.ts). */
+export interface CaptivePortal {
+  api(exchange: Exchange): Promise<Answer>;
+  portal(exchange: Exchange): Promise<Answer>;
+}
+
+export function captivePortal(ctx: Context): CaptivePortal {
   const userPortalUrl = publicLink(ctx.config, 'portal');
 
-  const api: DirectRoute = { method: 'GET', path: '/api/captive-portal', async handle({ res, ip }) {
+  async function api({ ip }: Exchange): Promise<Answer> {
     const site = await defaultSite(ctx);
     const seconds = await secondsOnline(ctx, site, plainAddress(ip));
     const body = {
@@ -41,18 +47,16 @@ export function captivePortalApi(ctx: Context): DirectRoute[] {
       'venue-info-url': site.websiteUrl,
       ...(seconds === null ? {} : { 'seconds-remaining': seconds, 'can-extend-session': false }),
     };
-    res.setHeader('Content-Type', 'application/captive+json');
-    res.setHeader('Cache-Control', 'private');
-    res.end(JSON.stringify(body));
-  } };
+    return { headers: { 'Content-Type': 'application/captive+json', 'Cache-Control': 'private' }, body: JSON.stringify(body) };
+  }
 
   // The API's user-portal-url. The terms page itself needs the router's parameters, so a captive
   // guest is told to open any website (the router then shows the terms); an online one sees the online page.
-  const portal: DirectRoute = { method: 'GET', path: '/portal', async handle(exchange) {
+  async function portal(exchange: Exchange): Promise<Answer> {
     const site = await defaultSite(ctx);
     const online = await secondsOnline(ctx, site, plainAddress(exchange.ip)) !== null;
-    await renderGuestView(exchange, online ? 'guest/online' : 'guest/portal', site, { preview: false });
-  } };
+    return guestView(exchange, online ? 'guest/online' : 'guest/portal', site, { preview: false });
+  }
 
-  return [api, portal];
+  return { api, portal };
 }

@@ -1,30 +1,36 @@
 import type { Context } from '../context';
-import { sendRedirect, type DirectRoute } from '../direct-routes';
-import { driverFor } from '../gateways';
-import { checkReportedIp, guestSource } from '../gateways/address';
+import { deviceIdFor } from '../device-id';
+import type { Answer, Exchange } from '../endpoint';
 import { HttpError } from '../errors';
+import { driverFor } from '../gateways';
+import { guestView } from '../guest/guest-view';
+import { readSmallForm } from '../guest/small-form';
+import { verifyState } from '../guest/state';
+import { termsPage } from '../guest/terms-page';
 import { log, maskMac } from '../log';
+import { checkReportedIp, guestSource } from '../network-address';
 import { storablePersonalFields } from '../privacy';
 import { requiredField } from '../request-fields';
-import { deviceIdFor } from './device-id';
-import { renderGuestView } from './guest-view';
-import { verifyState } from './state';
-import { readSmallForm } from './small-form';
-import { renderTermsPage } from './terms-page';
 
 const expired = () => new HttpError(400, 'This page has expired. Open any website to see the Wi-Fi terms again.', 'Page expired');
 
-/** The router-independent part of the guest flow: preview, accept, online. */
-export function guestRoutes(ctx: Context): DirectRoute[] {
+/** The router-independent part of the guest flow: preview, accept, online (their URLs: edge/endpoints.ts). */
+export interface GuestFlow {
+  preview(exchange: Exchange): Promise<Answer>;
+  accept(exchange: Exchange): Promise<Answer>;
+  online(exchange: Exchange): Promise<Answer>;
+}
+
+export function guestFlow(ctx: Context): GuestFlow {
   // The guest page as a captured guest sees it, without a router.
-  const preview: DirectRoute = { method: 'GET', path: '/preview', async handle(exchange) {
+  async function preview(exchange: Exchange): Promise<Answer> {
     const site = await ctx.store.getDefaultSite();
     if (!site) throw new HttpError(503, 'No venue is set up yet.');
-    await renderTermsPage(ctx, exchange, { gateway: null, site, mac: null, ip: null, handoff: {}, formFields: {}, handoffOrigin: null });
-  } };
+    return termsPage(ctx, exchange, { gateway: null, site, mac: null, ip: null, handoff: {}, formFields: {}, handoffOrigin: null });
+  }
 
   // The guests' one form.
-  const accept: DirectRoute = { method: 'POST', path: '/accept', async handle(exchange) {
+  async function accept(exchange: Exchange): Promise<Answer> {
     const form = await readSmallForm(exchange.req, { maxBytes: 16 * 1024, maxFields: 50 });
     const state = verifyState(ctx.keys.guestState, requiredField(form, 'state', { max: 4096 }), ctx.now());
     if (!state) throw expired();
@@ -34,8 +40,7 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
       // The preview records nothing: it is the owner looking, not a guest accepting.
       const site = await ctx.store.getSite(terms.siteId);
       if (!site) throw expired();
-      await renderGuestView(exchange, 'guest/online', site, { preview: true });
-      return;
+      return guestView(exchange, 'guest/online', site, { preview: true });
     }
     const gateway = await ctx.store.getGateway(state.gatewayId);
     const driver = gateway && driverFor(gateway.type);
@@ -63,17 +68,15 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
       log.info('acceptance recorded', { id: acceptance.id, gateway: gateway.id, terms: terms.release, mac: maskMac(state.mac) });
     }
     const handoff = await driver.handoff(ctx, { gateway, site, state, acceptance });
-    sendRedirect(exchange.res, handoff.status, handoff.location);
-  } };
+    return { status: handoff.status, redirect: handoff.location };
+  }
 
-  // Where routers send the guest once online (pfSense: the posted redirurl): the last full page
-  // navigation, which lets the mini-browser see the connection, with the venue website one tap away.
-  const online: DirectRoute = { method: 'GET', path: '/online/:siteId', async handle(exchange) {
+  async function online(exchange: Exchange): Promise<Answer> {
     const siteId = Number(exchange.params.siteId);
     const site = Number.isSafeInteger(siteId) ? await ctx.store.getSite(siteId) : undefined;
     if (!site) throw new HttpError(404, 'There is no venue at this address.');
-    await renderGuestView(exchange, 'guest/online', site, { preview: false });
-  } };
+    return guestView(exchange, 'guest/online', site, { preview: false });
+  }
 
-  return [preview, accept, online];
+  return { preview, accept, online };
 }

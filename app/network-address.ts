@@ -1,8 +1,8 @@
 import { BlockList, isIP, SocketAddress } from 'node:net';
-import type { Config } from '../config';
-import { HttpError } from '../errors';
-import { log } from '../log';
-import { optionalField, requiredField } from '../request-fields';
+import type { Config } from './config';
+import { HttpError } from './errors';
+import { log } from './log';
+import { optionalField, requiredField } from './request-fields';
 
 type Range = [address: string, prefix: number, family: 'ipv4' | 'ipv6'];
 
