@@ -15,9 +15,9 @@ export interface Context {
     deviceId: Buffer;
     /** Signs the admin session cookie. */
     adminSession: Buffer;
-    /** Derives a router login token from the state it is issued for, so that a repeated accept gets the same one. */
-    loginToken: Buffer;
   };
+  /** A key of a driver's own (a router login token's), derived from the installation secret by its purpose. */
+  driverKey(purpose: string): Buffer;
   /** Milliseconds since the epoch; tests pass their own clock. */
   now: () => number;
   /** Counters served at /metrics. */
@@ -27,6 +27,7 @@ export interface Context {
 }
 
 export function createContext(config: Config, store: Store, secret: Buffer, now: () => number = Date.now): Context {
+  const driverKeys = new Map<string, Buffer>();
   return {
     config,
     store,
@@ -34,8 +35,11 @@ export function createContext(config: Config, store: Store, secret: Buffer, now:
       guestState: deriveKey(secret, 'guest-state'),
       deviceId: deriveKey(secret, 'device-id'),
       adminSession: deriveKey(secret, 'admin-session'),
-      // The label is part of the derivation: tokens already issued stay valid only while it is unchanged.
-      loginToken: deriveKey(secret, 'wifidog-login-token'),
+    },
+    driverKey: (purpose) => {
+      let key = driverKeys.get(purpose);
+      if (!key) driverKeys.set(purpose, (key = deriveKey(secret, purpose)));
+      return key;
     },
     now,
     metrics: new Metrics(),

@@ -12,7 +12,7 @@ export interface Exchange {
   req: IncomingMessage;
   /** The query string as sent, parsed as Express's default parser does (a repeated key gives an array). */
   query: ParsedUrlQuery;
-  /** The endpoint's path parameter, decoded, when it has one (pfSense: gatewayId). */
+  /** The endpoint's path parameter, decoded, when it has one (a router id). */
   params: Record<string, string>;
   /** The client's address through the trusted proxies (TRUST_PROXY), as Express's req.ip. */
   ip: string;
@@ -38,7 +38,7 @@ export interface Answer {
 export interface Endpoint {
   /** GET endpoints answer HEAD too. */
   method: 'GET' | 'POST';
-  /** In lower case, without a trailing slash; the last segment may be a parameter (`/pfsense/:gatewayId`). */
+  /** In lower case, without a trailing slash; the last segment may be a parameter (`/<type>/:gatewayId`). */
   path: string;
   /** The query or form parameters the handler reads (the fuzz test sends them). */
   parameters: readonly string[];

@@ -73,8 +73,8 @@ export class FixedWindowLimiter {
 
 /**
  * The installation's limiters, shared by every route. A router's budget is split by who spends it:
- * perGateway counts the router's own requests (WiFiDog auth/, ping/), perGatewayGuests the captured
- * browsers' (WiFiDog login/, portal/, the pfSense entry). Both are keyed on the router and the source
+ * perGateway counts the router's own requests (session checks, pings), perGatewayGuests the captured
+ * browsers' (router entries, login and portal pages). Both are keyed on the router and the source
  * address and counted only once a request is valid, so a flood from one address, well-formed or not,
  * spends only that address's budget: never the real router's, nor the other guests'.
  */

@@ -17,7 +17,7 @@ export function guestEndpoints(ctx: Context): Endpoint[] {
   return [
     { method: 'GET', path: '/preview', parameters: ['lang'], handle: flow.preview },
     { method: 'POST', path: '/accept', parameters: ['state', 'accept'], handle: flow.accept },
-    // Where routers send the guest once online (pfSense: the posted redirurl): the last full page
+    // Where routers send the guest once online (a redirect URL the router passed on): the last full page
     // navigation, which lets the mini-browser see the connection, with the venue website one tap away.
     { method: 'GET', path: '/online/:siteId', parameters: ['lang'], handle: flow.online },
     { method: 'GET', path: '/api/captive-portal', parameters: [], handle: captive.api },

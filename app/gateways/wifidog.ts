@@ -32,6 +32,10 @@ const counterPattern = /^\d{1,20}$/;
 
 /** The browser goes from our accept straight to the router, which asks us at once: minutes are plenty. */
 export const loginTokenLifetimeMs = 5 * 60 * 1000;
+
+/** The purpose the login-token key is derived for: part of the derivation, so tokens already issued stay valid only while it is unchanged. */
+const loginTokenKeyPurpose = 'wifidog-login-token';
+
 /** WiFiDog's own default CheckInterval (src/conf.h). */
 export const defaultCheckIntervalSeconds = 60;
 /** The gateway's own web server port as DD-WRT sets it by default. */
@@ -458,7 +462,7 @@ export const wifidog: GatewayDriver = {
 
   async handoff(ctx, { gateway, site, state, acceptance }) {
     const location = await issueLoginToken(ctx, {
-      token: acceptedPageToken(ctx.keys.loginToken, state), gateway, site, acceptance, mac: state.mac, ip: state.ip!,
+      token: acceptedPageToken(ctx.driverKey(loginTokenKeyPurpose), state), gateway, site, acceptance, mac: state.mac, ip: state.ip!,
       gatewayAddress: state.handoff.gatewayAddress, gatewayPort: state.handoff.gatewayPort,
     });
     // 303: the browser GETs the gateway's /wifidog/auth, and the gateway asks us stage=login.

@@ -11,7 +11,7 @@ export interface GuestState {
   mac: string | null;
   ip: string | null;
   language: string;
-  /** The driver's own data for the handoff, e.g. pfSense's portal action and zone. */
+  /** The driver's own data for the handoff (a portal action and zone, say). */
   handoff: Record<string, string>;
   /** Random per rendered page, stored with its acceptance: a page is accepted once, a repeat gets the same handoff. */
   nonce: string;

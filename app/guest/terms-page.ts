@@ -17,7 +17,7 @@ export interface Arrival {
   ip: string | null;
   /** Driver data the handoff needs, signed into the page. */
   handoff: Record<string, string>;
-  /** Fields the router expects to receive back with the accept form (pfSense: zone, redirurl). */
+  /** Fields the router expects to receive back with the accept form (a zone, a redirect URL). */
   formFields: Record<string, string>;
   /** Origin the accept form ends up at, allowed in the page's CSP form-action. */
   handoffOrigin: string | null;

@@ -15,7 +15,7 @@ import type { Site } from '../store/types';
 export async function secondsOnline(ctx: Context, site: Site, ip: string): Promise<number | null> {
   const sessionMs = site.sessionMinutes * 60_000;
   const now = ctx.now();
-  // Routers that report sessions (WiFiDog): a started, un-ended session. Others (pfSense): an acceptance.
+  // Routers that report sessions: a started, un-ended session. Others: an acceptance.
   const since = await ctx.store.liveSessionStartByIp(site.id, ip, now)
     ?? await ctx.store.lastUnreportedAcceptanceByIp(site.id, ip, now - sessionMs);
   if (since === undefined) return null;
