@@ -4,7 +4,7 @@ import { loadConfig, publicLink, type Config } from './config';
 import type { Context } from './context';
 import { deviceFamilyLabels, type DeviceFamily } from './device-family';
 import { choosePeriod, isCalendarDay, randomMacNote, venueStatistics, venueToday, type VenueStatistics } from './statistics';
-import { openSqliteStore } from './store/sqlite';
+import { openStore } from './store/open';
 import type { Store } from './store/types';
 import { ensureVenue, parseSiteSetting, parseTermsText, siteSettingKeys } from './venue-settings';
 import { ConfigError, StoreConflictError, UserError } from './errors';
@@ -331,7 +331,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let store: Store | undefined;
   try {
     const config = loadConfig(io.env);
-    store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous });
+    store = openStore(config, 'command');
     await command({ args, config, store, io });
     return 0;
   } catch (error) {

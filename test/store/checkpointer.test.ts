@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { checkpointFailureReporter } from '../../app/store/checkpointer';
+import { checkpointFailureReporter } from '../../app/store/sqlite/checkpointer';
 import { openSqliteStore } from '../../app/store/sqlite';
 import { tempDir, testClock } from '../helpers';
 import { captureLog } from '../log-capture';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { applyMigrations } from '../../app/store/migrate';
+import { applyMigrations } from '../../app/store/sqlite/migrate';
 import { openSqliteStore, type SqliteStore } from '../../app/store/sqlite';
 import { StoreConflictError } from '../../app/errors';
 import type { Site } from '../../app/store/types';
