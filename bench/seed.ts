@@ -5,6 +5,7 @@ import { loadOrCreateSecret } from '../app/secret';
 import type { SqliteStore } from '../app/store/sqlite';
 import type { Site, TermsVersion } from '../app/store/types';
 import { ensureVenue } from '../app/venue-settings';
+import { describeAcceptance } from '../app/acceptance-record';
 
 /**
  * Realistic demo data in bulk: a venue with three routers, a year of guests with weekly and daily
@@ -147,10 +148,10 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
       const terms = releases[releaseIndex].versions.get(guest.language) ?? releases[releaseIndex].versions.get('en')!;
       const deviceId = deviceIdFor(ctx.keys.deviceId, guest.mac);
       const ip = `10.${(deviceIndex >> 16) & 255}.${(deviceIndex >> 8) & 255}.${deviceIndex & 255}`;
-      const acceptance = await store.recordAcceptance(site, {
+      const acceptance = await store.recordAcceptance(describeAcceptance(site, {
         acceptedAt: at, gatewayId: gateway.id, termsVersionId: terms.id, deviceId, clientMac: guest.mac, clientIp: ip,
         userAgent: guest.userAgent, language: guest.language, handoff: `${gateway.type} http://192.168.1.1:2060`,
-      });
+      }));
       if (gateway.sessions) {
         const minutes = Math.min(240, Math.max(1, Math.round(Math.exp(2.5 + random() * 2.2))));
         const started = at + 2_000;

@@ -5,6 +5,7 @@ import { exportGuest, forgetGuest, purgeExpiredPersonalData, storablePersonalFie
 import { venueStatistics } from '../app/statistics';
 import { runCli, testPortal, type TestPortal } from './helpers';
 import { acceptAsPfSenseGuest, pfsenseRouterAddress } from './sim/pfsense-guest';
+import { describeAcceptance } from '../app/acceptance-record';
 
 const dayMs = 24 * 60 * 60 * 1000;
 const alice = { mac: '02:00:00:00:00:a1', ip: '192.168.1.21' };
@@ -76,10 +77,10 @@ describe('privacy: retention, purge, export and forget', () => {
     const site = (await portal.store.getDefaultSite())!;
     const terms = (await portal.store.currentTerms(site.id))!;
     const old = portal.clock() - 40 * dayMs;
-    await Promise.all(Array.from({ length: 4500 }, (_, i) => portal.store.recordAcceptance(site, {
+    await Promise.all(Array.from({ length: 4500 }, (_, i) => portal.store.recordAcceptance(describeAcceptance(site, {
       acceptedAt: old + i, gatewayId: 'cafe', termsVersionId: terms.id, deviceId: 'd', clientMac: alice.mac,
       clientIp: alice.ip, userAgent: 'Phone', language: 'en', handoff: 'test',
-    })));
+    }))));
     let turns = 0;
     const ticker = setInterval(() => { turns++; }, 0);
     const change = await portal.store.purgePersonalData(portal.clock() - 30 * dayMs);

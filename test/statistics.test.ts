@@ -4,6 +4,7 @@ import { run } from '../app/cli';
 import { addDays, choosePeriod, isCalendarDay, venueStatistics, type VenueStatistics } from '../app/statistics';
 import { seedStatisticsFixture, routerPinged } from './fixtures/statistics';
 import { testPortal, type TestPortal } from './helpers';
+import { describeAcceptance } from '../app/acceptance-record';
 
 describe('statistics over a hand-counted fixture (Europe/Berlin, both DST changes)', () => {
   let portal: TestPortal;
@@ -144,10 +145,10 @@ describe('a remembered device (remember_days) going online without a new accepta
     const site = await store.updateSite(portal.site.id, { timezone: 'Europe/Berlin', rememberDays: 30 });
     await store.addGateway({ id: 'bar', siteId: site.id, type: 'wifidog', name: 'Bar', settings: {} }, portal.clock());
     const terms = (await store.currentTerms(site.id))!;
-    const accepted = await store.recordAcceptance(site, {
+    const accepted = await store.recordAcceptance(describeAcceptance(site, {
       acceptedAt: Date.parse('2026-05-04T18:00:00Z'), gatewayId: 'bar', termsVersionId: terms.id, deviceId: 'device-x',
       clientMac: '06:00:00:00:00:01', clientIp: '10.0.0.5', userAgent: null, language: 'en', handoff: 'test',
-    });
+    }));
     // Two days later the router logs the device in on a token for that acceptance, as the WiFiDog
     // driver does: a token row first, then started_at and local_day set when the router confirms it.
     store.db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, gateway_id, token_hash, device_id, token_expires_at)

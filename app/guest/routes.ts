@@ -11,6 +11,7 @@ import { renderGuestView } from './guest-view';
 import { verifyState } from './state';
 import { readSmallForm } from './small-form';
 import { renderTermsPage } from './terms-page';
+import { describeAcceptance } from '../acceptance-record';
 
 const expired = () => new HttpError(400, 'This page has expired. Open any website to see the Wi-Fi terms again.', 'Page expired');
 
@@ -45,7 +46,7 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
     // The page may have been carried to another device of the guest LAN, to accept in this one's name.
     if (state.ip !== null) checkReportedIp(guestSource(ctx.config, exchange.ip), state.ip);
 
-    const acceptance = await ctx.store.recordAcceptance(site, {
+    const acceptance = await ctx.store.recordAcceptance(describeAcceptance(site, {
       acceptedAt: ctx.now(),
       gatewayId: gateway.id,
       termsVersionId: terms.id,
@@ -54,7 +55,7 @@ export function guestRoutes(ctx: Context): DirectRoute[] {
       language: state.language,
       handoff: `${driver.type} ${driver.handoffOrigin(state)}`,
       stateNonce: state.nonce,
-    });
+    }));
     if (acceptance.repeat) {
       // The same page again (a double tap, a reload, a replay): its first acceptance stands, handed on the same way.
       log.info('acceptance repeated', { id: acceptance.id, gateway: gateway.id });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { signedInPortal } from './admin-helpers';
+import { describeAcceptance } from '../../app/acceptance-record';
 
 describe('admin routers', () => {
   const admin = signedInPortal({ PUBLIC_URL: 'http://192.168.10.5:8080/' });
@@ -57,10 +58,10 @@ describe('admin routers', () => {
 
   it('removes a router only when confirmed, keeping its acceptances', async () => {
     const terms = (await admin.portal.store.currentTerms(admin.portal.site.id))!;
-    const acceptance = await admin.portal.store.recordAcceptance(admin.portal.site, {
+    const acceptance = await admin.portal.store.recordAcceptance(describeAcceptance(admin.portal.site, {
       acceptedAt: admin.portal.clock(), gatewayId: 'lobby', termsVersionId: terms.id, deviceId: null, clientMac: null,
       clientIp: '10.0.0.9', userAgent: null, language: 'en', handoff: 'pfsense http://192.168.10.1:8002',
-    });
+    }));
     await admin.agent.post('/admin/routers/lobby/remove').type('form').send({ _csrf: admin.csrf }).expect(400);
     assert.ok(await admin.portal.store.getGateway('lobby'));
     await admin.agent.post('/admin/routers/lobby/remove').type('form').send({ _csrf: admin.csrf, confirm: 'yes' })

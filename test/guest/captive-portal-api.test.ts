@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import request from 'supertest';
 import { testPortal, type TestPortal } from '../helpers';
+import { describeAcceptance } from '../../app/acceptance-record';
 
 const captiveJson = 'application/captive+json';
 
@@ -17,10 +18,10 @@ async function ask(portal: TestPortal, forwardedFor?: string) {
 
 async function accept(portal: TestPortal, ip: string) {
   const terms = (await portal.store.currentTerms(portal.site.id))!;
-  return portal.store.recordAcceptance(portal.site, {
+  return portal.store.recordAcceptance(describeAcceptance(portal.site, {
     acceptedAt: portal.clock(), gatewayId: null, termsVersionId: terms.id, deviceId: null, clientMac: null,
     clientIp: ip, userAgent: null, language: 'en', handoff: 'test',
-  });
+  }));
 }
 
 describe('RFC 8908 captive portal API', () => {

@@ -7,6 +7,7 @@ import { openSqliteStore, type SqliteStore } from '../../app/store/sqlite';
 import type { NewAcceptance, Site } from '../../app/store/types';
 import { ensureVenue } from '../../app/venue-settings';
 import { tempDir } from '../helpers';
+import { describeAcceptance } from '../../app/acceptance-record';
 
 describe('SQLite store: acceptances arriving together share one commit', () => {
   let dir: string;
@@ -33,9 +34,9 @@ describe('SQLite store: acceptances arriving together share one commit', () => {
     const committed = () => (otherConnection.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n;
     try {
       const results = await Promise.allSettled([
-        store.recordAcceptance(site, acceptance).then((row) => ({ row, seen: committed() })),
-        store.recordAcceptance(site, { ...acceptance, termsVersionId: 9_999 }), // no such terms: the foreign key refuses it
-        store.recordAcceptance(site, acceptance).then((row) => ({ row, seen: committed() })),
+        store.recordAcceptance(describeAcceptance(site, acceptance)).then((row) => ({ row, seen: committed() })),
+        store.recordAcceptance(describeAcceptance(site, { ...acceptance, termsVersionId: 9_999 })), // no such terms: the foreign key refuses it
+        store.recordAcceptance(describeAcceptance(site, acceptance)).then((row) => ({ row, seen: committed() })),
       ]);
       assert.equal(results[1].status, 'rejected');
       assert.match(String((results[1] as PromiseRejectedResult).reason), /FOREIGN KEY/);
@@ -51,7 +52,7 @@ describe('SQLite store: acceptances arriving together share one commit', () => {
   it('joins a transaction the caller holds (bulk imports), so the caller decides the commit', async () => {
     const before = (store.db.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n;
     store.db.exec('BEGIN');
-    await store.recordAcceptance(site, acceptance);
+    await store.recordAcceptance(describeAcceptance(site, acceptance));
     assert.ok(store.db.inTransaction);
     store.db.exec('ROLLBACK');
     assert.equal((store.db.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n, before);

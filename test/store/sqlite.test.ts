@@ -11,6 +11,7 @@ import type { Site } from '../../app/store/types';
 import { ensureVenue } from '../../app/venue-settings';
 import { localCalendar } from '../../app/venue-time';
 import { tempDir } from '../helpers';
+import { describeAcceptance } from '../../app/acceptance-record';
 
 describe('SQLite store', () => {
   let dir: string;
@@ -148,10 +149,10 @@ describe('SQLite store', () => {
     const berlin = await store.updateSite(site.id, { timezone: 'Europe/Berlin' });
     const terms = (await store.currentTerms(site.id))!;
     // 22:30 UTC on 24 October 2026 is 00:30 on Sunday the 25th in Berlin (CEST, UTC+2).
-    const acceptance = await store.recordAcceptance(berlin, {
+    const acceptance = await store.recordAcceptance(describeAcceptance(berlin, {
       acceptedAt: Date.UTC(2026, 9, 24, 22, 30), gatewayId: 'gw', termsVersionId: terms.id, deviceId: null, clientMac: null,
       clientIp: '10.0.0.2', userAgent: null, language: 'en', handoff: 'test',
-    });
+    }));
     const row = store.db.prepare('SELECT local_day, local_hour, local_weekday FROM acceptances WHERE id = ?').get(acceptance.id);
     assert.deepEqual(row, { local_day: '2026-10-25', local_hour: 0, local_weekday: 7 });
   });

@@ -1,5 +1,3 @@
-import type { Site } from './venues';
-
 export interface NewAcceptance {
   acceptedAt: number;
   gatewayId: string | null;
@@ -12,6 +10,18 @@ export interface NewAcceptance {
   handoff: string;
   /** The nonce of the terms page's state (guests' acceptances): unique, so that a page is accepted once. */
   stateNonce?: string | null;
+}
+
+/** An acceptance with the figures it counts under, derived above the store (app/acceptance-record.ts). */
+export interface AcceptanceRecord extends NewAcceptance {
+  siteId: number;
+  /** The venue's local day (YYYY-MM-DD), hour (0–23) and ISO weekday (1 = Monday) at acceptedAt. */
+  localDay: string;
+  localHour: number;
+  localWeekday: number;
+  deviceFamily: string;
+  /** Whether the MAC is locally administered; null without a MAC. */
+  macRandomised: boolean | null;
 }
 
 export interface Acceptance extends NewAcceptance {
@@ -56,7 +66,7 @@ export interface AcceptanceStore {
    * acceptance whose state nonce is stored already (a repeat, or the loser of a race) writes nothing and
    * resolves to the stored one, once that is committed. The statistics count it in the same transaction.
    */
-  recordAcceptance(site: Site, acceptance: NewAcceptance): Promise<RecordedAcceptance>;
+  recordAcceptance(acceptance: AcceptanceRecord): Promise<RecordedAcceptance>;
   /** In venue-local day order, then recording order; a long export never blocks guests' acceptances. */
   exportAcceptances(filter: AcceptanceFilter): AsyncIterable<AcceptanceExportRow>;
   countAcceptances(filter: AcceptanceFilter): Promise<number>;

@@ -1,6 +1,3 @@
-import { deviceFamily } from '../../device-family';
-import { isRandomisedMac } from '../../random-mac';
-import { localCalendar } from '../../venue-time';
 import type { Acceptance, AcceptanceExportRow, AcceptanceFilter, AcceptanceStore } from '../types';
 import type { Connection } from './connection';
 
@@ -56,22 +53,22 @@ export function sqliteAcceptances({ db, commitSoon }: Connection): AcceptanceSto
   };
 
   return {
-    async recordAcceptance(site, acceptance) {
-      const local = localCalendar(acceptance.acceptedAt, site.timezone);
+    async recordAcceptance(acceptance) {
       const stateNonce = acceptance.stateNonce ?? null;
       // Resolves once the row is committed with the statistics roll-ups its trigger wrote (group commit).
       // Two racing POSTs of one page may share a batch: the second finds the first's row in the same transaction.
       const recorded = await commitSoon(() => {
         const { changes, lastInsertRowid } = sql.insertAcceptance.run({
-          ...acceptance, stateNonce, siteId: site.id, localDay: local.day, localHour: local.hour, localWeekday: local.weekday,
-          // Fixed now: the user agent and MAC are blanked after the retention period, the figures stay.
-          deviceFamily: deviceFamily(acceptance.userAgent),
-          macRandomised: acceptance.clientMac === null ? null : Number(isRandomisedMac(acceptance.clientMac)),
+          ...acceptance, stateNonce, macRandomised: acceptance.macRandomised === null ? null : Number(acceptance.macRandomised),
         });
         return changes === 1 ? Number(lastInsertRowid) : sql.acceptanceByStateNonce.get(stateNonce!)!;
       });
       if (typeof recorded !== 'number') return { ...toAcceptance(recorded), repeat: true };
-      return { ...acceptance, stateNonce, id: recorded, siteId: site.id, localDay: local.day, repeat: false };
+      const { acceptedAt, gatewayId, termsVersionId, deviceId, clientMac, clientIp, userAgent, language, handoff, siteId, localDay } = acceptance;
+      return {
+        id: recorded, acceptedAt, gatewayId, termsVersionId, deviceId, clientMac, clientIp, userAgent, language, handoff, stateNonce, siteId, localDay,
+        repeat: false,
+      };
     },
 
     async *exportAcceptances(filter) {
