@@ -26,7 +26,8 @@ export interface MaintenanceStore {
   findGuestRecords(mac: string, deviceId: string): Promise<GuestRecords>;
   /**
    * Clears the personal fields and device id of this device's acceptances and deletes its guest sessions;
-   * the statistics keep counting it under a random id that nothing links to the device.
+   * the statistics keep counting its acceptances and days under a random id that nothing links to the
+   * device (its sessions leave the session figures).
    */
   forgetGuest(mac: string, deviceId: string): Promise<PersonalDataChange>;
   close(): Promise<void>;
