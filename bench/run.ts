@@ -19,6 +19,7 @@ import { parseBenchOptions, type BenchOptions } from './options';
 import { cpuSecondsOf, memoryOf, portico, resetPeakMemory, startPortico, startReference, type ServerProcess } from './processes';
 import { loadTable, summarize, verdictLines, type ScenarioFigures, type Verdict } from './report';
 import { seedDemoData } from './seed';
+import { rawDatabase } from '../test/store/raw';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -204,7 +205,7 @@ async function seedHistory(dataDir: string, count: number): Promise<void> {
       acceptances: count, endAt: Date.now(),
       progress: (written) => { if (written % 1_000_000 === 0) say(`  ${written / 1_000_000} M`); },
     });
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    rawDatabase(store).pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     await store.close();
   }

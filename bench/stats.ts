@@ -24,6 +24,7 @@ import { projectRoot, publicDir, viewsDir } from '../app/paths';
 import { loadOrCreateSecret } from '../app/secret';
 import { openSqliteStore } from '../app/store/sqlite';
 import { seedDemoData } from './seed';
+import { rawDatabase } from '../test/store/raw';
 
 log.setLevel('warn');
 
@@ -117,7 +118,7 @@ async function benchSize(size: number): Promise<void> {
       acceptances: size, endAt,
       progress: (n) => { if (n % 1_000_000 === 0) process.stderr.write(`  seeded ${n / 1e6} M\n`); },
     });
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    rawDatabase(store).pragma('wal_checkpoint(TRUNCATE)');
     await store.close();
     const seedSeconds = (Date.now() - seedStart) / 1000;
     const dbMb = fs.statSync(path.join(dataDir, 'portico.db')).size / 1e6;

@@ -149,12 +149,15 @@ describe('a remembered device (remember_days) going online without a new accepta
       acceptedAt: Date.parse('2026-05-04T18:00:00Z'), gatewayId: 'bar', termsVersionId: terms.id, deviceId: 'device-x',
       clientMac: '06:00:00:00:00:01', clientIp: '10.0.0.5', userAgent: null, language: 'en', handoff: 'test',
     }));
-    // Two days later the router logs the device in on a token for that acceptance, as the WiFiDog
-    // driver does: a token row first, then started_at and local_day set when the router confirms it.
-    store.db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, gateway_id, token_hash, device_id, token_expires_at)
-      VALUES (?, ?, 'bar', 'remembered', 'device-x', 0)`).run(accepted.id, site.id);
-    store.db.prepare(`UPDATE guest_sessions SET started_at = ?, local_day = '2026-05-06' WHERE token_hash = 'remembered'`)
-      .run(Date.parse('2026-05-06T17:00:00Z'));
+    // Two days later the router logs the device in on a session offered for that acceptance, as the WiFiDog driver does.
+    await store.openGuestSession({
+      gatewayId: 'bar', sessionKey: 'remembered', acceptanceId: accepted.id, siteId: site.id, deviceId: 'device-x', clientMac: null,
+      clientIp: '10.0.0.5', startBy: Date.parse('2026-05-06T17:01:00Z'),
+    });
+    const at = Date.parse('2026-05-06T17:00:00Z');
+    await store.startGuestSession({
+      gatewayId: 'bar', sessionKey: 'remembered', clientMac: '06:00:00:00:00:01', clientIp: '10.0.0.5', at, localDay: '2026-05-06', reportDueAt: at + 180_000,
+    });
 
     const stats = await venueStatistics(store, site, { fromDay: '2026-05-06', toDay: '2026-05-06' }, null, portal.clock());
     assert.deepEqual([stats.acceptances, stats.uniqueDevices, stats.newDevices, stats.returningDevices, stats.sessions], [0, 1, 0, 1, 1]);

@@ -13,6 +13,7 @@ import { memoizedPerObject } from '../memo';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
+import { localCalendar } from '../venue-time';
 import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
 import { gatewayIdPattern, type GatewayDriver } from './driver';
 
@@ -109,15 +110,15 @@ interface TokenRequest {
 /** Issues a single-use login token bound to this router and device; returns where the browser takes it. */
 async function issueLoginToken(ctx: Context, request: TokenRequest): Promise<string> {
   const { token } = request;
-  await ctx.store.createLoginToken({
-    tokenHash: hashToken(token),
+  await ctx.store.openGuestSession({
+    gatewayId: request.gateway.id,
+    sessionKey: hashToken(token),
     acceptanceId: request.acceptance.id,
     siteId: request.site.id,
-    gatewayId: request.gateway.id,
     deviceId: request.mac === null ? null : deviceIdFor(ctx.keys.deviceId, request.mac),
     clientMac: request.mac,
     clientIp: request.ip,
-    tokenExpiresAt: ctx.now() + loginTokenLifetimeMs,
+    startBy: ctx.now() + loginTokenLifetimeMs,
   });
   return `${gatewayOrigin(request.gatewayAddress, request.gatewayPort)}/wifidog/auth?token=${token}`;
 }
@@ -230,7 +231,9 @@ async function authStage(ctx: Context, gateway: Gateway | undefined, { stage, ga
     // router's auth/ comes only from the router; an unpinned one's report is worth no more than its login/
     // URL, where anyone can write any MAC, so refusing would protect nothing and lock those guests out.
     const site = gateway && await ctx.store.getSite(gateway.siteId);
-    const session = site && await ctx.store.startGuestSession(site, { tokenHash, gatewayId, clientMac: mac, clientIp: ip }, now, reportDueAt);
+    const session = site && await ctx.store.startGuestSession({
+      gatewayId, sessionKey: tokenHash, clientMac: mac, clientIp: ip, at: now, localDay: localCalendar(now, site.timezone).day, reportDueAt,
+    });
     if (!session) {
       log.warn('wifidog login refused: token unknown, used, expired or issued to another device or router', { gateway: gatewayId, mac: maskMac(mac) });
       return 0;
@@ -239,7 +242,7 @@ async function authStage(ctx: Context, gateway: Gateway | undefined, { stage, ga
     return 1;
   }
 
-  const session = await ctx.store.findGuestSession(tokenHash);
+  const session = await ctx.store.findGuestSession(gatewayId, tokenHash);
   // A token that never started a session, or one from another router or device, keeps nobody online.
   if (!session || session.startedAt === null || session.gatewayId !== gatewayId || session.clientMac !== mac || session.clientIp !== ip) return 0;
   const counted = bytes && plausibleCounters(session, bytes, now) ? bytes : undefined;

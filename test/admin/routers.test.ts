@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { signedInPortal } from './admin-helpers';
 import { describeAcceptance } from '../../app/acceptance-record';
+import { rawDatabase } from '../store/raw';
 
 describe('admin routers', () => {
   const admin = signedInPortal({ PUBLIC_URL: 'http://192.168.10.5:8080/' });
@@ -67,7 +68,7 @@ describe('admin routers', () => {
     await admin.agent.post('/admin/routers/lobby/remove').type('form').send({ _csrf: admin.csrf, confirm: 'yes' })
       .expect(303).expect('Location', '/admin/routers');
     assert.equal(await admin.portal.store.getGateway('lobby'), undefined);
-    const row = admin.portal.store.db.prepare('SELECT gateway_id, client_ip FROM acceptances WHERE id = ?').get(acceptance.id);
+    const row = rawDatabase(admin.portal.store).prepare('SELECT gateway_id, client_ip FROM acceptances WHERE id = ?').get(acceptance.id);
     assert.deepEqual(row, { gateway_id: null, client_ip: '10.0.0.9' });
     await admin.agent.get('/admin/routers/lobby').expect(404);
   });

@@ -6,6 +6,7 @@ import { projectRoot } from '../../app/paths';
 import { countRows, listeningPortal } from '../helpers';
 import { startPfSense } from '../sim/pfsense';
 import { accessibilityViolations, budgetBytes, launchGuestBrowser, screenshot, totalBytes } from './guest-browser';
+import { rawDatabase } from '../store/raw';
 
 describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-sized', () => {
   let portal: Awaited<ReturnType<typeof listeningPortal>>;
@@ -64,7 +65,7 @@ describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-
         await page.getByRole('button', { name: 'Akzeptieren und verbinden' }).click();
         await page.waitForURL(`${portal.url}online/${portal.site.id}`);
         assert.equal(countRows(portal.store, 'acceptances'), before + 1);
-        const row = portal.store.db.prepare('SELECT language, client_ip FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, string>;
+        const row = rawDatabase(portal.store).prepare('SELECT language, client_ip FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, string>;
         assert.deepEqual({ ...row }, { language: 'de', client_ip: '10.99.0.2' });
         assert.equal(router.logins.at(-1)!.accept, 'Accept');
 

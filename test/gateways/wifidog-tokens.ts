@@ -13,9 +13,9 @@ export async function issuedToken(portal: TestPortal, gatewayId: string, guest: 
     userAgent: 'test', language: 'en', handoff: 'wifidog http://10.99.0.1:2060',
   }));
   const token = randomBytes(24).toString('base64url');
-  await portal.store.createLoginToken({
-    tokenHash: hashToken(token), acceptanceId: acceptance.id, siteId: portal.site.id, gatewayId, deviceId,
-    clientMac: guest.mac, clientIp: guest.ip, tokenExpiresAt: portal.clock() + 60_000,
+  await portal.store.openGuestSession({
+    gatewayId, sessionKey: hashToken(token), acceptanceId: acceptance.id, siteId: portal.site.id, deviceId,
+    clientMac: guest.mac, clientIp: guest.ip, startBy: portal.clock() + 60_000,
   });
   return token;
 }

@@ -3,6 +3,7 @@ import { after, describe, it } from 'node:test';
 import request from 'supertest';
 import { testPortal, type TestPortal } from '../helpers';
 import { describeAcceptance } from '../../app/acceptance-record';
+import { rawDatabase } from '../store/raw';
 
 const captiveJson = 'application/captive+json';
 
@@ -49,17 +50,17 @@ describe('RFC 8908 captive portal API', () => {
     const portal = await testPortal({ TRUST_PROXY: 'loopback' });
     portals.push(portal);
     const acceptance = await accept(portal, '10.0.0.9');
-    const insert = portal.store.db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, token_hash, client_ip, token_expires_at, started_at)
+    const insert = rawDatabase(portal.store).prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, session_key, client_ip, start_by, started_at)
       VALUES (?, ?, ?, ?, ?, ?)`);
     const { lastInsertRowid } = insert.run(acceptance.id, portal.site.id, 'hash1', '10.0.0.9', portal.clock() + 60_000, null);
     assert.equal((await ask(portal, '10.0.0.9')).captive, true, 'token not yet used: the router has not let the guest on');
     portal.clock.advance(10_000);
     // As the router's stage=login does: started, and live until its next report is overdue.
-    portal.store.db.prepare('UPDATE guest_sessions SET started_at = ?, report_due_at = ? WHERE id = ?').run(portal.clock(), portal.clock() + 180_000, lastInsertRowid);
+    rawDatabase(portal.store).prepare('UPDATE guest_sessions SET started_at = ?, report_due_at = ? WHERE id = ?').run(portal.clock(), portal.clock() + 180_000, lastInsertRowid);
     const online = await ask(portal, '10.0.0.9');
     assert.equal(online.captive, false);
     assert.equal(online['seconds-remaining'], 240 * 60);
-    portal.store.db.prepare('UPDATE guest_sessions SET ended_at = ?, end_reason = ? WHERE id = ?').run(portal.clock(), 'logout', lastInsertRowid);
+    rawDatabase(portal.store).prepare('UPDATE guest_sessions SET ended_at = ?, end_reason = ? WHERE id = ?').run(portal.clock(), 'logout', lastInsertRowid);
     assert.equal((await ask(portal, '10.0.0.9')).captive, true);
   });
 

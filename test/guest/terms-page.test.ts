@@ -9,6 +9,7 @@ import { contrastRatio, textColourOn } from '../../app/guest/stylesheets';
 import { chooseLanguage, messages } from '../../app/guest/messages';
 import { languages } from '../../app/languages';
 import { testPortal, type TestPortal } from '../helpers';
+import { rawDatabase } from '../store/raw';
 
 /** A GET whose body stays as sent (supertest would decompress it). */
 async function raw(app: TestPortal['app'], path: string, headers: Record<string, string>) {
@@ -84,7 +85,7 @@ describe('guest terms page', () => {
     for (const input of page.querySelectorAll('form.accept input')) form[input.getAttribute('name')!] = input.getAttribute('value')!;
     const res = await request(portal.app).post('/accept').type('form').send(form);
     assert.equal(res.status, 307);
-    const row = portal.store.db.prepare('SELECT a.language, t.language AS terms FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id ORDER BY a.id DESC LIMIT 1').get();
+    const row = rawDatabase(portal.store).prepare('SELECT a.language, t.language AS terms FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id ORDER BY a.id DESC LIMIT 1').get();
     assert.deepEqual({ ...row as object }, { language: 'de', terms: 'de' });
   });
 

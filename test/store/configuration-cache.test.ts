@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { openSqliteStore, type SqliteStore } from '../../app/store/sqlite';
 import type { Site } from '../../app/store/types';
 import { ensureVenue } from '../../app/venue-settings';
 import { tempDir } from '../helpers';
+import { openDatabaseFile } from './raw';
 
 // Venues, routers and terms are served from memory (app/store/sqlite.ts ConfigurationCache): these
 // tests hold it to the database, for this process's writes and for another process's.
@@ -59,7 +59,7 @@ describe('configuration cache', () => {
     assert.ok(await store.getGateway('bar'));
     const { release } = (await store.currentTerms(site.id, 'en'))!;
     // The command line is another connection to the same file.
-    const other = new Database(path.join(dataDir, 'portico.db'));
+    const other = openDatabaseFile(path.join(dataDir, 'portico.db'));
     try {
       other.prepare('UPDATE sites SET website_url = ? WHERE id = ?').run('https://elsewhere.example/', site.id);
       other.prepare("DELETE FROM gateways WHERE id = 'bar'").run();

@@ -1,21 +1,24 @@
-import type { Site } from './venues';
-
-/** A login token waiting for its router to confirm it; only the token's SHA-256 is kept. */
-export interface NewLoginToken {
-  tokenHash: string;
+/**
+ * A guest session offered to a router for an acceptance, waiting for the router to start it. Its key is
+ * the router driver's, unique on that router: WiFiDog's is the SHA-256 of the login token (the token
+ * itself is never stored); a RADIUS router's would be its accounting session id.
+ */
+export interface NewGuestSession {
+  gatewayId: string;
+  sessionKey: string;
   /** The acceptance the guest is let online on (a fresh one, or the remembered one). */
   acceptanceId: number;
   siteId: number;
-  gatewayId: string;
   deviceId: string | null;
   clientMac: string | null;
   clientIp: string;
-  tokenExpiresAt: number;
+  /** Not started by then, it never starts. */
+  startBy: number;
 }
 
 export type GuestSessionEndReason = 'logout' | 'session_length' | 'replaced';
 
-/** A login token and, once the router confirmed it, the guest's session on the router. */
+/** A session offered to a router and, once the router started it, the guest's time online there. */
 export interface GuestSession {
   id: number;
   acceptanceId: number | null;
@@ -24,7 +27,7 @@ export interface GuestSession {
   deviceId: string | null;
   clientMac: string | null;
   clientIp: string | null;
-  tokenExpiresAt: number;
+  startBy: number;
   startedAt: number | null;
   localDay: string | null;
   lastCountersAt: number | null;
@@ -36,29 +39,36 @@ export interface GuestSession {
   reportDueAt: number | null;
 }
 
-/** Who the router says is logging in with a token: all must match what the token was issued for. */
-export interface LoginClaim {
-  tokenHash: string;
+/** The router's word that a session begins: who it says the guest is must match what the session was offered to. */
+export interface SessionStart {
   gatewayId: string;
+  sessionKey: string;
   clientMac: string;
   clientIp: string;
+  at: number;
+  /** The venue-local day of `at` (YYYY-MM-DD), derived above the store. */
+  localDay: string;
+  /** Live until then unless the router reports it again. */
+  reportDueAt: number;
 }
 
 /** Guests' sessions on routers that report them. */
 export interface GuestSessionStore {
   /**
-   * Stores a new login token (as its hash) for a guest about to be handed to the router; a token stored
-   * already (the same page accepted again) is left as it is, used or not, and resolves to its row.
+   * Offers a session to its router; one offered already under that key on that router (the same page
+   * accepted again) is left as it is, started or not, and resolves to its row.
    */
-  createLoginToken(token: NewLoginToken): Promise<GuestSession>;
+  openGuestSession(session: NewGuestSession): Promise<GuestSession>;
   /**
-   * Consumes a live, unused token whose gateway, IP and MAC (if it was issued with one) match the
-   * claim, and starts its session at `at`, live until `reportDueAt` unless reported again; undefined if
-   * there is no such token. Earlier sessions of the same MAC on the same router end as 'replaced' only if
-   * their router's report is overdue: another login never ends a session its router still reports.
+   * Starts the offered, unstarted, unexpired session with that key on that router if the address and the
+   * MAC (if it was offered with one; else it takes the reported one) match, in one transaction: two racing
+   * starts cannot both win; undefined if there is no such session. In the same transaction, earlier live
+   * sessions of the same MAC on the same router end as 'replaced', at their last report, but only those
+   * whose router's report is overdue (another login never ends a session its router still reports), and
+   * the device counts as seen that day for the statistics.
    */
-  startGuestSession(site: Site, claim: LoginClaim, at: number, reportDueAt: number): Promise<GuestSession | undefined>;
-  findGuestSession(tokenHash: string): Promise<GuestSession | undefined>;
+  startGuestSession(start: SessionStart): Promise<GuestSession | undefined>;
+  findGuestSession(gatewayId: string, sessionKey: string): Promise<GuestSession | undefined>;
   /** Stores a router's report of a live session (with its byte counters, when they are plausible); live until `reportDueAt`. */
   recordSessionReport(id: number, bytes: { in: number; out: number } | undefined, at: number, reportDueAt: number): Promise<void>;
   /** Ends a live session (no-op if it already ended), keeping its bytes for the statistics. */

@@ -1,4 +1,4 @@
-import type { Acceptance, AcceptanceExportRow, AcceptanceFilter, AcceptanceStore } from '../types';
+import type { Acceptance, AcceptanceExportRow, AcceptanceFilter, AcceptanceRecord, AcceptanceStore } from '../types';
 import type { Connection } from './connection';
 
 interface AcceptanceRow {
@@ -26,9 +26,9 @@ function filterClause(filter: AcceptanceFilter): { where: string; params: Record
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-export function sqliteAcceptances({ db, commitSoon }: Connection): AcceptanceStore {
+export function sqliteAcceptances({ db, commitSoon, rollUps }: Connection): AcceptanceStore {
   const sql = {
-    // A repeated state nonce inserts nothing, so its trigger counts nothing either (migration 013).
+    // A repeated state nonce inserts nothing, and counts nothing either (migration 013).
     insertAcceptance: db.prepare(`INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, gateway_id,
         terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff, device_family, mac_randomised, state_nonce)
       VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
@@ -52,17 +52,21 @@ export function sqliteAcceptances({ db, commitSoon }: Connection): AcceptanceSto
       WHERE NOT EXISTS (SELECT 1 FROM guest_sessions g WHERE g.acceptance_id = a.id AND g.client_ip = a.client_ip)`),
   };
 
+  // A savepoint within the group commit: an acceptance that fails leaves no count behind.
+  const insert = db.transaction((acceptance: AcceptanceRecord): number | AcceptanceRow => {
+    const macRandomised = acceptance.macRandomised === null ? null : Number(acceptance.macRandomised);
+    const { changes, lastInsertRowid } = sql.insertAcceptance.run({ ...acceptance, macRandomised });
+    if (changes === 0) return sql.acceptanceByStateNonce.get(acceptance.stateNonce!)!;
+    rollUps.acceptanceStored(acceptance, macRandomised);
+    return Number(lastInsertRowid);
+  });
+
   return {
     async recordAcceptance(acceptance) {
       const stateNonce = acceptance.stateNonce ?? null;
-      // Resolves once the row is committed with the statistics roll-ups its trigger wrote (group commit).
-      // Two racing POSTs of one page may share a batch: the second finds the first's row in the same transaction.
-      const recorded = await commitSoon(() => {
-        const { changes, lastInsertRowid } = sql.insertAcceptance.run({
-          ...acceptance, stateNonce, macRandomised: acceptance.macRandomised === null ? null : Number(acceptance.macRandomised),
-        });
-        return changes === 1 ? Number(lastInsertRowid) : sql.acceptanceByStateNonce.get(stateNonce!)!;
-      });
+      // Resolves once the row is committed with its statistics roll-ups (group commit). Two racing POSTs
+      // of one page may share a batch: the second finds the first's row in the same transaction.
+      const recorded = await commitSoon(() => insert({ ...acceptance, stateNonce }));
       if (typeof recorded !== 'number') return { ...toAcceptance(recorded), repeat: true };
       const { acceptedAt, gatewayId, termsVersionId, deviceId, clientMac, clientIp, userAgent, language, handoff, siteId, localDay } = acceptance;
       return {

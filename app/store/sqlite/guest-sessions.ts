@@ -1,10 +1,9 @@
-import { localCalendar } from '../../venue-time';
-import type { GuestSession, GuestSessionEndReason, GuestSessionStore, LoginClaim, NewLoginToken } from '../types';
+import type { GuestSession, GuestSessionEndReason, GuestSessionStore, NewGuestSession, SessionStart } from '../types';
 import type { Connection } from './connection';
 
 interface GuestSessionRow {
-  id: number; acceptance_id: number | null; site_id: number; gateway_id: string | null; token_hash: string; device_id: string | null;
-  client_mac: string | null; client_ip: string | null; token_expires_at: number; started_at: number | null; local_day: string | null;
+  id: number; acceptance_id: number | null; site_id: number; gateway_id: string | null; session_key: string; device_id: string | null;
+  client_mac: string | null; client_ip: string | null; start_by: number; started_at: number | null; local_day: string | null;
   last_counters_at: number | null; bytes_in: number; bytes_out: number; ended_at: number | null; end_reason: GuestSessionEndReason | null;
   report_due_at: number | null;
 }
@@ -12,7 +11,7 @@ interface GuestSessionRow {
 function toGuestSession(row: GuestSessionRow): GuestSession {
   return {
     id: row.id, acceptanceId: row.acceptance_id, siteId: row.site_id, gatewayId: row.gateway_id, deviceId: row.device_id,
-    clientMac: row.client_mac, clientIp: row.client_ip, tokenExpiresAt: row.token_expires_at, startedAt: row.started_at,
+    clientMac: row.client_mac, clientIp: row.client_ip, startBy: row.start_by, startedAt: row.started_at,
     localDay: row.local_day, lastCountersAt: row.last_counters_at, bytesIn: row.bytes_in, bytesOut: row.bytes_out,
     endedAt: row.ended_at, endReason: row.end_reason, reportDueAt: row.report_due_at,
   };
@@ -20,21 +19,27 @@ function toGuestSession(row: GuestSessionRow): GuestSession {
 
 type Bytes = { bytesIn: number | null; bytesOut: number | null };
 
-export function sqliteGuestSessions({ db, commitSoon }: Connection): GuestSessionStore {
+export function sqliteGuestSessions({ db, commitSoon, rollUps }: Connection): GuestSessionStore {
   const sql = {
-    // A token stored already keeps its row as it is: used, it stays used.
-    insertToken: db.prepare<NewLoginToken>(`INSERT INTO guest_sessions
-        (acceptance_id, site_id, gateway_id, token_hash, device_id, client_mac, client_ip, token_expires_at)
-      VALUES (@acceptanceId, @siteId, @gatewayId, @tokenHash, @deviceId, @clientMac, @clientIp, @tokenExpiresAt)
-      ON CONFLICT (token_hash) DO NOTHING`),
-    byToken: db.prepare<[string], GuestSessionRow>('SELECT * FROM guest_sessions WHERE token_hash = ?'),
-    // The WHERE clause is the whole token check: unused, unexpired, same router, IP and (when known) MAC.
-    // A token issued without a MAC (the router's ARP lookup failed) takes the MAC the router reports now.
-    start: db.prepare<LoginClaim & { at: number; localDay: string; reportDueAt: number }, GuestSessionRow>(`UPDATE guest_sessions
+    // A session offered already keeps its row as it is: started, it stays started.
+    offer: db.prepare<NewGuestSession>(`INSERT INTO guest_sessions
+        (acceptance_id, site_id, gateway_id, session_key, device_id, client_mac, client_ip, start_by)
+      VALUES (@acceptanceId, @siteId, @gatewayId, @sessionKey, @deviceId, @clientMac, @clientIp, @startBy)
+      ON CONFLICT (gateway_id, session_key) DO NOTHING`),
+    byKey: db.prepare<[string, string], GuestSessionRow>('SELECT * FROM guest_sessions WHERE gateway_id = ? AND session_key = ?'),
+    // The WHERE clause is the whole check: unstarted, unexpired, same router, IP and (when known) MAC.
+    // A session offered without a MAC (the router's ARP lookup failed) takes the MAC the router reports now.
+    start: db.prepare<SessionStart, GuestSessionRow & { mac_randomised: number | null }>(`UPDATE guest_sessions
       SET started_at = @at, local_day = @localDay, client_mac = coalesce(client_mac, @clientMac), report_due_at = @reportDueAt
-      WHERE token_hash = @tokenHash AND started_at IS NULL AND ended_at IS NULL AND token_expires_at > @at
-        AND gateway_id = @gatewayId AND client_ip = @clientIp AND (client_mac IS NULL OR client_mac = @clientMac)
-      RETURNING *`),
+      WHERE gateway_id = @gatewayId AND session_key = @sessionKey AND started_at IS NULL AND ended_at IS NULL AND start_by > @at
+        AND client_ip = @clientIp AND (client_mac IS NULL OR client_mac = @clientMac)
+      RETURNING *, (SELECT a.mac_randomised FROM acceptances a WHERE a.id = acceptance_id) AS mac_randomised`),
+    // Another login never ends a session its router still reports (on an unpinned router anyone can claim
+    // a MAC): only one whose report is overdue, at its last report (migration 012).
+    replaceSilent: db.prepare<{ id: number; gatewayId: string; clientMac: string; at: number }>(`UPDATE guest_sessions
+      SET ended_at = coalesce(last_counters_at, started_at), end_reason = 'replaced'
+      WHERE gateway_id = @gatewayId AND client_mac = @clientMac AND started_at IS NOT NULL AND ended_at IS NULL AND id != @id
+        AND report_due_at <= @at`),
     counters: db.prepare<Bytes & { id: number; at: number; reportDueAt: number }>(`UPDATE guest_sessions
       SET bytes_in = coalesce(@bytesIn, bytes_in), bytes_out = coalesce(@bytesOut, bytes_out), last_counters_at = @at, report_due_at = @reportDueAt
       WHERE id = @id AND ended_at IS NULL`),
@@ -51,21 +56,32 @@ export function sqliteGuestSessions({ db, commitSoon }: Connection): GuestSessio
       ORDER BY report_due_at DESC LIMIT 1`),
   };
 
+  // A savepoint within the group commit: a start that fails leaves nothing of itself behind.
+  const startInTransaction = db.transaction((start: SessionStart) => {
+    const row = sql.start.get(start);
+    if (!row) return undefined;
+    if (row.client_mac !== null) sql.replaceSilent.run({ id: row.id, gatewayId: start.gatewayId, clientMac: row.client_mac, at: start.at });
+    // A remembered device goes online without a new acceptance: it was seen that day all the same.
+    if (row.device_id !== null) {
+      rollUps.deviceSeen({ siteId: row.site_id, gatewayId: start.gatewayId, deviceId: row.device_id, localDay: start.localDay, macRandomised: row.mac_randomised });
+    }
+    return row;
+  });
+
   return {
-    async createLoginToken(token) {
-      await commitSoon(() => sql.insertToken.run(token));
-      return toGuestSession(sql.byToken.get(token.tokenHash)!);
+    async openGuestSession(session) {
+      await commitSoon(() => sql.offer.run(session));
+      return toGuestSession(sql.byKey.get(session.gatewayId, session.sessionKey)!);
     },
 
-    async startGuestSession(site, claim, at, reportDueAt) {
-      // One UPDATE … RETURNING checks and consumes the token, so two racing logins cannot both win; its
-      // trigger (migration 012) ends the device's earlier session on this router if its router stopped reporting it.
-      const row = await commitSoon(() => sql.start.get({ ...claim, at, localDay: localCalendar(at, site.timezone).day, reportDueAt }));
+    async startGuestSession(start) {
+      // One UPDATE … RETURNING checks and starts the session, so two racing starts cannot both win.
+      const row = await commitSoon(startInTransaction.bind(null, start));
       return row && toGuestSession(row);
     },
 
-    async findGuestSession(tokenHash) {
-      const row = sql.byToken.get(tokenHash);
+    async findGuestSession(gatewayId, sessionKey) {
+      const row = sql.byKey.get(gatewayId, sessionKey);
       return row && toGuestSession(row);
     },
 

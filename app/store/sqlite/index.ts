@@ -12,6 +12,7 @@ import { groupCommit } from './group-commit';
 import { sqliteGuestSessions } from './guest-sessions';
 import { sqliteMaintenance } from './maintenance';
 import { applyMigrations } from './migrate';
+import { prepareRollUps } from './roll-ups';
 import { sqliteRouters } from './routers';
 import { sqliteStatistics } from './statistics';
 import { sqliteTerms } from './terms';
@@ -51,7 +52,9 @@ export function openSqliteFile(file: string, options: SqliteOptions = {}): Sqlit
     checkpointer = startCheckpointer(file, options.synchronous ?? 'NORMAL', () => { if (db.open) db.pragma('wal_autocheckpoint = 1000'); });
   }
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const connection: Connection = { db, cache: new ConfigurationCache(() => dataVersion.get()!), commitSoon: groupCommit(db) };
+  const connection: Connection = {
+    db, cache: new ConfigurationCache(() => dataVersion.get()!), commitSoon: groupCommit(db), rollUps: prepareRollUps(db),
+  };
   return {
     db,
     ...sqliteVenues(connection),

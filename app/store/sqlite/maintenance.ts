@@ -22,7 +22,7 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
     purgeSessions: db.prepare<{ before: number; after: number; limit: number }, { id: number }>(`UPDATE guest_sessions
       SET client_mac = NULL, client_ip = NULL
       WHERE id IN (SELECT id FROM guest_sessions WHERE id > @after AND (client_mac IS NOT NULL OR client_ip IS NOT NULL)
-        AND (ended_at < @before OR (started_at IS NULL AND token_expires_at < @before)) ORDER BY id LIMIT @limit)
+        AND (ended_at < @before OR (started_at IS NULL AND start_by < @before)) ORDER BY id LIMIT @limit)
       RETURNING id`),
     guestAcceptances: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
       'SELECT * FROM acceptances WHERE client_mac = @mac OR device_id = @deviceId ORDER BY accepted_at, id'),
@@ -71,8 +71,8 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
 
     async findGuestRecords(mac, deviceId) {
       const guestSessions = sql.guestSessions.all({ mac, deviceId });
-      // The token hash identifies a login, not the guest; it stays out of what is handed over.
-      for (const session of guestSessions) delete session.token_hash;
+      // The session key identifies a login to its router (WiFiDog: a token's hash), not the guest; it stays out.
+      for (const session of guestSessions) delete session.session_key;
       return { acceptances: sql.guestAcceptances.all({ mac, deviceId }), guestSessions };
     },
 

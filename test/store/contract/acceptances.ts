@@ -71,9 +71,9 @@ export function acceptanceContract(open: OpenStore): void {
       assert.equal(await store.lastUnreportedAcceptanceByIp(site.id, '10.0.0.9', t0), t0);
       assert.equal(await store.lastUnreportedAcceptanceByIp(site.id, '10.0.0.9', t0 + 1), undefined);
       const reported = await accept(store, site, { termsVersionId: terms.id, clientIp: '10.0.0.9', acceptedAt: t0 + 5 });
-      await store.createLoginToken({
-        tokenHash: 'k', acceptanceId: reported.id, siteId: site.id, gatewayId: 'hall', deviceId: null, clientMac: null, clientIp: '10.0.0.9',
-        tokenExpiresAt: t0 + 60_000,
+      await store.openGuestSession({
+        gatewayId: 'hall', sessionKey: 'k', acceptanceId: reported.id, siteId: site.id, deviceId: null, clientMac: null, clientIp: '10.0.0.9',
+        startBy: t0 + 60_000,
       });
       assert.equal(await store.lastUnreportedAcceptanceByIp(site.id, '10.0.0.9', t0), undefined);
     }));

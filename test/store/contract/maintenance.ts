@@ -10,11 +10,13 @@ const alice = { mac: '02:00:00:00:00:0a', ip: '10.0.0.10', deviceId: 'alice' };
 
 async function aliceOnline(store: Store, site: Site, termsVersionId: number) {
   const acceptance = await accept(store, site, { termsVersionId, clientMac: alice.mac, clientIp: alice.ip, deviceId: alice.deviceId, userAgent: 'UA' });
-  await store.createLoginToken({
-    tokenHash: 'k1', acceptanceId: acceptance.id, siteId: site.id, gatewayId: 'hall', deviceId: alice.deviceId, clientMac: alice.mac,
-    clientIp: alice.ip, tokenExpiresAt: t0 + 60_000,
+  await store.openGuestSession({
+    gatewayId: 'hall', sessionKey: 'k1', acceptanceId: acceptance.id, siteId: site.id, deviceId: alice.deviceId, clientMac: alice.mac,
+    clientIp: alice.ip, startBy: t0 + 60_000,
   });
-  const session = (await store.startGuestSession(site, { tokenHash: 'k1', gatewayId: 'hall', clientMac: alice.mac, clientIp: alice.ip }, t0, t0 + 1000))!;
+  const session = (await store.startGuestSession({
+    gatewayId: 'hall', sessionKey: 'k1', clientMac: alice.mac, clientIp: alice.ip, at: t0, localDay: '2026-05-04', reportDueAt: t0 + 1000,
+  }))!;
   await store.endGuestSession(session.id, 'logout', t0 + 500);
 }
 
@@ -49,7 +51,7 @@ export function maintenanceContract(open: OpenStore): void {
       assert.deepEqual(await store.purgePersonalData(t0 + 501), { acceptances: 0, guestSessions: 0 });
       const [row] = await exported(store);
       assert.deepEqual([row.clientMac, row.clientIp, row.userAgent], [null, null, null]);
-      const session = (await store.findGuestSession('k1'))!;
+      const session = (await store.findGuestSession('hall', 'k1'))!;
       assert.deepEqual([session.clientMac, session.clientIp, session.deviceId], [null, null, alice.deviceId]);
       assert.deepEqual(await store.statistics(period(site)), figures);
     }));
@@ -65,7 +67,7 @@ export function maintenanceContract(open: OpenStore): void {
       const figures = await store.statistics(period(site));
       assert.deepEqual(await store.forgetGuest(alice.mac, alice.deviceId), { acceptances: 1, guestSessions: 1 });
       assert.deepEqual(await store.findGuestRecords(alice.mac, alice.deviceId), { acceptances: [], guestSessions: [] });
-      assert.equal(await store.findGuestSession('k1'), undefined);
+      assert.equal(await store.findGuestSession('hall', 'k1'), undefined);
       assert.equal(await store.countAcceptances({}), 2);
       // Its acceptances and days still count; its deleted sessions no longer do.
       assert.deepEqual(await store.statistics(period(site)), {

@@ -16,12 +16,14 @@ async function fixture(store: Store) {
   const de = (await store.currentTerms(site.id, 'de'))!;
   const first = await accept(store, site, { termsVersionId: terms.id, acceptedAt: monday, deviceId: 'd1', clientMac: '02:00:00:00:00:01', userAgent: iPhone });
   await accept(store, site, { termsVersionId: de.id, acceptedAt: monday + 3_600_000, deviceId: 'd2', clientMac: '00:11:22:33:44:55', language: 'de' });
-  await store.createLoginToken({
-    tokenHash: 'k1', acceptanceId: first.id, siteId: site.id, gatewayId: 'hall', deviceId: 'd1', clientMac: '02:00:00:00:00:01',
-    clientIp: '10.0.0.2', tokenExpiresAt: tuesday + 60_000,
+  await store.openGuestSession({
+    gatewayId: 'hall', sessionKey: 'k1', acceptanceId: first.id, siteId: site.id, deviceId: 'd1', clientMac: '02:00:00:00:00:01',
+    clientIp: '10.0.0.2', startBy: tuesday + 60_000,
   });
-  const session = (await store.startGuestSession(site, { tokenHash: 'k1', gatewayId: 'hall', clientMac: '02:00:00:00:00:01', clientIp: '10.0.0.2' },
-    tuesday, tuesday + 180_000))!;
+  const session = (await store.startGuestSession({
+    gatewayId: 'hall', sessionKey: 'k1', clientMac: '02:00:00:00:00:01', clientIp: '10.0.0.2', at: tuesday, localDay: '2026-05-05',
+    reportDueAt: tuesday + 180_000,
+  }))!;
   return { site, session };
 }
 
