@@ -181,7 +181,7 @@ export async function seedDemoData(store: Store, config: Config, options: SeedOp
   if (db.inTransaction) db.exec('COMMIT');
 
   // The routers as their last pings left them: two alive, one silent for ten minutes.
-  await store.recordGatewayContact('bar', { sysUptime: 1_209_600, sysMemfree: null, sysLoad: 0.32, daemonUptime: 1_209_000 }, now - 20_000);
-  await store.recordGatewayContact('hall', { sysUptime: 86_400, sysMemfree: null, sysLoad: 1.7, daemonUptime: 86_000 }, now - 600_000);
+  await store.recordGatewayContact('bar', { sysUptime: 1_209_600, sysLoad: 0.32, daemonUptime: 1_209_000 }, now - 20_000);
+  await store.recordGatewayContact('hall', { sysUptime: 86_400, sysLoad: 1.7, daemonUptime: 86_000 }, now - 600_000);
   return { site, ctx, acceptances: written, sessions };
 }

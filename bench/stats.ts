@@ -22,7 +22,7 @@ import { createContext } from '../app/context';
 import { log } from '../app/log';
 import { projectRoot, publicDir, viewsDir } from '../app/paths';
 import { loadOrCreateSecret } from '../app/secret';
-import { openSqliteStore } from '../app/store/sqlite';
+import { openStore } from '../app/store/open';
 import { seedDemoData } from './seed';
 import { rawDatabase } from '../test/store/raw';
 
@@ -50,7 +50,7 @@ function get(url: string): Promise<{ status: number; ms: number; bytes: number }
 /** Child process: Portico's dashboard on a loopback port over the seeded data, timed request by request. */
 async function measure(dataDir: string, endAt: number): Promise<void> {
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://portal.test/' });
-  const store = openSqliteStore(dataDir);
+  const store = openStore(config, 'command');
   const ctx = createContext(config, store, loadOrCreateSecret(dataDir), () => endAt);
   // The dashboard as the admin mounts it, minus the login (which costs the same on any page).
   const app = express();
@@ -59,7 +59,7 @@ async function measure(dataDir: string, endAt: number): Promise<void> {
   app.locals.basePath = '/';
   app.use(securityHeaders(securityHeaderMap(config)));
   app.use(express.static(publicDir, { index: false }));
-  app.use(dashboardRouter(ctx));
+  app.use('/admin', dashboardRouter(ctx));
   app.use(errorHandler);
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -111,7 +111,7 @@ async function benchSize(size: number): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `portico-bench-${size}-`));
   try {
     const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://portal.test/' });
-    const store = openSqliteStore(dataDir);
+    const store = openStore(config, 'command');
     const endAt = Date.now();
     const seedStart = Date.now();
     const seeded = await seedDemoData(store, config, {

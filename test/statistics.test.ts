@@ -95,8 +95,8 @@ describe('statistics over a hand-counted fixture (Europe/Berlin, both DST change
   });
 
   it('shows a router as down only after more than three silent check intervals', async () => {
-    routerPinged(portal, 'bar', portal.clock());
-    routerPinged(portal, 'hall', portal.clock());
+    await routerPinged(portal, 'bar', portal.clock());
+    await routerPinged(portal, 'hall', portal.clock());
     const status = async () => Object.fromEntries((await figures('2026-03-28', '2026-03-30')).routers.map((r) => [r.id, r.status]));
     assert.deepEqual(await status(), { bar: 'up', hall: 'up', terrace: 'never' });
     portal.clock.advance(90_000); // bar checks every 30 s: exactly three intervals

@@ -12,7 +12,7 @@ import { log, maskMac, type Fields } from '../log';
 import { memoizedPerObject } from '../memo';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
-import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
+import type { Acceptance, Gateway, GuestSession, ReportedHealth, Site } from '../store/types';
 import { localCalendar } from '../venue-time';
 import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from './address';
 import { gatewayIdPattern, type GatewayDriver } from './driver';
@@ -168,10 +168,27 @@ function plausibleCounters(session: GuestSession, bytes: { in: number; out: numb
  * at most. wifidog_uptime is wifidog's start time subtracted from the clock, which jumps from 1970 when
  * a router without a battery clock syncs by NTP: it is bounded by the epoch only.
  */
-function plausibleHealth(health: GatewayHealth, now: number): boolean {
+function plausibleHealth(health: PingFigures, now: number): boolean {
   const within = (value: number | null, most: number) => value === null || value <= most;
   return within(health.sysUptime, 10 * 365 * 24 * 3600) && within(health.sysMemfree, 2 ** 31)
     && within(health.sysLoad, 1024) && within(health.daemonUptime, now / 1000);
+}
+
+/** What a ping reports; null where it sent nothing readable. */
+interface PingFigures {
+  /** Seconds since the router booted. */
+  sysUptime: number | null;
+  /** Free memory in kB. */
+  sysMemfree: number | null;
+  /** One-minute load average. */
+  sysLoad: number | null;
+  /** Seconds the portal daemon (wifidog) has run. */
+  daemonUptime: number | null;
+}
+
+/** The figures the router did send, as the store keeps a router's health. */
+function reportedHealth(figures: PingFigures): ReportedHealth {
+  return Object.fromEntries(Object.entries(figures).filter(([, value]) => value !== null));
 }
 
 /** A number from the ping, or null: a router reporting odd figures still gets its Pong. */
@@ -389,7 +406,7 @@ export const wifidog: GatewayDriver = {
       routerContact('ping');
       const { query } = exchange;
       const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
-      const health: GatewayHealth = {
+      const health: PingFigures = {
         sysUptime: healthFigure(query, 'sys_uptime', /^\d{1,15}$/),
         sysMemfree: healthFigure(query, 'sys_memfree', /^\d{1,15}$/),
         sysLoad: healthFigure(query, 'sys_load', /^\d{1,6}(?:\.\d{1,6})?$/),
@@ -408,7 +425,7 @@ export const wifidog: GatewayDriver = {
       } else if (!plausibleHealth(health, now)) {
         warnNowAndThen(`health ${gatewayId}`, now, 'wifidog ping not recorded: figures no router reports', { gateway: gatewayId });
       } else {
-        await ctx.store.recordGatewayContact(gateway.id, health, now);
+        await ctx.store.recordGatewayContact(gateway.id, reportedHealth(health), now);
       }
       answerPlain(exchange.res, 'Pong');
     } };

@@ -112,10 +112,10 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
       + `User-Agent: WiFiDog ${wifidogVersion}\r\nHost: 127.0.0.1\r\n\r\n`);
     const stored = await portal.store.getGateway('testgw1');
     assert.equal(stored!.lastContactAt, portal.clock());
-    assert.equal(stored!.sysUptime, 604);
-    assert.equal(stored!.sysMemfree, 23587496);
-    assert.equal(stored!.sysLoad, 1.85);
-    assert.equal(stored!.daemonUptime, 12);
+    assert.equal(stored!.health?.sysUptime, 604);
+    assert.equal(stored!.health?.sysMemfree, 23587496);
+    assert.equal(stored!.health?.sysLoad, 1.85);
+    assert.equal(stored!.health?.daemonUptime, 12);
   });
 
   it('refuses a replayed token, and counters for a token that never logged in', async () => {

@@ -81,7 +81,7 @@ describe('WiFiDog reports are checked against the session they name', () => {
   it('records a ping whose wifidog_uptime jumped with the router\'s first NTP sync', async () => {
     const uptime = Math.floor(portal.clock() / 1000) - 100;
     assert.equal((await request(portal.app).get(`/wifidog/ping/?gw_id=gw&sys_uptime=700&sys_memfree=23587496&sys_load=0.5&wifidog_uptime=${uptime}`)).text, 'Pong');
-    assert.equal((await portal.store.getGateway('gw'))!.daemonUptime, uptime);
+    assert.equal((await portal.store.getGateway('gw'))!.health?.daemonUptime, uptime);
   });
 });
 

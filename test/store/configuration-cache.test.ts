@@ -42,7 +42,7 @@ describe('configuration cache', () => {
     assert.equal((await store.currentTerms(site.id, 'en'))!.release, release + 1);
 
     assert.equal((await store.getGateway('bar'))!.lastContactAt, undefined);
-    await store.recordGatewayContact('bar', { sysUptime: 60, sysMemfree: null, sysLoad: null, daemonUptime: null }, at + 2);
+    await store.recordGatewayContact('bar', { sysUptime: 60 }, at + 2);
     assert.equal((await store.getGateway('bar'))!.lastContactAt, at + 2);
 
     await store.renameGateway('bar', 'Bar counter');

@@ -93,6 +93,32 @@ describe('SQLite store', () => {
     fs.rmSync(before009, { recursive: true, force: true });
   });
 
+  it('keeps sessions and router health through their reshaping by router and driver (migrations 014, 015)', async () => {
+    const dataDir = tempDir();
+    const before014 = tempDir();
+    const migrations = path.join(__dirname, '..', '..', '..', 'migrations');
+    for (const file of fs.readdirSync(migrations).filter((f) => f.endsWith('.sql') && f < '014')) fs.copyFileSync(path.join(migrations, file), path.join(before014, file));
+    const old = openDatabaseFile(path.join(dataDir, 'portico.db'));
+    applyMigrations(old, before014);
+    old.exec(`INSERT INTO sites (id, name, website_url, created_at) VALUES (1, 'Café', 'https://cafe.example/', 0);
+      INSERT INTO gateways (id, site_id, type, name, settings, created_at, last_contact_at, sys_uptime, sys_load) VALUES ('gw', 1, 'wifidog', 'Bar', '{}', 0, 5000, 604, 0.5);
+      INSERT INTO gateways (id, site_id, type, name, settings, created_at) VALUES ('pf', 1, 'pfsense', 'Lobby', '{}', 0);
+      INSERT INTO guest_sessions (site_id, gateway_id, token_hash, client_mac, client_ip, token_expires_at, started_at, local_day, bytes_in, report_due_at)
+        VALUES (1, 'gw', 'hash-of-token', '02:00:00:00:00:01', '10.0.0.2', 1000, 900, '2026-11-27', 42, 9000);`);
+    old.close();
+
+    const migrated = openSqliteStore(dataDir);
+    const session = (await migrated.findGuestSession('gw', 'hash-of-token'))!;
+    assert.deepEqual([session.startBy, session.startedAt, session.localDay, session.bytesIn, session.reportDueAt, session.clientMac], [1000, 900, '2026-11-27', 42, 9000, '02:00:00:00:00:01']);
+    assert.equal(await migrated.findGuestSession('pf', 'hash-of-token'), undefined);
+    const gateway = (await migrated.getGateway('gw'))!;
+    assert.deepEqual([gateway.lastContactAt, gateway.health], [5000, { sysUptime: 604, sysLoad: 0.5 }]);
+    assert.deepEqual([(await migrated.getGateway('pf'))!.lastContactAt, (await migrated.getGateway('pf'))!.health], [undefined, undefined]);
+    await migrated.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(before014, { recursive: true, force: true });
+  });
+
   it('keeps acceptances per hour and per breakdown, from the split of the old roll-up and from the store alike (migration 010)', async () => {
     const dataDir = tempDir();
     const before010 = tempDir();

@@ -6,25 +6,14 @@ export interface Gateway {
   /** Owned by the gateway's driver, e.g. pfSense's { address }. */
   settings: Record<string, unknown>;
   createdAt: number;
-  /** The router's last report of itself (WiFiDog ping); absent until it first calls. */
+  /** When the router last reported itself (WiFiDog: its ping); absent until it first does. */
   lastContactAt?: number;
-  /** Seconds since the router booted. */
-  sysUptime?: number;
-  /** Free memory in kB. */
-  sysMemfree?: number;
-  /** One-minute load average. */
-  sysLoad?: number;
-  /** Seconds the portal daemon (wifidog) has run. */
-  daemonUptime?: number;
+  /** What it reported then; absent until it first does. */
+  health?: ReportedHealth;
 }
 
-/** What a router reports about itself on each ping; null where it sent nothing readable. */
-export interface GatewayHealth {
-  sysUptime: number | null;
-  sysMemfree: number | null;
-  sysLoad: number | null;
-  daemonUptime: number | null;
-}
+/** A router's figures about itself, by names its driver owns (WiFiDog: sysUptime, sysMemfree, sysLoad, daemonUptime). */
+export type ReportedHealth = Record<string, number>;
 
 /** The venue's routers. Reads may hand out shared frozen objects, as for venues (see VenueStore). */
 export interface RouterStore {
@@ -37,6 +26,6 @@ export interface RouterStore {
   renameGateway(id: string, name: string): Promise<boolean>;
   /** Removes a router; its acceptances and guest sessions keep their rows, with no router. */
   removeGateway(id: string): Promise<boolean>;
-  /** Records a router's ping; false if no gateway has that id. */
-  recordGatewayContact(gatewayId: string, health: GatewayHealth, at: number): Promise<boolean>;
+  /** Records a router's report of itself, in place of the one before; false if no gateway has that id. */
+  recordGatewayContact(gatewayId: string, health: ReportedHealth, at: number): Promise<boolean>;
 }

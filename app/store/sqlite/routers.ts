@@ -1,20 +1,17 @@
 import { StoreConflictError } from '../../errors';
-import type { Gateway, GatewayHealth, RouterStore } from '../types';
+import type { Gateway, RouterStore } from '../types';
 import { isConstraintConflict, type Connection } from './connection';
 
 interface GatewayRow {
   id: string; site_id: number; type: string; name: string; settings: string; created_at: number;
-  last_contact_at: number | null; sys_uptime: number | null; sys_memfree: number | null; sys_load: number | null; daemon_uptime: number | null;
+  last_contact_at: number | null; health: string | null;
 }
 
 function toGateway(row: GatewayRow): Gateway {
   const gateway: Gateway = { id: row.id, siteId: row.site_id, type: row.type, name: row.name, settings: JSON.parse(row.settings), createdAt: row.created_at };
-  // Health fields appear once the router has reported them.
+  // Health appears once the router has reported itself.
   if (row.last_contact_at !== null) gateway.lastContactAt = row.last_contact_at;
-  if (row.sys_uptime !== null) gateway.sysUptime = row.sys_uptime;
-  if (row.sys_memfree !== null) gateway.sysMemfree = row.sys_memfree;
-  if (row.sys_load !== null) gateway.sysLoad = row.sys_load;
-  if (row.daemon_uptime !== null) gateway.daemonUptime = row.daemon_uptime;
+  if (row.health !== null) gateway.health = JSON.parse(row.health);
   return gateway;
 }
 
@@ -27,9 +24,7 @@ export function sqliteRouters({ db, cache, commitSoon }: Connection): RouterStor
     siteGateways: db.prepare<[number], GatewayRow>('SELECT * FROM gateways WHERE site_id = ? ORDER BY id'),
     renameGateway: db.prepare<[string, string]>('UPDATE gateways SET name = ? WHERE id = ?'),
     deleteGateway: db.prepare<[string]>('DELETE FROM gateways WHERE id = ?'),
-    contact: db.prepare<GatewayHealth & { id: string; at: number }>(`UPDATE gateways
-      SET last_contact_at = @at, sys_uptime = @sysUptime, sys_memfree = @sysMemfree, sys_load = @sysLoad, daemon_uptime = @daemonUptime
-      WHERE id = @id`),
+    contact: db.prepare<{ id: string; health: string; at: number }>('UPDATE gateways SET last_contact_at = @at, health = @health WHERE id = @id'),
   };
 
   async function getGateway(id: string): Promise<Gateway | undefined> {
@@ -71,7 +66,7 @@ export function sqliteRouters({ db, cache, commitSoon }: Connection): RouterStor
     async recordGatewayContact(gatewayId, health, at) {
       return (await commitSoon(() => {
         cache.gateways.delete(gatewayId);
-        return sql.contact.run({ ...health, id: gatewayId, at });
+        return sql.contact.run({ id: gatewayId, health: JSON.stringify(health), at });
       })).changes > 0;
     },
   };

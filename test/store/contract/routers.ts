@@ -32,10 +32,15 @@ export function routerContract(open: OpenStore): void {
     it('records what a router reports of itself', withStore(open, async (store) => {
       await venue(store);
       assert.equal((await store.getGateway('hall'))!.lastContactAt, undefined);
-      assert.equal(await store.recordGatewayContact('hall', { sysUptime: 100, sysMemfree: 2048, sysLoad: 0.5, daemonUptime: 50 }, t0 + 5), true);
-      const gateway = (await store.getGateway('hall'))!;
-      assert.deepEqual([gateway.lastContactAt, gateway.sysUptime, gateway.sysMemfree, gateway.sysLoad, gateway.daemonUptime], [t0 + 5, 100, 2048, 0.5, 50]);
-      assert.equal(await store.recordGatewayContact('nowhere', { sysUptime: 1, sysMemfree: null, sysLoad: null, daemonUptime: null }, t0), false);
+      assert.equal((await store.getGateway('hall'))!.health, undefined);
+      assert.equal(await store.recordGatewayContact('hall', { sysUptime: 100, sysMemfree: 2048, sysLoad: 0.5 }, t0 + 5), true);
+      let gateway = (await store.getGateway('hall'))!;
+      assert.deepEqual([gateway.lastContactAt, gateway.health], [t0 + 5, { sysUptime: 100, sysMemfree: 2048, sysLoad: 0.5 }]);
+      // Each report replaces the one before: what the router no longer sends is gone.
+      await store.recordGatewayContact('hall', { sysUptime: 160 }, t0 + 65);
+      gateway = (await store.getGateway('hall'))!;
+      assert.deepEqual([gateway.lastContactAt, gateway.health], [t0 + 65, { sysUptime: 160 }]);
+      assert.equal(await store.recordGatewayContact('nowhere', { sysUptime: 1 }, t0), false);
     }));
   });
 }
