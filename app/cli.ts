@@ -8,6 +8,7 @@ import { openStore } from './store/open';
 import type { Store } from './store/types';
 import { ensureVenue, parseSiteSetting, parseTermsText, siteSettingKeys } from './venue-settings';
 import { ConfigError, StoreConflictError, UserError } from './errors';
+import { termsTexts } from './content-digests';
 
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
@@ -138,7 +139,7 @@ async function termsCommand({ args, store, io }: Invocation): Promise<void> {
       throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     const body = parseTermsText(text, file);
-    const [version] = await store.publishTerms(site.id, [{ language, body }], io.now());
+    const [version] = await store.publishTerms(site.id, termsTexts([{ language, body }]), io.now());
     io.out(`Published terms release ${version.release} (${language}, sha256 ${version.sha256}).\n`);
   } else if (action === 'list') {
     options(rest, {}, 0);

@@ -6,6 +6,7 @@ import type { Site, Store, TermsVersion } from '../app/store/types';
 import { ensureVenue } from '../app/venue-settings';
 import { describeAcceptance } from '../app/acceptance-record';
 import { rawDatabase } from '../test/store/raw';
+import { termsTexts } from '../app/content-digests';
 
 /**
  * Realistic demo data in bulk: a venue with three routers, a year of guests with weekly and daily
@@ -100,9 +101,9 @@ export async function seedDemoData(store: Store, config: Config, options: SeedOp
   // Three releases of the terms over the period, each in English and German.
   const releases: { from: number; versions: Map<string, TermsVersion> }[] = [];
   for (const [index, at] of [start, start + days * 0.4 * dayMs, start + days * 0.8 * dayMs].entries()) {
-    const published = await store.publishTerms(site.id, [
+    const published = await store.publishTerms(site.id, termsTexts([
       { language: 'en', body: `Terms of use, release ${index + 2}.` }, { language: 'de', body: `Nutzungsbedingungen, Fassung ${index + 2}.` },
-    ], at);
+    ]), at);
     releases.push({ from: at, versions: new Map(published.map((v) => [v.language, v])) });
   }
 

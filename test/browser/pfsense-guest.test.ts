@@ -7,6 +7,7 @@ import { countRows, listeningPortal } from '../helpers';
 import { startPfSense } from '../sim/pfsense';
 import { accessibilityViolations, budgetBytes, launchGuestBrowser, screenshot, totalBytes } from './guest-browser';
 import { rawDatabase } from '../store/raw';
+import { termsTexts } from '../../app/content-digests';
 
 describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-sized', () => {
   let portal: Awaited<ReturnType<typeof listeningPortal>>;
@@ -17,10 +18,10 @@ describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-
     portal = await listeningPortal();
     const gateway = await portal.store.addGateway({ id: 'cafe', siteId: portal.site.id, type: 'pfsense', name: 'Café', settings: {} }, portal.clock());
     router = await startPfSense({ portalPage: pfsense.uploadPage!(gateway, portal.site, portal.config), zone: 'guest', clientMac: '02:00:00:00:99:02', clientIp: '10.99.0.2' });
-    await portal.store.publishTerms(portal.site.id, [
+    await portal.store.publishTerms(portal.site.id, termsTexts([
       { language: 'en', body: `# Fair use\n\n${'Please use the Wi-Fi considerately and lawfully. '.repeat(40)}\n\n- No attacks.\n- No illegal content.` },
       { language: 'de', body: `# Nutzungsbedingungen\n\n${'Bitte nutzen Sie das WLAN rücksichtsvoll und rechtmäßig. '.repeat(40)}\n\n- Keine Angriffe.\n- Keine illegalen Inhalte.` },
-    ], portal.clock());
+    ]), portal.clock());
     await portal.store.updateSite(portal.site.id, { accentColor: '#f5c400' }); // light accent: needs dark button text
     hosts = new Set([new URL(portal.url).host, new URL(router.url).host]);
   });

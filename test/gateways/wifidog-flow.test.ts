@@ -6,6 +6,7 @@ import { countRows, listeningPortal } from '../helpers';
 import { TestBrowser } from '../sim/browser';
 import { startWifiDog, wifidogVersion, type WifiDogOptions } from '../sim/wifidog';
 import { rawDatabase } from '../store/raw';
+import { termsTexts } from '../../app/content-digests';
 
 type Portal = Awaited<ReturnType<typeof listeningPortal>>;
 type Gateway = Awaited<ReturnType<typeof startWifiDog>>;
@@ -234,7 +235,7 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
       assert.equal(countRows(portal.store, 'acceptances'), acceptances, 'no acceptance is invented');
       assert.equal(sessionRow(portal, first.token)!.end_reason, 'replaced');
 
-      await portal.store.publishTerms(portal.site.id, [{ language: 'en', body: '# New terms\n\nBe nice.' }], portal.clock());
+      await portal.store.publishTerms(portal.site.id, termsTexts([{ language: 'en', body: '# New terms\n\nBe nice.' }]), portal.clock());
       const asked = await new TestBrowser().request('GET', `${router.url}again`, undefined, hosts(router));
       assert.match(asked.html, /New terms/);
       assert.ok(asked.document.querySelector('form.accept'));

@@ -10,6 +10,7 @@ import { chooseLanguage, messages } from '../../app/guest/messages';
 import { languages } from '../../app/languages';
 import { testPortal, type TestPortal } from '../helpers';
 import { rawDatabase } from '../store/raw';
+import { termsTexts } from '../../app/content-digests';
 
 /** A GET whose body stays as sent (supertest would decompress it). */
 async function raw(app: TestPortal['app'], path: string, headers: Record<string, string>) {
@@ -33,10 +34,10 @@ describe('guest terms page', () => {
   before(async () => {
     portal = await testPortal();
     await portal.store.addGateway({ id: 'bar', siteId: portal.site.id, type: 'pfsense', name: 'Bar', settings: {} }, portal.clock());
-    await portal.store.publishTerms(portal.site.id, [
+    await portal.store.publishTerms(portal.site.id, termsTexts([
       { language: 'en', body: '# Terms\n\nBe nice.' },
       { language: 'de', body: '# Bedingungen\n\nSeien Sie nett.' },
-    ], portal.clock());
+    ]), portal.clock());
   });
   after(() => portal.close());
 

@@ -7,6 +7,7 @@ import type { Site } from '../../app/store/types';
 import { ensureVenue } from '../../app/venue-settings';
 import { tempDir } from '../helpers';
 import { openDatabaseFile } from './raw';
+import { termsTexts } from '../../app/content-digests';
 
 // Venues, routers and terms are served from memory (app/store/sqlite.ts ConfigurationCache): these
 // tests hold it to the database, for this process's writes and for another process's.
@@ -20,7 +21,7 @@ describe('configuration cache', () => {
     dataDir = tempDir();
     store = openSqliteStore(dataDir);
     site = await ensureVenue(store, at);
-    await store.publishTerms(site.id, [{ language: 'en', body: 'Release one' }], at);
+    await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'Release one' }]), at);
     await store.addGateway({ id: 'bar', siteId: site.id, type: 'pfsense', name: 'Bar', settings: {} }, at);
   });
   after(() => store.close());
@@ -38,7 +39,7 @@ describe('configuration cache', () => {
     assert.equal((await store.getSite(site.id))!.name, 'Renamed Café');
 
     const { release } = (await store.currentTerms(site.id, 'en'))!;
-    await store.publishTerms(site.id, [{ language: 'en', body: 'Another release' }], at + 1);
+    await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'Another release' }]), at + 1);
     assert.equal((await store.currentTerms(site.id, 'en'))!.release, release + 1);
 
     assert.equal((await store.getGateway('bar'))!.lastContactAt, undefined);

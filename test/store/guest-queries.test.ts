@@ -6,6 +6,7 @@ import request from 'supertest';
 import { testPortal, type TestPortal } from '../helpers';
 import type { Store } from '../../app/store/types';
 import { rawDatabase } from './raw';
+import { termsTexts } from '../../app/content-digests';
 
 /*
  * Every statement a guest or a router can make Portico run must stay cheap however much a hostile guest
@@ -194,7 +195,7 @@ describe('what one address piles up does not slow the questions asked about it',
       for (let i = 0; i < 3000; i++) deviceAcceptance.run(now - i, portal.site.id, terms.id, 'piled-device');
       deviceAcceptance.run(now, portal.site.id, terms.id, 'fresh-device');
     })();
-    await portal.store.publishTerms(portal.site.id, [{ language: 'en', body: 'Release two' }], portal.clock());
+    await portal.store.publishTerms(portal.site.id, termsTexts([{ language: 'en', body: 'Release two' }]), portal.clock());
   });
   after(() => portal.close());
 

@@ -12,6 +12,7 @@ import { localCalendar } from '../../app/venue-time';
 import { tempDir } from '../helpers';
 import { describeAcceptance } from '../../app/acceptance-record';
 import { rawDatabase, openDatabaseFile } from './raw';
+import { termsTexts } from '../../app/content-digests';
 
 describe('SQLite store', () => {
   let dir: string;
@@ -168,7 +169,7 @@ describe('SQLite store', () => {
 
   it('publishes terms as new releases and never changes an old one', async () => {
     const before = (await store.currentTerms(site.id))!;
-    const [en, de] = await store.publishTerms(site.id, [{ language: 'en', body: 'New rules' }, { language: 'de', body: 'Neue Regeln' }], 5_000);
+    const [en, de] = await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'New rules' }, { language: 'de', body: 'Neue Regeln' }]), 5_000);
     assert.equal(en.release, before.release + 1);
     assert.equal(de.release, en.release);
     assert.equal(en.sha256, createHash('sha256').update('New rules').digest('hex'));

@@ -59,7 +59,10 @@ export interface AcceptanceFilter {
   toDay?: string;
 }
 
-/** The acceptance log: the evidence that a guest accepted a terms release. */
+/**
+ * The acceptance log: the evidence that a guest accepted a terms release. Acceptances (and guest
+ * sessions' starts) are recorded as they happen, in time order: the device figures count on it.
+ */
 export interface AcceptanceStore {
   /**
    * Commits the acceptance durably before it resolves; callers hand the guest on only afterwards. An

@@ -8,6 +8,13 @@ export interface TermsVersion {
   publishedAt: number;
 }
 
+/** One language's text of a release, with the SHA-256 of its body worked out above the store (app/content-digests.ts). */
+export interface TermsText {
+  language: string;
+  body: string;
+  sha256: string;
+}
+
 export interface TermsVersionSummary extends TermsVersion {
   acceptances: number;
 }
@@ -18,7 +25,7 @@ export interface TermsStore {
    * Publishes the next release (numbered from 1 per venue) with the given texts, one per language, in one
    * transaction; old releases stay as they were.
    */
-  publishTerms(siteId: number, texts: { language: string; body: string }[], at: number): Promise<TermsVersion[]>;
+  publishTerms(siteId: number, texts: TermsText[], at: number): Promise<TermsVersion[]>;
   /** The newest release's text in `language`, else in the site's default language, else any. */
   currentTerms(siteId: number, language?: string): Promise<TermsVersion | undefined>;
   getTermsVersion(id: number): Promise<TermsVersion | undefined>;

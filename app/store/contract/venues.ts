@@ -14,6 +14,12 @@ export interface Site {
 
 export type SiteSettings = Pick<Site, 'name' | 'websiteUrl' | 'timezone' | 'sessionMinutes' | 'rememberDays' | 'defaultLanguage' | 'accentColor'>;
 
+/** A venue's logo, already resized, with the SHA-256 it is stored and served under (app/content-digests.ts). */
+export interface LogoImage {
+  png: Buffer;
+  sha256: string;
+}
+
 /**
  * Venues and their settings. Read on every guest and router request, so a store may hand out the same
  * frozen object for a venue until the venue changes (its own writes or another process's); callers never
@@ -26,7 +32,7 @@ export interface VenueStore {
   createSite(settings: SiteSettings, at: number): Promise<Site>;
   /** Changes the given settings (undefined ones are left); the venue as it is now. */
   updateSite(id: number, settings: Partial<SiteSettings>): Promise<Site>;
-  /** Stores the (already resized) PNG under its SHA-256 and makes it the venue's logo; unused logos are deleted. */
-  setLogo(siteId: number, png: Buffer, at: number): Promise<Site>;
+  /** Stores the logo under its SHA-256 and makes it the venue's logo, in one transaction; unused logos are deleted. */
+  setLogo(siteId: number, logo: LogoImage, at: number): Promise<Site>;
   getLogo(sha256: string): Promise<Buffer | undefined>;
 }

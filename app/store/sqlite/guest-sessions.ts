@@ -76,7 +76,7 @@ export function sqliteGuestSessions({ db, commitSoon, rollUps }: Connection): Gu
 
     async startGuestSession(start) {
       // One UPDATE … RETURNING checks and starts the session, so two racing starts cannot both win.
-      const row = await commitSoon(startInTransaction.bind(null, start));
+      const row = await commitSoon(() => startInTransaction(start));
       return row && toGuestSession(row);
     },
 

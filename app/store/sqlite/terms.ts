@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { TermsStore, TermsVersion } from '../types';
 import type { Connection } from './connection';
 
@@ -31,8 +30,7 @@ export function sqliteTerms({ db, cache }: Connection): TermsStore {
     async publishTerms(siteId, texts, at) {
       const publish = db.transaction(() => {
         const release = (sql.latestRelease.get(siteId)?.release ?? 0) + 1;
-        return texts.map(({ language, body }) => {
-          const sha256 = createHash('sha256').update(body, 'utf8').digest('hex');
+        return texts.map(({ language, body, sha256 }) => {
           const { lastInsertRowid } = sql.insertTerms.run({ siteId, release, language, body, sha256, publishedAt: at });
           return toTerms(sql.termsById.get(Number(lastInsertRowid))!);
         });

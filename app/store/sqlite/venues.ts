@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Site, SiteSettings, VenueStore } from '../types';
 import type { Connection } from './connection';
 
@@ -70,8 +69,7 @@ export function sqliteVenues({ db, cache }: Connection): VenueStore {
       return existingSite(id);
     },
 
-    async setLogo(siteId, png, at) {
-      const sha256 = createHash('sha256').update(png).digest('hex');
+    async setLogo(siteId, { png, sha256 }, at) {
       db.transaction(() => {
         sql.insertLogo.run(sha256, png, at);
         sql.setSiteLogo.run(sha256, siteId);

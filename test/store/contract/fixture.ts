@@ -1,5 +1,6 @@
 import { describeAcceptance } from '../../../app/acceptance-record';
 import type { Gateway, NewAcceptance, RecordedAcceptance, Site, Store, TermsVersion } from '../../../app/store/types';
+import { termsTexts } from '../../../app/content-digests';
 
 /** A fresh, empty store of the implementation under test, and how to dispose of it. */
 export type OpenStore = () => Promise<{ store: Store; close(): Promise<void> }>;
@@ -24,7 +25,7 @@ export async function venue(store: Store): Promise<{ site: Site; terms: TermsVer
     name: 'Café', websiteUrl: 'https://cafe.example/', timezone: 'Europe/Berlin', sessionMinutes: 60, rememberDays: 7,
     defaultLanguage: 'en', accentColor: '#123456',
   }, t0);
-  const [terms] = await store.publishTerms(site.id, [{ language: 'en', body: 'Be nice.' }, { language: 'de', body: 'Sei nett.' }], t0);
+  const [terms] = await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'Be nice.' }, { language: 'de', body: 'Sei nett.' }]), t0);
   const gateway = await store.addGateway({ id: 'hall', siteId: site.id, type: 'wifidog', name: 'Hall', settings: { checkIntervalSeconds: 60 } }, t0);
   return { site, terms, gateway };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { t0, venue, withStore, type OpenStore } from './fixture';
+import { logoImage } from '../../../app/content-digests';
 
 export function venueContract(open: OpenStore): void {
   describe('venues', () => {
@@ -30,11 +31,11 @@ export function venueContract(open: OpenStore): void {
     it('keeps the logo under its SHA-256 and deletes one no venue uses any more', withStore(open, async (store) => {
       const { site } = await venue(store);
       const first = Buffer.from('first png');
-      const withLogo = await store.setLogo(site.id, first, t0);
+      const withLogo = await store.setLogo(site.id, logoImage(first), t0);
       const sha = createHash('sha256').update(first).digest('hex');
       assert.equal(withLogo.logoSha256, sha);
       assert.deepEqual(await store.getLogo(sha), first);
-      await store.setLogo(site.id, Buffer.from('second png'), t0 + 1);
+      await store.setLogo(site.id, logoImage(Buffer.from('second png')), t0 + 1);
       assert.equal(await store.getLogo(sha), undefined);
     }));
   });
