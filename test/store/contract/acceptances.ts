@@ -54,6 +54,18 @@ export function acceptanceContract(open: OpenStore): void {
       assert.equal(await store.countAcceptances({ gatewayId: 'bar' }), 1);
     }));
 
+    it('exports past a page of rows, and takes acceptances while an export is under way', withStore(open, async (store) => {
+      const { site, terms } = await venue(store);
+      await Promise.all(Array.from({ length: 1500 }, (_, i) => accept(store, site, { termsVersionId: terms.id, acceptedAt: t0 + i })));
+      const ids: number[] = [];
+      for await (const row of store.exportAcceptances({ siteId: site.id })) {
+        ids.push(row.id);
+        if (ids.length === 10) await accept(store, site, { termsVersionId: terms.id, acceptedAt: t0 + 2000 });
+      }
+      assert.equal(ids.length, 1501);
+      assert.equal(new Set(ids).size, 1501);
+    }));
+
     it('remembers a device\'s newest acceptance of a release within the period', withStore(open, async (store) => {
       const { site, terms } = await venue(store);
       const de = (await store.currentTerms(site.id, 'de'))!;
