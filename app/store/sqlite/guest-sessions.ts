@@ -56,8 +56,9 @@ export function sqliteGuestSessions({ db, commitSoon, rollUps }: Connection): Gu
       ORDER BY report_due_at DESC LIMIT 1`),
   };
 
-  // A savepoint within the group commit: a start that fails leaves nothing of itself behind.
-  const startInTransaction = db.transaction((start: SessionStart) => {
+  // Within the group commit's transaction; no statement here can fail on its own once the start matched,
+  // so a start needs no savepoint (see acceptances.ts).
+  function startInTransaction(start: SessionStart): (GuestSessionRow & { mac_randomised: number | null }) | undefined {
     const row = sql.start.get(start);
     if (!row) return undefined;
     if (row.client_mac !== null) sql.replaceSilent.run({ id: row.id, gatewayId: start.gatewayId, clientMac: row.client_mac, at: start.at });
@@ -66,7 +67,7 @@ export function sqliteGuestSessions({ db, commitSoon, rollUps }: Connection): Gu
       rollUps.deviceSeen({ siteId: row.site_id, gatewayId: start.gatewayId, deviceId: row.device_id, localDay: start.localDay, macRandomised: row.mac_randomised });
     }
     return row;
-  });
+  }
 
   return {
     async openGuestSession(session) {
