@@ -56,6 +56,21 @@ export function maintenanceContract(open: OpenStore): void {
       assert.deepEqual(await store.statistics(period(site)), figures);
     }));
 
+    it('purges an offered session its router never started once it could no longer start, and keeps a live one', withStore(open, async (store) => {
+      const { site, terms } = await venue(store);
+      const acceptance = await accept(store, site, { termsVersionId: terms.id, clientMac: alice.mac, clientIp: alice.ip, deviceId: alice.deviceId });
+      const offer = { gatewayId: 'hall', acceptanceId: acceptance.id, siteId: site.id, deviceId: alice.deviceId, clientMac: alice.mac, clientIp: alice.ip };
+      await store.openGuestSession({ ...offer, sessionKey: 'never', startBy: t0 + 100 });
+      await store.openGuestSession({ ...offer, sessionKey: 'live', startBy: t0 + 60_000 });
+      await store.startGuestSession({
+        gatewayId: 'hall', sessionKey: 'live', clientMac: alice.mac, clientIp: alice.ip, at: t0, localDay: '2026-05-04', reportDueAt: t0 + 1_000_000,
+      });
+      assert.deepEqual(await store.purgePersonalData(t0 + 100), { acceptances: 1, guestSessions: 0 });
+      assert.deepEqual(await store.purgePersonalData(t0 + 101), { acceptances: 0, guestSessions: 1 });
+      assert.equal((await store.findGuestSession('hall', 'never'))!.clientIp, null);
+      assert.equal((await store.findGuestSession('hall', 'live'))!.clientIp, alice.ip);
+    }));
+
     it('finds a device\'s records and forgets it, still counting it in the figures', withStore(open, async (store) => {
       const { site, terms } = await venue(store);
       await aliceOnline(store, site, terms.id);
