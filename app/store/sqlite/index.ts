@@ -31,23 +31,24 @@ export type SqliteStore = Store & { readonly db: Database.Database };
 const safetyNetCheckpointPages = 20_000;
 
 /**
- * The embedded store: one SQLite file in WAL mode. better-sqlite3 is synchronous, so every statement is
- * prepared once, by the area that owns it, and each call is short; the async contract is for the store's users.
+ * The embedded store: one SQLite file, portico.db in the data folder, in WAL mode. better-sqlite3 is
+ * synchronous, so every statement is prepared once, by the area that owns it, and each call is short; the
+ * async contract is for the store's users.
  */
-export function openSqliteFile(file: string, options: SqliteOptions = {}): SqliteStore {
-  if (file !== ':memory:') {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    createPrivateFile(file, 'a');
-  }
+export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): SqliteStore {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  keepPrivate(dataDir, 0o700);
+  const file = path.join(dataDir, 'portico.db');
+  createPrivateFile(file, 'a');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  if (file !== ':memory:') for (const suffix of ['', '-wal', '-shm']) keepPrivate(file + suffix, 0o600);
+  for (const suffix of ['', '-wal', '-shm']) keepPrivate(file + suffix, 0o600);
   db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   applyMigrations(db);
   let checkpointer: ReturnType<typeof startCheckpointer> | undefined;
-  if (options.backgroundCheckpoints && file !== ':memory:') {
+  if (options.backgroundCheckpoints) {
     db.pragma(`wal_autocheckpoint = ${safetyNetCheckpointPages}`);
     checkpointer = startCheckpointer(file, options.synchronous ?? 'NORMAL', () => { if (db.open) db.pragma('wal_autocheckpoint = 1000'); });
   }
@@ -70,9 +71,4 @@ export function openSqliteFile(file: string, options: SqliteOptions = {}): Sqlit
       if (db.open) db.close();
     },
   };
-}
-
-export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): SqliteStore {
-  keepPrivate(dataDir, 0o700);
-  return openSqliteFile(path.join(dataDir, 'portico.db'), options);
 }
