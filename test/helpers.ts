@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../app/config';
 import { createContext, type Context } from '../app/context';
 import { log } from '../app/log';
 import { openSqliteStore } from '../app/store/sqlite';
-import type { Site, Store } from '../app/store/types';
+import type { AcceptanceExportRow, Site, Store } from '../app/store/types';
 import { ensureVenue } from '../app/venue-settings';
 import { rawDatabase } from './store/raw';
 
@@ -91,4 +91,11 @@ export async function runCli(argv: string[], options: { dataDir: string; publicU
     readStdin: async () => options.stdin ?? '',
   });
   return { code, out, err };
+}
+
+/** The newest acceptance as `export acceptances` gives it (the tests' clock only moves forward). */
+export async function lastAcceptance(store: Store): Promise<AcceptanceExportRow | undefined> {
+  let last: AcceptanceExportRow | undefined;
+  for await (const row of store.exportAcceptances({})) last = row;
+  return last;
 }

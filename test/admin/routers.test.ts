@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { signedInPortal } from './admin-helpers';
 import { describeAcceptance } from '../../app/acceptance-record';
-import { rawDatabase } from '../store/raw';
+import { lastAcceptance } from '../helpers';
 
 describe('admin routers', () => {
   const admin = signedInPortal({ PUBLIC_URL: 'http://192.168.10.5:8080/' });
@@ -68,8 +68,8 @@ describe('admin routers', () => {
     await admin.agent.post('/admin/routers/lobby/remove').type('form').send({ _csrf: admin.csrf, confirm: 'yes' })
       .expect(303).expect('Location', '/admin/routers');
     assert.equal(await admin.portal.store.getGateway('lobby'), undefined);
-    const row = rawDatabase(admin.portal.store).prepare('SELECT gateway_id, client_ip FROM acceptances WHERE id = ?').get(acceptance.id);
-    assert.deepEqual(row, { gateway_id: null, client_ip: '10.0.0.9' });
+    const row = (await lastAcceptance(admin.portal.store))!;
+    assert.deepEqual({ id: row.id, gatewayId: row.gatewayId, clientIp: row.clientIp }, { id: acceptance.id, gatewayId: null, clientIp: '10.0.0.9' });
     await admin.agent.get('/admin/routers/lobby').expect(404);
   });
 

@@ -3,10 +3,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pfsense } from '../../app/gateways/pfsense';
 import { projectRoot } from '../../app/paths';
-import { countRows, listeningPortal } from '../helpers';
+import { countRows, lastAcceptance, listeningPortal } from '../helpers';
 import { startPfSense } from '../sim/pfsense';
 import { accessibilityViolations, budgetBytes, launchGuestBrowser, screenshot, totalBytes } from './guest-browser';
-import { rawDatabase } from '../store/raw';
 import { termsTexts } from '../../app/content-digests';
 
 describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-sized', () => {
@@ -66,8 +65,8 @@ describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-
         await page.getByRole('button', { name: 'Akzeptieren und verbinden' }).click();
         await page.waitForURL(`${portal.url}online/${portal.site.id}`);
         assert.equal(countRows(portal.store, 'acceptances'), before + 1);
-        const row = rawDatabase(portal.store).prepare('SELECT language, client_ip FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, string>;
-        assert.deepEqual({ ...row }, { language: 'de', client_ip: '10.99.0.2' });
+        const row = (await lastAcceptance(portal.store))!;
+        assert.deepEqual({ language: row.language, clientIp: row.clientIp }, { language: 'de', clientIp: '10.99.0.2' });
         assert.equal(router.logins.at(-1)!.accept, 'Accept');
 
         // The online page: the last navigation, with the venue website one tap away (not followed here).

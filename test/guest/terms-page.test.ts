@@ -8,8 +8,7 @@ import request from 'supertest';
 import { contrastRatio, textColourOn } from '../../app/guest/stylesheets';
 import { chooseLanguage, messages } from '../../app/guest/messages';
 import { languages } from '../../app/languages';
-import { testPortal, type TestPortal } from '../helpers';
-import { rawDatabase } from '../store/raw';
+import { lastAcceptance, testPortal, type TestPortal } from '../helpers';
 import { termsTexts } from '../../app/content-digests';
 
 /** A GET whose body stays as sent (supertest would decompress it). */
@@ -86,8 +85,8 @@ describe('guest terms page', () => {
     for (const input of page.querySelectorAll('form.accept input')) form[input.getAttribute('name')!] = input.getAttribute('value')!;
     const res = await request(portal.app).post('/accept').type('form').send(form);
     assert.equal(res.status, 307);
-    const row = rawDatabase(portal.store).prepare('SELECT a.language, t.language AS terms FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id ORDER BY a.id DESC LIMIT 1').get();
-    assert.deepEqual({ ...row as object }, { language: 'de', terms: 'de' });
+    const row = (await lastAcceptance(portal.store))!;
+    assert.deepEqual({ language: row.language, terms: row.termsLanguage }, { language: 'de', terms: 'de' });
   });
 
   it('serves gzip made once per variant with the per-guest state spliced in, identity otherwise', async () => {
