@@ -9,7 +9,7 @@ import { startListeners } from './listeners';
 import { log } from './log';
 import { schedulePurge } from './privacy';
 import { loadOrCreateSecret } from './secret';
-import { openSqliteStore } from './store/sqlite';
+import { openStore } from './store/open';
 import { ensureVenue } from './venue-settings';
 import { ConfigError } from './errors';
 
@@ -18,7 +18,7 @@ const shutdownGraceMs = 15_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous, backgroundCheckpoints: true });
+  const store = openStore(config, 'server');
   const secret = loadOrCreateSecret(config.dataDir);
   const site = await ensureVenue(store, Date.now());
   const ctx = createContext(config, store, secret);

@@ -92,7 +92,7 @@ function routerHealth(gateway: Gateway, checkIntervalSeconds: number | null, now
     id: gateway.id, name: gateway.name, type: gateway.type, status,
     lastContactAt: gateway.lastContactAt === undefined ? null : new Date(gateway.lastContactAt).toISOString(),
     silentSeconds: silentMs === null ? null : Math.floor(silentMs / 1000),
-    uptimeSeconds: gateway.sysUptime ?? null, load: gateway.sysLoad ?? null, checkIntervalSeconds,
+    uptimeSeconds: gateway.health?.sysUptime ?? null, load: gateway.health?.sysLoad ?? null, checkIntervalSeconds,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { SiteSettings, Store, Site } from './store/types';
 import { isValidTimeZone } from './venue-time';
 import { UserError } from './errors';
+import { termsTexts } from './content-digests';
 
 /** The venue settings as the owner names them (command line and admin form), with their checks. */
 const parsers: Record<string, (value: string) => Partial<SiteSettings>> = {
@@ -92,6 +93,6 @@ export async function ensureVenue(store: Store, now: number): Promise<Site> {
     defaultLanguage: 'en',
     accentColor: '#1f5f99',
   }, now);
-  await store.publishTerms(site.id, [{ language: 'en', body: placeholderTerms }], now);
+  await store.publishTerms(site.id, termsTexts([{ language: 'en', body: placeholderTerms }]), now);
   return site;
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../app/config';
-import { openSqliteStore } from '../app/store/sqlite';
+import { openStore } from '../app/store/open';
 import { addAdmin, nodeStartMs, signIn, timeDashboard, timeStatsCommand, type Timing } from './admin';
 import {
   freshWifidogTokens, newGuest, pendingPfsenseAccepts, pfsenseEntryPath, pfsenseGatewayId, wifidogAuthPath, wifidogGatewayId,
@@ -19,6 +19,7 @@ import { parseBenchOptions, type BenchOptions } from './options';
 import { cpuSecondsOf, memoryOf, portico, resetPeakMemory, startPortico, startReference, type ServerProcess } from './processes';
 import { loadTable, summarize, verdictLines, type ScenarioFigures, type Verdict } from './report';
 import { seedDemoData } from './seed';
+import { rawDatabase } from '../test/store/raw';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -194,17 +195,18 @@ async function loadPhase(options: BenchOptions, root: string): Promise<LoadPhase
 }
 
 /**
- * A year of a busy venue in bulk (bench/seed.ts: the real insert with its roll-up trigger, many rows per
+ * A year of a busy venue in bulk (bench/seed.ts: the real insert with its roll-ups, many rows per
  * transaction), then a checkpoint, so that Portico starts on the file as a long-running install has it.
  */
 async function seedHistory(dataDir: string, count: number): Promise<void> {
-  const store = openSqliteStore(dataDir);
+  const config = loadConfig({ DATA_DIR: dataDir });
+  const store = openStore(config, 'command');
   try {
-    await seedDemoData(store, loadConfig({ DATA_DIR: dataDir }), {
+    await seedDemoData(store, config, {
       acceptances: count, endAt: Date.now(),
       progress: (written) => { if (written % 1_000_000 === 0) say(`  ${written / 1_000_000} M`); },
     });
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    rawDatabase(store).pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     await store.close();
   }

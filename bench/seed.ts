@@ -2,15 +2,17 @@ import { createContext, type Context } from '../app/context';
 import type { Config } from '../app/config';
 import { deviceIdFor } from '../app/device-id';
 import { loadOrCreateSecret } from '../app/secret';
-import type { SqliteStore } from '../app/store/sqlite';
-import type { Site, TermsVersion } from '../app/store/types';
+import type { Site, Store, TermsVersion } from '../app/store/types';
 import { ensureVenue } from '../app/venue-settings';
+import { describeAcceptance } from '../app/acceptance-record';
+import { rawDatabase } from '../test/store/raw';
+import { termsTexts } from '../app/content-digests';
 
 /**
  * Realistic demo data in bulk: a venue with three routers, a year of guests with weekly and daily
  * rhythms, regulars who come back, phones with random MACs, WiFiDog sessions with data counters.
  * Used by the statistics benchmark, the overall benchmark and the README screenshot. Acceptances go
- * through SqliteStore.recordAcceptance (the real insert, trigger and derived columns), many per transaction.
+ * through the store's recordAcceptance (the real insert, roll-ups and derived figures), many per transaction.
  */
 export interface SeedOptions {
   acceptances: number;
@@ -82,7 +84,7 @@ function device(index: number, seed: number) {
   };
 }
 
-export async function seedDemoData(store: SqliteStore, config: Config, options: SeedOptions): Promise<SeedResult> {
+export async function seedDemoData(store: Store, config: Config, options: SeedOptions): Promise<SeedResult> {
   const days = options.days ?? 365;
   const seed = options.seed ?? 1;
   const random = randomSource(seed);
@@ -99,9 +101,9 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
   // Three releases of the terms over the period, each in English and German.
   const releases: { from: number; versions: Map<string, TermsVersion> }[] = [];
   for (const [index, at] of [start, start + days * 0.4 * dayMs, start + days * 0.8 * dayMs].entries()) {
-    const published = await store.publishTerms(site.id, [
+    const published = await store.publishTerms(site.id, termsTexts([
       { language: 'en', body: `Terms of use, release ${index + 2}.` }, { language: 'de', body: `Nutzungsbedingungen, Fassung ${index + 2}.` },
-    ], at);
+    ]), at);
     releases.push({ from: at, versions: new Map(published.map((v) => [v.language, v])) });
   }
 
@@ -116,9 +118,12 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
   // Regulars: a skewed pick over a pool a quarter the size of the acceptances makes many devices return.
   const pool = Math.max(10, Math.floor(options.acceptances / 4));
 
-  const insertSession = store.db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, gateway_id, token_hash, device_id, client_mac, client_ip,
-      token_expires_at, started_at, local_day, last_counters_at, bytes_in, bytes_out, ended_at, end_reason)
-    VALUES (@acceptanceId, @siteId, @gatewayId, @tokenHash, @deviceId, @mac, @ip, @expires, @started, @day, @counters, @bytesIn, @bytesOut, @ended, @reason)`);
+  // Sessions are written whole, as their router's reports over time would have left them.
+  const db = rawDatabase(store);
+  const insertSession = db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, gateway_id, session_key, device_id, client_mac, client_ip,
+      start_by, started_at, local_day, last_counters_at, bytes_in, bytes_out, ended_at, end_reason, report_due_at)
+    VALUES (@acceptanceId, @siteId, @gatewayId, @sessionKey, @deviceId, @mac, @ip, @expires, @started, @day, @counters, @bytesIn, @bytesOut, @ended, @reason,
+      @reportDueAt)`);
 
   let written = 0;
   let sessions = 0;
@@ -138,7 +143,7 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
       times.push(at < now - 60_000 ? at : dayStart + Math.floor(random() * (now - 60_000 - dayStart)));
     }
     times.sort((a, b) => a - b);
-    if (!store.db.inTransaction) store.db.exec('BEGIN');
+    if (!db.inTransaction) db.exec('BEGIN');
     for (const at of times) {
       while (releaseIndex + 1 < releases.length && releases[releaseIndex + 1].from <= at) releaseIndex++;
       const deviceIndex = Math.floor(pool * random() ** 3);
@@ -147,10 +152,10 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
       const terms = releases[releaseIndex].versions.get(guest.language) ?? releases[releaseIndex].versions.get('en')!;
       const deviceId = deviceIdFor(ctx.keys.deviceId, guest.mac);
       const ip = `10.${(deviceIndex >> 16) & 255}.${(deviceIndex >> 8) & 255}.${deviceIndex & 255}`;
-      const acceptance = await store.recordAcceptance(site, {
+      const acceptance = await store.recordAcceptance(describeAcceptance(site, {
         acceptedAt: at, gatewayId: gateway.id, termsVersionId: terms.id, deviceId, clientMac: guest.mac, clientIp: ip,
         userAgent: guest.userAgent, language: guest.language, handoff: `${gateway.type} http://192.168.1.1:2060`,
-      });
+      }));
       if (gateway.sessions) {
         const minutes = Math.min(240, Math.max(1, Math.round(Math.exp(2.5 + random() * 2.2))));
         const started = at + 2_000;
@@ -158,25 +163,26 @@ export async function seedDemoData(store: SqliteStore, config: Config, options: 
         const running = ended > now;
         const bytes = Math.floor(minutes * 60 * (2_000 + random() * 60_000));
         insertSession.run({
-          acceptanceId: acceptance.id, siteId: site.id, gatewayId: gateway.id, tokenHash: `seed-${seed}-${acceptance.id}`, deviceId, mac: guest.mac, ip,
+          acceptanceId: acceptance.id, siteId: site.id, gatewayId: gateway.id, sessionKey: `seed-${seed}-${acceptance.id}`, deviceId, mac: guest.mac, ip,
           expires: at + 300_000, started, day: acceptance.localDay, counters: running ? now - 30_000 : ended,
           bytesIn: Math.floor(bytes * 0.9), bytesOut: Math.floor(bytes * 0.1), ended: running ? null : ended, reason: running ? null : 'logout',
+          // A live session is one its router keeps reporting: due three check intervals after its last report.
+          reportDueAt: running ? now - 30_000 + 3 * 60_000 : null,
         });
         sessions++;
       }
       written++;
       if (written % batchSize === 0) {
-        store.db.exec('COMMIT');
+        db.exec('COMMIT');
         options.progress?.(written);
-        store.db.exec('BEGIN');
+        db.exec('BEGIN');
       }
     }
   }
-  if (store.db.inTransaction) store.db.exec('COMMIT');
+  if (db.inTransaction) db.exec('COMMIT');
 
   // The routers as their last pings left them: two alive, one silent for ten minutes.
-  const ping = store.db.prepare('UPDATE gateways SET last_contact_at = ?, sys_uptime = ?, sys_load = ?, daemon_uptime = ? WHERE id = ?');
-  ping.run(now - 20_000, 1_209_600, 0.32, 1_209_000, 'bar');
-  ping.run(now - 600_000, 86_400, 1.7, 86_000, 'hall');
+  await store.recordGatewayContact('bar', { sysUptime: 1_209_600, sysLoad: 0.32, daemonUptime: 1_209_000 }, now - 20_000);
+  await store.recordGatewayContact('hall', { sysUptime: 86_400, sysLoad: 1.7, daemonUptime: 86_000 }, now - 600_000);
   return { site, ctx, acceptances: written, sessions };
 }

@@ -21,8 +21,9 @@ import { createPolicy } from '../app/edge/policy';
 import { log } from '../app/log';
 import { projectRoot, publicDir, viewsDir } from '../app/paths';
 import { loadOrCreateSecret } from '../app/secret';
-import { openSqliteStore } from '../app/store/sqlite';
+import { openStore } from '../app/store/open';
 import { seedDemoData } from './seed';
+import { rawDatabase } from '../test/store/raw';
 
 log.setLevel('warn');
 
@@ -48,7 +49,7 @@ function get(url: string): Promise<{ status: number; ms: number; bytes: number }
 /** Child process: Portico's dashboard on a loopback port over the seeded data, timed request by request. */
 async function measure(dataDir: string, endAt: number): Promise<void> {
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://portal.test/' });
-  const store = openSqliteStore(dataDir);
+  const store = openStore(config, 'command');
   const ctx = createContext(config, store, loadOrCreateSecret(dataDir), () => endAt);
   // The dashboard as the admin mounts it, minus the login (which costs the same on any page).
   const app = express();
@@ -58,7 +59,7 @@ async function measure(dataDir: string, endAt: number): Promise<void> {
   const policy = createPolicy(ctx);
   app.use(policy.express.secure);
   app.use(express.static(publicDir, { index: false }));
-  app.use(dashboardRouter(ctx));
+  app.use('/admin', dashboardRouter(ctx));
   app.use(policy.express.errors);
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -110,14 +111,14 @@ async function benchSize(size: number): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `portico-bench-${size}-`));
   try {
     const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://portal.test/' });
-    const store = openSqliteStore(dataDir);
+    const store = openStore(config, 'command');
     const endAt = Date.now();
     const seedStart = Date.now();
     const seeded = await seedDemoData(store, config, {
       acceptances: size, endAt,
       progress: (n) => { if (n % 1_000_000 === 0) process.stderr.write(`  seeded ${n / 1e6} M\n`); },
     });
-    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    rawDatabase(store).pragma('wal_checkpoint(TRUNCATE)');
     await store.close();
     const seedSeconds = (Date.now() - seedStart) / 1000;
     const dbMb = fs.statSync(path.join(dataDir, 'portico.db')).size / 1e6;

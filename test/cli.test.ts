@@ -8,6 +8,7 @@ import { drivers } from '../app/gateways';
 import { projectRoot } from '../app/paths';
 import { openSqliteStore } from '../app/store/sqlite';
 import { runCli, tempDir, testClock } from './helpers';
+import { describeAcceptance } from '../app/acceptance-record';
 
 describe('command line', () => {
   let dataDir: string;
@@ -125,10 +126,10 @@ describe('command line', () => {
     const site = (await store.getDefaultSite())!;
     const terms = (await store.currentTerms(site.id))!;
     for (const [day, agent] of [[Date.UTC(2026, 10, 1, 9), 'Phone, "quoted"'], [Date.UTC(2026, 10, 2, 23, 30), '=HYPERLINK("x")']] as const) {
-      await store.recordAcceptance(site, {
+      await store.recordAcceptance(describeAcceptance(site, {
         acceptedAt: day, gatewayId: 'lobby', termsVersionId: terms.id, deviceId: 'd', clientMac: '02:00:00:00:00:01',
         clientIp: '192.168.10.20', userAgent: agent, language: 'en', handoff: 'pfsense http://192.168.10.1:8002',
-      });
+      }));
     }
     await store.close();
     const csv = (await portico('export', 'acceptances')).out.split('\r\n');

@@ -7,6 +7,7 @@ import type { Context } from '../app/context';
 import { guestEndpoints } from '../app/edge/endpoints';
 import { countRows, listeningPortal } from './helpers';
 import { acceptForm, pfsenseEntryPath, pfsenseRouterAddress } from './sim/pfsense-guest';
+import { rawDatabase } from './store/raw';
 
 /*
  * Property-based fuzzing of every public route: thousands of malformed, oversized, mis-encoded and
@@ -175,7 +176,7 @@ describe('fuzz: hostile requests to every public route', () => {
 
   /** Rows a request could write; a refused request must leave them as they were. */
   function writtenRows(): number {
-    const tables = portal.store.db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations', 'sqlite_sequence')").all();
+    const tables = rawDatabase(portal.store).prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations', 'sqlite_sequence')").all();
     return tables.reduce((sum, { name }) => sum + countRows(portal.store, `"${name}"`), 0);
   }
 

@@ -9,9 +9,10 @@ import { run } from '../app/cli';
 import { loadConfig, type Config } from '../app/config';
 import { createContext, type Context } from '../app/context';
 import { log } from '../app/log';
-import { openSqliteStore, type SqliteStore } from '../app/store/sqlite';
-import type { Site } from '../app/store/types';
+import { openSqliteStore } from '../app/store/sqlite';
+import type { AcceptanceExportRow, Site, Store } from '../app/store/types';
 import { ensureVenue } from '../app/venue-settings';
+import { rawDatabase } from './store/raw';
 
 if (!process.env.LOG_LEVEL) log.setLevel('silent');
 
@@ -31,7 +32,7 @@ export function tempDir(): string {
 export interface TestPortal {
   dataDir: string;
   config: Config;
-  store: SqliteStore;
+  store: Store;
   site: Site;
   ctx: Context;
   app: ReturnType<typeof createApp>;
@@ -74,8 +75,8 @@ export async function listeningPortal(env: Record<string, string> = {}): Promise
   };
 }
 
-export function countRows(store: SqliteStore, table: string): number {
-  return (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+export function countRows(store: Store, table: string): number {
+  return (rawDatabase(store).prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 /** Runs `npx portico …` in-process on a data folder, capturing what it prints. */
@@ -90,4 +91,11 @@ export async function runCli(argv: string[], options: { dataDir: string; publicU
     readStdin: async () => options.stdin ?? '',
   });
   return { code, out, err };
+}
+
+/** The newest acceptance as `export acceptances` gives it (the tests' clock only moves forward). */
+export async function lastAcceptance(store: Store): Promise<AcceptanceExportRow | undefined> {
+  let last: AcceptanceExportRow | undefined;
+  for await (const row of store.exportAcceptances({})) last = row;
+  return last;
 }

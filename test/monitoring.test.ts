@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import request from 'supertest';
 import { runCli, testPortal, type TestPortal } from './helpers';
 import { acceptAsPfSenseGuest, pfsenseRouterAddress } from './sim/pfsense-guest';
+import { rawDatabase, openDatabaseFile } from './store/raw';
 
 const token = 'metrics-token-0123456789';
 
@@ -17,7 +17,7 @@ describe('monitoring: /healthz and /metrics', () => {
     portal = await testPortal();
     const ok = await request(portal.app).get('/healthz').expect(200);
     assert.equal(ok.text, 'ok\n');
-    portal.store.db.close();
+    rawDatabase(portal.store).close();
     await request(portal.app).get('/healthz').expect(503);
   });
 
@@ -74,7 +74,7 @@ describe('npx portico backup', () => {
     assert.equal(backup.code, 0, backup.err);
     assert.match(backup.out, /Backed up the database to/);
 
-    const copy = new Database(file, { readonly: true });
+    const copy = openDatabaseFile(file, { readonly: true });
     assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
     const copied = copy.prepare('SELECT count(*) FROM acceptances').pluck().get() as number;
     assert.ok(copied >= 20 && copied <= 40, `copied ${copied}`);

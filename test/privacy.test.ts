@@ -6,6 +6,8 @@ import { venueStatistics } from '../app/statistics';
 import { reportIntervalOf } from '../app/gateways';
 import { runCli, testPortal, type TestPortal } from './helpers';
 import { acceptAsPfSenseGuest, pfsenseRouterAddress } from './sim/pfsense-guest';
+import { describeAcceptance } from '../app/acceptance-record';
+import { rawDatabase } from './store/raw';
 
 const dayMs = 24 * 60 * 60 * 1000;
 const alice = { mac: '02:00:00:00:00:a1', ip: '192.168.1.21' };
@@ -22,11 +24,11 @@ function cliOn(portal: TestPortal) {
 }
 
 function acceptances(portal: TestPortal) {
-  return portal.store.db.prepare('SELECT * FROM acceptances ORDER BY id').all() as Record<string, unknown>[];
+  return rawDatabase(portal.store).prepare('SELECT * FROM acceptances ORDER BY id').all() as Record<string, unknown>[];
 }
 
 function addSession(portal: TestPortal, fields: { mac: string; ip: string; deviceId: string; startedAt: number | null; endedAt: number | null; expiresAt: number }) {
-  portal.store.db.prepare(`INSERT INTO guest_sessions (site_id, gateway_id, token_hash, device_id, client_mac, client_ip, token_expires_at, started_at, ended_at)
+  rawDatabase(portal.store).prepare(`INSERT INTO guest_sessions (site_id, gateway_id, session_key, device_id, client_mac, client_ip, start_by, started_at, ended_at)
     VALUES (?, 'cafe', ?, ?, ?, ?, ?, ?, ?)`).run(portal.site.id, `hash-${Math.random()}`, fields.deviceId, fields.mac, fields.ip, fields.expiresAt, fields.startedAt, fields.endedAt);
 }
 
@@ -77,16 +79,16 @@ describe('privacy: retention, purge, export and forget', () => {
     const site = (await portal.store.getDefaultSite())!;
     const terms = (await portal.store.currentTerms(site.id))!;
     const old = portal.clock() - 40 * dayMs;
-    await Promise.all(Array.from({ length: 4500 }, (_, i) => portal.store.recordAcceptance(site, {
+    await Promise.all(Array.from({ length: 4500 }, (_, i) => portal.store.recordAcceptance(describeAcceptance(site, {
       acceptedAt: old + i, gatewayId: 'cafe', termsVersionId: terms.id, deviceId: 'd', clientMac: alice.mac,
       clientIp: alice.ip, userAgent: 'Phone', language: 'en', handoff: 'test',
-    })));
+    }))));
     let turns = 0;
     const ticker = setInterval(() => { turns++; }, 0);
     const change = await portal.store.purgePersonalData(portal.clock() - 30 * dayMs);
     clearInterval(ticker);
     assert.equal(change.acceptances, 4500);
-    assert.equal(portal.store.db.prepare('SELECT count(*) FROM acceptances WHERE accepted_at < ? AND client_mac IS NOT NULL').pluck().get(portal.clock() - 30 * dayMs), 0);
+    assert.equal(rawDatabase(portal.store).prepare('SELECT count(*) FROM acceptances WHERE accepted_at < ? AND client_mac IS NOT NULL').pluck().get(portal.clock() - 30 * dayMs), 0);
     assert.ok(turns >= 1, 'the event loop ran between batches');
   });
 
@@ -159,7 +161,7 @@ describe('privacy: the statistics survive the purge and a forget', () => {
       await forgetGuest(portal.ctx, phones[0].mac);
       assert.equal(countAcceptancesWhere(portal, 'device_id IS NOT NULL'), 3);
       assert.deepEqual({ all: await figures(), cafe: await perGateway() }, before);
-      const deviceIds = portal.store.db.prepare('SELECT DISTINCT device_id FROM device_days').pluck().all();
+      const deviceIds = rawDatabase(portal.store).prepare('SELECT DISTINCT device_id FROM device_days').pluck().all();
       assert.equal(deviceIds.includes(deviceIdFor(portal.ctx.keys.deviceId, phones[0].mac)), false, 'no trace of the forgotten device id');
     } finally {
       await portal.close();
@@ -168,5 +170,5 @@ describe('privacy: the statistics survive the purge and a forget', () => {
 });
 
 function countAcceptancesWhere(portal: TestPortal, where: string): number {
-  return portal.store.db.prepare(`SELECT count(*) FROM acceptances WHERE ${where}`).pluck().get() as number;
+  return rawDatabase(portal.store).prepare(`SELECT count(*) FROM acceptances WHERE ${where}`).pluck().get() as number;
 }

@@ -5,6 +5,7 @@ import { addDays, choosePeriod, isCalendarDay, venueStatistics, type VenueStatis
 import { reportIntervalOf } from '../app/gateways';
 import { seedStatisticsFixture, routerPinged } from './fixtures/statistics';
 import { testPortal, type TestPortal } from './helpers';
+import { describeAcceptance } from '../app/acceptance-record';
 
 describe('statistics over a hand-counted fixture (Europe/Berlin, both DST changes)', () => {
   let portal: TestPortal;
@@ -95,8 +96,8 @@ describe('statistics over a hand-counted fixture (Europe/Berlin, both DST change
   });
 
   it('shows a router as down only after more than three silent check intervals', async () => {
-    routerPinged(portal, 'bar', portal.clock());
-    routerPinged(portal, 'hall', portal.clock());
+    await routerPinged(portal, 'bar', portal.clock());
+    await routerPinged(portal, 'hall', portal.clock());
     const status = async () => Object.fromEntries((await figures('2026-03-28', '2026-03-30')).routers.map((r) => [r.id, r.status]));
     assert.deepEqual(await status(), { bar: 'up', hall: 'up', terrace: 'never' });
     portal.clock.advance(90_000); // bar checks every 30 s: exactly three intervals
@@ -145,16 +146,19 @@ describe('a remembered device (remember_days) going online without a new accepta
     const site = await store.updateSite(portal.site.id, { timezone: 'Europe/Berlin', rememberDays: 30 });
     await store.addGateway({ id: 'bar', siteId: site.id, type: 'wifidog', name: 'Bar', settings: {} }, portal.clock());
     const terms = (await store.currentTerms(site.id))!;
-    const accepted = await store.recordAcceptance(site, {
+    const accepted = await store.recordAcceptance(describeAcceptance(site, {
       acceptedAt: Date.parse('2026-05-04T18:00:00Z'), gatewayId: 'bar', termsVersionId: terms.id, deviceId: 'device-x',
       clientMac: '06:00:00:00:00:01', clientIp: '10.0.0.5', userAgent: null, language: 'en', handoff: 'test',
+    }));
+    // Two days later the router logs the device in on a session offered for that acceptance, as the WiFiDog driver does.
+    await store.openGuestSession({
+      gatewayId: 'bar', sessionKey: 'remembered', acceptanceId: accepted.id, siteId: site.id, deviceId: 'device-x', clientMac: null,
+      clientIp: '10.0.0.5', startBy: Date.parse('2026-05-06T17:01:00Z'),
     });
-    // Two days later the router logs the device in on a token for that acceptance, as the WiFiDog
-    // driver does: a token row first, then started_at and local_day set when the router confirms it.
-    store.db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, gateway_id, token_hash, device_id, token_expires_at)
-      VALUES (?, ?, 'bar', 'remembered', 'device-x', 0)`).run(accepted.id, site.id);
-    store.db.prepare(`UPDATE guest_sessions SET started_at = ?, local_day = '2026-05-06' WHERE token_hash = 'remembered'`)
-      .run(Date.parse('2026-05-06T17:00:00Z'));
+    const at = Date.parse('2026-05-06T17:00:00Z');
+    await store.startGuestSession({
+      gatewayId: 'bar', sessionKey: 'remembered', clientMac: '06:00:00:00:00:01', clientIp: '10.0.0.5', at, localDay: '2026-05-06', reportDueAt: at + 180_000,
+    });
 
     const stats = await venueStatistics(store, site, { fromDay: '2026-05-06', toDay: '2026-05-06' }, null, portal.clock(), reportIntervalOf);
     assert.deepEqual([stats.acceptances, stats.uniqueDevices, stats.newDevices, stats.returningDevices, stats.sessions], [0, 1, 0, 1, 1]);

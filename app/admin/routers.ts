@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context';
-import { allOptions, driverFor, drivers, parseNewGateway, reportedHealth, settingsFromOptions } from '../gateways';
+import { allOptions, driverFor, drivers, parseNewGateway, settingsFromOptions } from '../gateways';
 import type { DriverOption, GatewayDriver } from '../gateways/driver';
 import { HttpError, StoreConflictError, UserError } from '../errors';
 import { log } from '../log';
@@ -59,7 +59,7 @@ export function routerRoutes(ctx: Context): Router {
     res.status(status).set('Cache-Control', 'no-store').render('admin/router', {
       title: gateway.name, active: 'routers', gateway, label: driver?.label ?? gateway.type,
       setupText: driver?.setupText(gateway, site, ctx.config) ?? null, hasUploadPage: Boolean(driver?.uploadPage),
-      fields: driver ? optionFields(driver, values) : [], facts: driver?.health.facts(reportedHealth(gateway)) ?? [],
+      fields: driver ? optionFields(driver, values) : [], facts: driver?.health.facts(gateway.health ?? {}) ?? [],
       lastContact: gateway.lastContactAt === undefined ? null
         : new Intl.DateTimeFormat('en-GB', { timeZone: site.timezone, dateStyle: 'medium', timeStyle: 'medium' }).format(gateway.lastContactAt),
       notice, error,

@@ -7,6 +7,7 @@ import { optionalField } from '../request-fields';
 import type { Site, SiteSettings } from '../store/types';
 import { parseSiteSetting, siteSettingKeys } from '../venue-settings';
 import { resizeLogo } from './logo';
+import { logoImage } from '../content-digests';
 
 const timeZones = Intl.supportedValuesOf('timeZone');
 
@@ -80,7 +81,7 @@ export function settingsRoutes(ctx: Context): Router {
       log.warn('admin logo refused', { reason: error.message });
       return renderSettings(res, 400, site, formValues(site), { logo: error.message }, null);
     }
-    const updated = await ctx.store.setLogo(site.id, png, ctx.now());
+    const updated = await ctx.store.setLogo(site.id, logoImage(png), ctx.now());
     log.info('venue logo changed', { user: res.locals.adminUser, bytes: png.length, sha256: updated.logoSha256 });
     res.redirect(303, `${settingsPage}?logo`);
   });

@@ -8,6 +8,7 @@ import { optionalField } from '../request-fields';
 import type { Site, TermsVersionSummary } from '../store/types';
 import { maxTermsLength, parseTermsText } from '../venue-settings';
 import { defaultSite } from './settings';
+import { termsTexts } from '../content-digests';
 
 interface Release {
   release: number;
@@ -70,7 +71,7 @@ export function termsRoutes(ctx: Context): Router {
       }
     }
     if (Object.keys(errors).length > 0) return renderEditor(res, 400, site, texts, errors, null);
-    const [version] = await ctx.store.publishTerms(site.id, publish, ctx.now());
+    const [version] = await ctx.store.publishTerms(site.id, termsTexts(publish), ctx.now());
     log.info('terms published', { user: res.locals.adminUser, release: version.release, languages: publish.map((t) => t.language).join(',') });
     res.redirect(303, `${ctx.config.publicUrl.pathname}admin/terms?published=${version.release}`);
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadConfig } from '../config';
 import { ConfigError, StoreConflictError, UserError } from '../errors';
 import { projectRoot } from '../paths';
-import { openSqliteStore } from '../store/sqlite';
+import { openStore } from '../store/open';
 import type { Store } from '../store/types';
 import { admin } from './admin';
 import { backup } from './backup';
@@ -70,7 +70,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let store: Store | undefined;
   try {
     const config = loadConfig(io.env);
-    store = openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous });
+    store = openStore(config, 'command');
     await command.run({ args, config, store, io });
     return 0;
   } catch (error) {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { termsTexts } from '../content-digests';
 import { UserError } from '../errors';
 import { ensureVenue, parseTermsText } from '../venue-settings';
 import { options, UsageError, type Command } from './command';
@@ -21,7 +22,7 @@ export const terms: Command = {
         throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
       const body = parseTermsText(text, file);
-      const [version] = await store.publishTerms(site.id, [{ language, body }], io.now());
+      const [version] = await store.publishTerms(site.id, termsTexts([{ language, body }]), io.now());
       io.out(`Published terms release ${version.release} (${language}, sha256 ${version.sha256}).\n`);
     } else if (action === 'list') {
       options(rest, {}, 0);

@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import type { Endpoint } from '../endpoint';
 import type { GuestState } from '../guest/state';
 import type { RouterStatus } from '../statistics';
-import type { Acceptance, Gateway, Site } from '../store/types';
+import type { Acceptance, Gateway, ReportedHealth, Site } from '../store/types';
 
 /** Where the guest's browser goes once the acceptance is committed. */
 export interface Handoff {
@@ -69,9 +69,6 @@ export interface DriverOption {
   /** The value to store, from what the owner typed (trimmed, never empty); throws a UserError in plain words. */
   parse(text: string): string | number;
 }
-
-/** What a router reported about itself, by figure name (uptime, load: whatever its driver reads), as the store keeps it. */
-export type ReportedHealth = Record<string, number | null | undefined>;
 
 /** One line of what a router reported, for its page. */
 export interface HealthFact {

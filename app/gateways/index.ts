@@ -1,4 +1,4 @@
-import { gatewayIdPattern, type DriverOption, type GatewayDriver, type ReportedHealth } from './driver';
+import { gatewayIdPattern, type DriverOption, type GatewayDriver } from './driver';
 import * as registered from './registered';
 import type { Gateway } from '../store/types';
 import { UserError } from '../errors';
@@ -55,12 +55,6 @@ export function parseNewGateway(input: NewGatewayInput, siteId: number): Omit<Ga
   const name = input.name?.trim() || input.id;
   if (name.length > 100) throw new UserError('The name must be at most 100 characters.');
   return { id: input.id, siteId, type: driver.type, name, settings: settingsFromOptions(driver, input.options) };
-}
-
-/** What the router last reported about itself, by figure name. */
-export function reportedHealth(gateway: Gateway): ReportedHealth {
-  // The store keeps today's figures as fields of its own: this is the one place that reads them.
-  return { sys_uptime: gateway.sysUptime, sys_memfree: gateway.sysMemfree, sys_load: gateway.sysLoad, daemon_uptime: gateway.daemonUptime };
 }
 
 /** Seconds between a router's reports of itself, as its driver reads them from its settings; null when it never reports. */

@@ -13,7 +13,8 @@ import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAdd
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import { silentIntervalsForDown } from '../statistics';
-import type { Acceptance, Gateway, GatewayHealth, GuestSession, Site } from '../store/types';
+import type { Acceptance, Gateway, GuestSession, ReportedHealth, Site } from '../store/types';
+import { localCalendar } from '../venue-time';
 import { gatewayIdPattern, type GatewayDriver } from './driver';
 
 /*
@@ -115,15 +116,15 @@ interface TokenRequest {
 /** Issues a single-use login token bound to this router and device; returns where the browser takes it. */
 async function issueLoginToken(ctx: Context, request: TokenRequest): Promise<string> {
   const { token } = request;
-  await ctx.store.createLoginToken({
-    tokenHash: hashToken(token),
+  await ctx.store.openGuestSession({
+    gatewayId: request.gateway.id,
+    sessionKey: hashToken(token),
     acceptanceId: request.acceptance.id,
     siteId: request.site.id,
-    gatewayId: request.gateway.id,
     deviceId: request.mac === null ? null : deviceIdFor(ctx.keys.deviceId, request.mac),
     clientMac: request.mac,
     clientIp: request.ip,
-    tokenExpiresAt: ctx.now() + loginTokenLifetimeMs,
+    startBy: ctx.now() + loginTokenLifetimeMs,
   });
   return `${gatewayOrigin(request.gatewayAddress, request.gatewayPort)}/wifidog/auth?token=${token}`;
 }
@@ -173,10 +174,27 @@ function plausibleCounters(session: GuestSession, bytes: { in: number; out: numb
  * at most. wifidog_uptime is wifidog's start time subtracted from the clock, which jumps from 1970 when
  * a router without a battery clock syncs by NTP: it is bounded by the epoch only.
  */
-function plausibleHealth(health: GatewayHealth, now: number): boolean {
+function plausibleHealth(health: PingFigures, now: number): boolean {
   const within = (value: number | null, most: number) => value === null || value <= most;
   return within(health.sysUptime, 10 * 365 * 24 * 3600) && within(health.sysMemfree, 2 ** 31)
     && within(health.sysLoad, 1024) && within(health.daemonUptime, now / 1000);
+}
+
+/** What a ping reports; null where it sent nothing readable. */
+interface PingFigures {
+  /** Seconds since the router booted. */
+  sysUptime: number | null;
+  /** Free memory in kB. */
+  sysMemfree: number | null;
+  /** One-minute load average. */
+  sysLoad: number | null;
+  /** Seconds the portal daemon (wifidog) has run. */
+  daemonUptime: number | null;
+}
+
+/** The figures the router did send, as the store keeps a router's health. */
+function reportedHealth(figures: PingFigures): ReportedHealth {
+  return Object.fromEntries(Object.entries(figures).filter(([, value]) => value !== null));
 }
 
 /** A number from the ping, or null: a router reporting odd figures still gets its Pong. */
@@ -233,7 +251,9 @@ async function authStage(ctx: Context, gateway: Gateway | undefined, { stage, ga
     // router's auth/ comes only from the router; an unpinned one's report is worth no more than its login/
     // URL, where anyone can write any MAC, so refusing would protect nothing and lock those guests out.
     const site = gateway && await ctx.store.getSite(gateway.siteId);
-    const session = site && await ctx.store.startGuestSession(site, { tokenHash, gatewayId, clientMac: mac, clientIp: ip }, now, reportDueAt);
+    const session = site && await ctx.store.startGuestSession({
+      gatewayId, sessionKey: tokenHash, clientMac: mac, clientIp: ip, at: now, localDay: localCalendar(now, site.timezone).day, reportDueAt,
+    });
     if (!session) {
       log.warn('wifidog login refused: token unknown, used, expired or issued to another device or router', { gateway: gatewayId, mac: maskMac(mac) });
       return 0;
@@ -242,7 +262,7 @@ async function authStage(ctx: Context, gateway: Gateway | undefined, { stage, ga
     return 1;
   }
 
-  const session = await ctx.store.findGuestSession(tokenHash);
+  const session = await ctx.store.findGuestSession(gatewayId, tokenHash);
   // A token that never started a session, or one from another router or device, keeps nobody online.
   if (!session || session.startedAt === null || session.gatewayId !== gatewayId || session.clientMac !== mac || session.clientIp !== ip) return 0;
   const counted = bytes && plausibleCounters(session, bytes, now) ? bytes : undefined;
@@ -311,10 +331,10 @@ export const wifidog: GatewayDriver = {
   health: {
     reportIntervalSeconds: (settings) => settingsOf({ settings }).checkIntervalSeconds,
     facts: (reported) => [
-      { label: 'Router uptime', value: secondsText(reported.sys_uptime) },
-      { label: 'Free memory', value: reported.sys_memfree == null ? '–' : `${reported.sys_memfree} kB` },
-      { label: 'Load (1 min)', value: reported.sys_load == null ? '–' : reported.sys_load.toFixed(2) },
-      { label: 'WiFiDog running for', value: secondsText(reported.daemon_uptime) },
+      { label: 'Router uptime', value: secondsText(reported.sysUptime) },
+      { label: 'Free memory', value: reported.sysMemfree == null ? '–' : `${reported.sysMemfree} kB` },
+      { label: 'Load (1 min)', value: reported.sysLoad == null ? '–' : reported.sysLoad.toFixed(2) },
+      { label: 'WiFiDog running for', value: secondsText(reported.daemonUptime) },
     ],
     explain: ({ status, reportIntervalSeconds: interval }) => status === 'never' ? 'This router has not reported itself yet.'
       : status === 'down' ? `Silent for more than ${silentIntervalsForDown * interval!} s (${silentIntervalsForDown} check intervals).` : '',
@@ -409,7 +429,7 @@ export const wifidog: GatewayDriver = {
       routerContact('ping');
       const { query } = exchange;
       const gatewayId = requiredField(query, 'gw_id', { max: 64, pattern: gatewayIdPattern });
-      const health: GatewayHealth = {
+      const health: PingFigures = {
         sysUptime: healthFigure(query, 'sys_uptime', /^\d{1,15}$/),
         sysMemfree: healthFigure(query, 'sys_memfree', /^\d{1,15}$/),
         sysLoad: healthFigure(query, 'sys_load', /^\d{1,6}(?:\.\d{1,6})?$/),
@@ -427,7 +447,7 @@ export const wifidog: GatewayDriver = {
       } else if (!plausibleHealth(health, now)) {
         warnNowAndThen(`health ${gatewayId}`, now, 'wifidog ping not recorded: figures no router reports', { gateway: gatewayId });
       } else {
-        await ctx.store.recordGatewayContact(gateway.id, health, now);
+        await ctx.store.recordGatewayContact(gateway.id, reportedHealth(health), now);
       }
       return plainAnswer('Pong');
     } };

@@ -1,3 +1,4 @@
+import { describeAcceptance } from '../acceptance-record';
 import type { Context } from '../context';
 import { deviceIdFor } from '../device-id';
 import type { Answer, Exchange } from '../endpoint';
@@ -50,7 +51,7 @@ export function guestFlow(ctx: Context): GuestFlow {
     // The page may have been carried to another device of the guest LAN, to accept in this one's name.
     if (state.ip !== null) checkReportedIp(guestSource(ctx.config, exchange.ip), state.ip);
 
-    const acceptance = await ctx.store.recordAcceptance(site, {
+    const acceptance = await ctx.store.recordAcceptance(describeAcceptance(site, {
       acceptedAt: ctx.now(),
       gatewayId: gateway.id,
       termsVersionId: terms.id,
@@ -59,7 +60,7 @@ export function guestFlow(ctx: Context): GuestFlow {
       language: state.language,
       handoff: `${driver.type} ${driver.handoffOrigin(state)}`,
       stateNonce: state.nonce,
-    });
+    }));
     if (acceptance.repeat) {
       // The same page again (a double tap, a reload, a replay): its first acceptance stands, handed on the same way.
       log.info('acceptance repeated', { id: acceptance.id, gateway: gateway.id });

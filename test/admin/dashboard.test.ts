@@ -5,6 +5,7 @@ import { acceptanceCsvColumns } from '../../app/acceptance-csv';
 import { seedStatisticsFixture } from '../fixtures/statistics';
 import { testPortal, type TestPortal } from '../helpers';
 import { signedInAgent } from './admin-helpers';
+import { describeAcceptance } from '../../app/acceptance-record';
 
 function cards(html: string): Record<string, string> {
   return Object.fromEntries(parse(html).querySelectorAll('.card').map((card) => [card.querySelector('dt')!.text, card.querySelector('dd')!.text]));
@@ -108,9 +109,9 @@ describe('GET /admin/dashboard.csv', () => {
   it('pages through long periods without blocking acceptances being recorded meanwhile', async () => {
     const site = (await portal.store.getDefaultSite())!;
     const terms = (await portal.store.currentTerms(site.id))!;
-    const record = (at: number) => portal.store.recordAcceptance(site, {
+    const record = (at: number) => portal.store.recordAcceptance(describeAcceptance(site, {
       acceptedAt: at, gatewayId: 'hall', termsVersionId: terms.id, deviceId: null, clientMac: null, clientIp: null, userAgent: null, language: 'en', handoff: 'test',
-    });
+    }));
     const start = Date.parse('2026-06-01T10:00:00Z');
     for (let i = 0; i < 2100; i++) await record(start + i * 60_000);
     let seen = 0;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { signedInPortal } from './admin-helpers';
+import { describeAcceptance } from '../../app/acceptance-record';
+import { lastAcceptance } from '../helpers';
 
 describe('admin routers', () => {
   const admin = signedInPortal({ PUBLIC_URL: 'http://192.168.10.5:8080/' });
@@ -57,17 +59,17 @@ describe('admin routers', () => {
 
   it('removes a router only when confirmed, keeping its acceptances', async () => {
     const terms = (await admin.portal.store.currentTerms(admin.portal.site.id))!;
-    const acceptance = await admin.portal.store.recordAcceptance(admin.portal.site, {
+    const acceptance = await admin.portal.store.recordAcceptance(describeAcceptance(admin.portal.site, {
       acceptedAt: admin.portal.clock(), gatewayId: 'lobby', termsVersionId: terms.id, deviceId: null, clientMac: null,
       clientIp: '10.0.0.9', userAgent: null, language: 'en', handoff: 'pfsense http://192.168.10.1:8002',
-    });
+    }));
     await admin.agent.post('/admin/routers/lobby/remove').type('form').send({ _csrf: admin.csrf }).expect(400);
     assert.ok(await admin.portal.store.getGateway('lobby'));
     await admin.agent.post('/admin/routers/lobby/remove').type('form').send({ _csrf: admin.csrf, confirm: 'yes' })
       .expect(303).expect('Location', '/admin/routers');
     assert.equal(await admin.portal.store.getGateway('lobby'), undefined);
-    const row = admin.portal.store.db.prepare('SELECT gateway_id, client_ip FROM acceptances WHERE id = ?').get(acceptance.id);
-    assert.deepEqual(row, { gateway_id: null, client_ip: '10.0.0.9' });
+    const row = (await lastAcceptance(admin.portal.store))!;
+    assert.deepEqual({ id: row.id, gatewayId: row.gatewayId, clientIp: row.clientIp }, { id: acceptance.id, gatewayId: null, clientIp: '10.0.0.9' });
     await admin.agent.get('/admin/routers/lobby').expect(404);
   });
 

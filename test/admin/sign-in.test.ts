@@ -12,6 +12,7 @@ import { createContext } from '../../app/context';
 import { openSqliteStore } from '../../app/store/sqlite';
 import { countRows, listeningPortal, testPortal, type TestPortal } from '../helpers';
 import { csrfOf, ownerPassword } from './admin-helpers';
+import { rawDatabase } from '../store/raw';
 
 describe('first-run setup link', () => {
   let portal: TestPortal;
@@ -25,7 +26,7 @@ describe('first-run setup link', () => {
     assert.equal(url.origin + url.pathname, 'http://portal.test/admin/setup');
     const token = url.searchParams.get('token')!;
     // Only the hash is stored.
-    const stored = portal.store.db.prepare('SELECT token_hash FROM admin_setup_tokens').all() as { token_hash: string }[];
+    const stored = rawDatabase(portal.store).prepare('SELECT token_hash FROM admin_setup_tokens').all() as { token_hash: string }[];
     assert.equal(stored.length, 1);
     assert.notEqual(stored[0].token_hash, token);
 

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pfsense } from '../../app/gateways/pfsense';
 import { projectRoot } from '../../app/paths';
-import { countRows, listeningPortal } from '../helpers';
+import { countRows, lastAcceptance, listeningPortal } from '../helpers';
 import { startPfSense } from '../sim/pfsense';
 import { accessibilityViolations, budgetBytes, launchGuestBrowser, screenshot, totalBytes } from './guest-browser';
+import { termsTexts } from '../../app/content-digests';
 
 describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-sized', () => {
   let portal: Awaited<ReturnType<typeof listeningPortal>>;
@@ -16,10 +17,10 @@ describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-
     portal = await listeningPortal();
     const gateway = await portal.store.addGateway({ id: 'cafe', siteId: portal.site.id, type: 'pfsense', name: 'Café', settings: {} }, portal.clock());
     router = await startPfSense({ portalPage: pfsense.uploadPage!(gateway, portal.site, portal.config), zone: 'guest', clientMac: '02:00:00:00:99:02', clientIp: '10.99.0.2' });
-    await portal.store.publishTerms(portal.site.id, [
+    await portal.store.publishTerms(portal.site.id, termsTexts([
       { language: 'en', body: `# Fair use\n\n${'Please use the Wi-Fi considerately and lawfully. '.repeat(40)}\n\n- No attacks.\n- No illegal content.` },
       { language: 'de', body: `# Nutzungsbedingungen\n\n${'Bitte nutzen Sie das WLAN rücksichtsvoll und rechtmäßig. '.repeat(40)}\n\n- Keine Angriffe.\n- Keine illegalen Inhalte.` },
-    ], portal.clock());
+    ]), portal.clock());
     await portal.store.updateSite(portal.site.id, { accentColor: '#f5c400' }); // light accent: needs dark button text
     hosts = new Set([new URL(portal.url).host, new URL(router.url).host]);
   });
@@ -64,8 +65,8 @@ describe('pfSense guest flow in headless Chromium: no script, no cookies, phone-
         await page.getByRole('button', { name: 'Akzeptieren und verbinden' }).click();
         await page.waitForURL(`${portal.url}online/${portal.site.id}`);
         assert.equal(countRows(portal.store, 'acceptances'), before + 1);
-        const row = portal.store.db.prepare('SELECT language, client_ip FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, string>;
-        assert.deepEqual({ ...row }, { language: 'de', client_ip: '10.99.0.2' });
+        const row = (await lastAcceptance(portal.store))!;
+        assert.deepEqual({ language: row.language, clientIp: row.clientIp }, { language: 'de', clientIp: '10.99.0.2' });
         assert.equal(router.logins.at(-1)!.accept, 'Accept');
 
         // The online page: the last navigation, with the venue website one tap away (not followed here).

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { countRows, listeningPortal } from '../helpers';
 import { startWifiDog } from '../sim/wifidog';
 import { accessibilityViolations, budgetBytes, launchGuestBrowser, totalBytes } from './guest-browser';
+import { rawDatabase } from '../store/raw';
 
 describe('WiFiDog guest flow in headless Chromium: no script, no cookies, phone-sized', () => {
   let portal: Awaited<ReturnType<typeof listeningPortal>>;
@@ -37,7 +38,7 @@ describe('WiFiDog guest flow in headless Chromium: no script, no cookies, phone-
       // Accept → the gateway's /wifidog/auth?token= → it asks Portico stage=login → portal/.
       await page.waitForURL(/\/wifidog\/portal\/\?gw_id=testgw1/);
       assert.equal(countRows(portal.store, 'acceptances'), before + 1);
-      const session = portal.store.db.prepare('SELECT started_at, client_mac FROM guest_sessions ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
+      const session = rawDatabase(portal.store).prepare('SELECT started_at, client_mac FROM guest_sessions ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
       assert.ok(session.started_at, 'the gateway confirmed the login');
       assert.equal(session.client_mac, '02:00:00:00:99:02');
       assert.equal(await page.getAttribute('html', 'lang'), 'fr');

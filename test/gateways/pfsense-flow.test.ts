@@ -4,6 +4,7 @@ import { pfsense } from '../../app/gateways/pfsense';
 import { countRows, listeningPortal } from '../helpers';
 import { TestBrowser } from '../sim/browser';
 import { startPfSense } from '../sim/pfsense';
+import { rawDatabase } from '../store/raw';
 
 describe('pfSense guest flow, end to end through a simulated pfSense', () => {
   let portal: Awaited<ReturnType<typeof listeningPortal>>;
@@ -48,7 +49,7 @@ describe('pfSense guest flow, end to end through a simulated pfSense', () => {
 
       // The acceptance is written, with the current terms version and the addresses pfSense reported.
       assert.equal(countRows(portal.store, 'acceptances'), before + 1);
-      const row = portal.store.db.prepare('SELECT * FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
+      const row = rawDatabase(portal.store).prepare('SELECT * FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
       const current = await portal.store.currentTerms(portal.site.id);
       assert.equal(row.terms_version_id, current!.id);
       assert.equal(row.client_mac, '02:00:00:00:99:02');

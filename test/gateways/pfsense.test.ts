@@ -6,6 +6,7 @@ import { settingsFromOptions } from '../../app/gateways';
 import { UserError } from '../../app/errors';
 import type { Gateway } from '../../app/store/types';
 import { countRows, testPortal, type TestPortal } from '../helpers';
+import { rawDatabase } from '../store/raw';
 
 const action = 'http://192.168.1.1:8002/index.php?zone=guest';
 
@@ -29,7 +30,7 @@ describe('pfSense driver', () => {
     await portal.store.addGateway({ id: 'pinned', siteId: portal.site.id, type: 'pfsense', name: 'Pinned', settings: { address: '192.168.1.1:8002' } }, portal.clock());
   });
   after(() => portal.close());
-  beforeEach(() => portal.store.db.exec('DELETE FROM acceptances'));
+  beforeEach(() => rawDatabase(portal.store).exec('DELETE FROM acceptances'));
 
   describe('portal action check', () => {
     const gateway = (settings: Record<string, unknown>): Gateway => ({ id: 'g', siteId: 1, type: 'pfsense', name: 'g', settings, createdAt: 0 });
@@ -114,7 +115,7 @@ describe('pfSense driver', () => {
     it('records the acceptance, then sends the browser to POST the same form to pfSense (307)', async () => {
       const res = await request(portal.app).post('/accept').type('form').send(await page()).expect(307);
       assert.equal(res.headers.location, action);
-      const row = portal.store.db.prepare('SELECT * FROM acceptances').get() as Record<string, unknown>;
+      const row = rawDatabase(portal.store).prepare('SELECT * FROM acceptances').get() as Record<string, unknown>;
       assert.equal(row.gateway_id, 'cafe');
       assert.equal(row.client_mac, '02:00:00:00:99:02');
       assert.equal(row.client_ip, '192.168.1.50');

@@ -99,7 +99,7 @@ describe('a WiFiDog router pinned to its address', () => {
       });
       assert.equal(lines.split('\n').filter((line) => line.includes('not from the router\'s pinned address')).length, 2, 'one line for ping/, one for auth/, not one a request');
       assert.equal((await portal.store.getGateway('gw'))!.lastContactAt, undefined, 'nothing recorded as the router\'s health');
-      assert.equal((await portal.store.findGuestSession(hashToken(token)))!.startedAt, null, 'the token is still unused');
+      assert.equal((await portal.store.findGuestSession('gw', hashToken(token)))!.startedAt, null, 'the token is still unused');
       assert.equal((await from(portal, router, authQuery('login', 'gw', guest, token))).text, 'Auth: 1', 'the router itself can still use it');
       await venueStillWorks(portal);
     } finally {
@@ -125,7 +125,7 @@ describe('a token issued without a MAC, on a pinned router', () => {
       const token = await issuedToken(portal, 'gw', { mac: null, ip: guest.ip });
       assert.equal((await from(portal, guest.ip, authQuery('login', 'gw', { ...guest, mac: '02:00:00:00:00:66' }, token))).text, 'Auth: 0');
       assert.equal((await from(portal, router, authQuery('login', 'gw', guest, token))).text, 'Auth: 1');
-      assert.equal((await portal.store.findGuestSession(hashToken(token)))!.clientMac, guest.mac);
+      assert.equal((await portal.store.findGuestSession('gw', hashToken(token)))!.clientMac, guest.mac);
     } finally {
       await portal.close();
     }

@@ -5,13 +5,15 @@ import { loginTokenLifetimeMs } from '../../app/gateways/wifidog';
 import { countRows, listeningPortal } from '../helpers';
 import { TestBrowser } from '../sim/browser';
 import { startWifiDog, wifidogVersion, type WifiDogOptions } from '../sim/wifidog';
+import { rawDatabase } from '../store/raw';
+import { termsTexts } from '../../app/content-digests';
 
 type Portal = Awaited<ReturnType<typeof listeningPortal>>;
 type Gateway = Awaited<ReturnType<typeof startWifiDog>>;
 
 function sessionRow(portal: Portal, token: string): Record<string, unknown> | undefined {
   const hash = createHash('sha256').update(token).digest('hex');
-  return portal.store.db.prepare('SELECT * FROM guest_sessions WHERE token_hash = ?').get(hash) as Record<string, unknown> | undefined;
+  return rawDatabase(portal.store).prepare('SELECT * FROM guest_sessions WHERE session_key = ?').get(hash) as Record<string, unknown> | undefined;
 }
 
 describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0', () => {
@@ -77,7 +79,7 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
 
     // The acceptance is evidence; the session points at it; only the token's hash is stored.
     assert.equal(countRows(portal.store, 'acceptances'), acceptances + 1);
-    const acceptance = portal.store.db.prepare('SELECT * FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
+    const acceptance = rawDatabase(portal.store).prepare('SELECT * FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, unknown>;
     assert.equal(acceptance.client_mac, '02:00:00:00:99:02');
     assert.equal(acceptance.handoff, `wifidog http://127.0.0.1:${router.port}`);
     const session = sessionRow(portal, token)!;
@@ -85,7 +87,7 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
     assert.equal(session.gateway_id, 'testgw1');
     assert.equal(session.started_at, portal.clock());
     assert.equal(session.local_day, '2026-11-27');
-    assert.equal(JSON.stringify(portal.store.db.prepare('SELECT * FROM guest_sessions').all()).includes(token), false);
+    assert.equal(JSON.stringify(rawDatabase(portal.store).prepare('SELECT * FROM guest_sessions').all()).includes(token), false);
     assert.deepEqual((await portal.store.liveGuestSessions('testgw1')).map((s) => s.id), [session.id]);
 
     // The online page links to the venue website, and that is where the guest goes.
@@ -111,10 +113,10 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
       + `User-Agent: WiFiDog ${wifidogVersion}\r\nHost: 127.0.0.1\r\n\r\n`);
     const stored = await portal.store.getGateway('testgw1');
     assert.equal(stored!.lastContactAt, portal.clock());
-    assert.equal(stored!.sysUptime, 604);
-    assert.equal(stored!.sysMemfree, 23587496);
-    assert.equal(stored!.sysLoad, 1.85);
-    assert.equal(stored!.daemonUptime, 12);
+    assert.equal(stored!.health?.sysUptime, 604);
+    assert.equal(stored!.health?.sysMemfree, 23587496);
+    assert.equal(stored!.health?.sysLoad, 1.85);
+    assert.equal(stored!.health?.daemonUptime, 12);
   });
 
   it('refuses a replayed token, and counters for a token that never logged in', async () => {
@@ -211,7 +213,7 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
     assert.match(online.html, /You&#39;re online/);
     const session = sessionRow(portal, token)!;
     assert.equal(session.client_mac, '02:00:00:00:99:10');
-    const acceptance = portal.store.db.prepare('SELECT client_mac FROM acceptances WHERE id = ?').get(session.acceptance_id) as { client_mac: string | null };
+    const acceptance = rawDatabase(portal.store).prepare('SELECT client_mac FROM acceptances WHERE id = ?').get(session.acceptance_id) as { client_mac: string | null };
     assert.equal(acceptance.client_mac, null);
   });
 
@@ -233,7 +235,7 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
       assert.equal(countRows(portal.store, 'acceptances'), acceptances, 'no acceptance is invented');
       assert.equal(sessionRow(portal, first.token)!.end_reason, 'replaced');
 
-      await portal.store.publishTerms(portal.site.id, [{ language: 'en', body: '# New terms\n\nBe nice.' }], portal.clock());
+      await portal.store.publishTerms(portal.site.id, termsTexts([{ language: 'en', body: '# New terms\n\nBe nice.' }]), portal.clock());
       const asked = await new TestBrowser().request('GET', `${router.url}again`, undefined, hosts(router));
       assert.match(asked.html, /New terms/);
       assert.ok(asked.document.querySelector('form.accept'));

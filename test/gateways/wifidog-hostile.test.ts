@@ -8,6 +8,8 @@ import { reportIntervalOf } from '../../app/gateways';
 import { runCli, testPortal, type TestPortal } from '../helpers';
 import { signedInAgent } from '../admin/admin-helpers';
 import { authQuery, issuedToken } from './wifidog-tokens';
+import { localCalendar } from '../../app/venue-time';
+import { rawDatabase } from '../store/raw';
 
 describe('WiFiDog reports are checked against the session they name', () => {
   let portal: TestPortal;
@@ -30,7 +32,7 @@ describe('WiFiDog reports are checked against the session they name', () => {
       const token = await onlineGuest();
       const other = await request(portal.app).get(authQuery(stage, 'gw', { ...guest, ip: '10.99.0.99' }, token, { in: 5, out: 5 }));
       assert.equal(other.text, 'Auth: 0');
-      const session = (await portal.store.findGuestSession(hashToken(token)))!;
+      const session = (await portal.store.findGuestSession('gw', hashToken(token)))!;
       assert.equal(session.endedAt, null, 'still online');
       assert.equal(session.bytesIn, 0);
       assert.equal((await request(portal.app).get(authQuery('counters', 'gw', guest, token, { in: 5, out: 5 }))).text, 'Auth: 1');
@@ -48,7 +50,7 @@ describe('WiFiDog reports are checked against the session they name', () => {
       assert.equal((await request(portal.app).get(authQuery('counters', 'gw', guest, token, first))).text, 'Auth: 1');
       portal.clock.advance(60_000);
       assert.equal((await request(portal.app).get(authQuery('counters', 'gw', guest, token, second))).text, 'Auth: 1');
-      const session = (await portal.store.findGuestSession(hashToken(token)))!;
+      const session = (await portal.store.findGuestSession('gw', hashToken(token)))!;
       assert.deepEqual([session.bytesIn, session.bytesOut], [first.in, first.out]);
     });
   }
@@ -58,7 +60,7 @@ describe('WiFiDog reports are checked against the session they name', () => {
     portal.clock.advance(60_000);
     const bytes = { in: 1.25e9 * 60, out: 1.25e9 * 60 };
     assert.equal((await request(portal.app).get(authQuery('counters', 'gw', guest, token, bytes))).text, 'Auth: 1');
-    const session = (await portal.store.findGuestSession(hashToken(token)))!;
+    const session = (await portal.store.findGuestSession('gw', hashToken(token)))!;
     assert.deepEqual([session.bytesIn, session.bytesOut], [bytes.in, bytes.out]);
   });
 
@@ -80,7 +82,7 @@ describe('WiFiDog reports are checked against the session they name', () => {
   it('records a ping whose wifidog_uptime jumped with the router\'s first NTP sync', async () => {
     const uptime = Math.floor(portal.clock() / 1000) - 100;
     assert.equal((await request(portal.app).get(`/wifidog/ping/?gw_id=gw&sys_uptime=700&sys_memfree=23587496&sys_load=0.5&wifidog_uptime=${uptime}`)).text, 'Pong');
-    assert.equal((await portal.store.getGateway('gw'))!.daemonUptime, uptime);
+    assert.equal((await portal.store.getGateway('gw'))!.health?.daemonUptime, uptime);
   });
 });
 
@@ -93,7 +95,10 @@ describe('what routers reported before the checks can never break the figures', 
     for (let n = 0; n < 1100; n++) {
       const guest = { mac: `02:00:00:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`, ip: `10.99.${n >> 8}.${n & 255}` };
       const token = await issuedToken(portal, 'gw', guest);
-      const session = (await portal.store.startGuestSession(portal.site, { tokenHash: hashToken(token), gatewayId: 'gw', clientMac: guest.mac, clientIp: guest.ip }, portal.clock(), portal.clock() + 180_000))!;
+      const session = (await portal.store.startGuestSession({
+        gatewayId: 'gw', sessionKey: hashToken(token), clientMac: guest.mac, clientIp: guest.ip, at: portal.clock(),
+        localDay: localCalendar(portal.clock(), portal.site.timezone).day, reportDueAt: portal.clock() + 180_000,
+      }))!;
       await portal.store.recordSessionReport(session.id, { in: Number.MAX_SAFE_INTEGER, out: Number.MAX_SAFE_INTEGER }, portal.clock(), portal.clock() + 180_000);
     }
   });
@@ -138,7 +143,7 @@ describe('a guest acts only for itself: no login ends another device\'s session'
       const online = await onlineNow();
       // On a router that is not pinned, anyone can speak for it: the claim gets a session of its own, and nothing else.
       assert.equal(await ask(authQuery('login', 'gw', { mac: victim.mac, ip: attacker.ip }, await attackerToken())), 'Auth: 1');
-      const session = (await portal.store.findGuestSession(hashToken(victimToken)))!;
+      const session = (await portal.store.findGuestSession('gw', hashToken(victimToken)))!;
       assert.equal(session.endedAt, null, 'the victim\'s session was not ended');
       portal.clock.advance(60_000);
       assert.equal(await ask(authQuery('counters', 'gw', victim, victimToken, { in: 100, out: 100 })), 'Auth: 1', 'the router keeps the victim online');
@@ -161,7 +166,7 @@ describe('a guest acts only for itself: no login ends another device\'s session'
 
     const second = await issuedToken(portal, 'quiet', guest);
     assert.equal(await ask(authQuery('login', 'quiet', guest, second)), 'Auth: 1');
-    const ended = (await portal.store.findGuestSession(hashToken(first)))!;
+    const ended = (await portal.store.findGuestSession('quiet', hashToken(first)))!;
     assert.deepEqual([ended.endReason, ended.endedAt], ['replaced', ended.lastCountersAt], 'ended at its last report');
     assert.equal(await onlineNow('quiet'), 1);
   });
@@ -184,7 +189,7 @@ describe('remembered devices on a router that is not pinned', () => {
     const visited = '02:00:00:00:cc:01';
     await issuedToken(portal, 'gw', { mac: visited, ip: '10.99.0.41' }); // an acceptance in that MAC, a day ago
     portal.clock.advance(24 * 60 * 60_000);
-    const tokens = () => portal.store.db.prepare('SELECT count(*) AS n FROM guest_sessions').get() as { n: number };
+    const tokens = () => rawDatabase(portal.store).prepare('SELECT count(*) AS n FROM guest_sessions').get() as { n: number };
     const before = tokens().n;
     const unvisited = '02:00:00:00:cc:02';
     const [seen, unseen] = [await login(visited), await login(unvisited)];

@@ -82,8 +82,8 @@ describe('WiFiDog routes refuse bad input with a 4xx or Auth: 0, never a 500', (
     assert.equal(odd.status, 200);
     assert.equal(odd.text, 'Pong');
     const stored = await portal.store.getGateway('testgw1');
-    assert.equal(stored!.daemonUptime, 5);
-    assert.equal(stored!.sysUptime, undefined);
+    assert.equal(stored!.health?.daemonUptime, 5);
+    assert.equal(stored!.health?.sysUptime, undefined);
   });
 
   it('gw_message.php shows friendly pages for the gateway messages and a 400 for anything else', async () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import request from 'supertest';
 import { testPortal, type TestPortal } from '../helpers';
+import { describeAcceptance } from '../../app/acceptance-record';
+import { localCalendar } from '../../app/venue-time';
 
 const captiveJson = 'application/captive+json';
 
@@ -17,10 +19,10 @@ async function ask(portal: TestPortal, forwardedFor?: string) {
 
 async function accept(portal: TestPortal, ip: string) {
   const terms = (await portal.store.currentTerms(portal.site.id))!;
-  return portal.store.recordAcceptance(portal.site, {
+  return portal.store.recordAcceptance(describeAcceptance(portal.site, {
     acceptedAt: portal.clock(), gatewayId: null, termsVersionId: terms.id, deviceId: null, clientMac: null,
     clientIp: ip, userAgent: null, language: 'en', handoff: 'test',
-  });
+  }));
 }
 
 describe('RFC 8908 captive portal API', () => {
@@ -48,17 +50,22 @@ describe('RFC 8908 captive portal API', () => {
     const portal = await testPortal({ TRUST_PROXY: 'loopback' });
     portals.push(portal);
     const acceptance = await accept(portal, '10.0.0.9');
-    const insert = portal.store.db.prepare(`INSERT INTO guest_sessions (acceptance_id, site_id, token_hash, client_ip, token_expires_at, started_at)
-      VALUES (?, ?, ?, ?, ?, ?)`);
-    const { lastInsertRowid } = insert.run(acceptance.id, portal.site.id, 'hash1', '10.0.0.9', portal.clock() + 60_000, null);
+    await portal.store.addGateway({ id: 'gw', siteId: portal.site.id, type: 'wifidog', name: 'Bar', settings: {} }, portal.clock());
+    const offered = await portal.store.openGuestSession({
+      gatewayId: 'gw', sessionKey: 'hash1', acceptanceId: acceptance.id, siteId: portal.site.id, deviceId: null, clientMac: null, clientIp: '10.0.0.9',
+      startBy: portal.clock() + 60_000,
+    });
     assert.equal((await ask(portal, '10.0.0.9')).captive, true, 'token not yet used: the router has not let the guest on');
     portal.clock.advance(10_000);
     // As the router's stage=login does: started, and live until its next report is overdue.
-    portal.store.db.prepare('UPDATE guest_sessions SET started_at = ?, report_due_at = ? WHERE id = ?').run(portal.clock(), portal.clock() + 180_000, lastInsertRowid);
+    await portal.store.startGuestSession({
+      gatewayId: 'gw', sessionKey: 'hash1', clientMac: '02:00:00:00:00:09', clientIp: '10.0.0.9', at: portal.clock(),
+      localDay: localCalendar(portal.clock(), portal.site.timezone).day, reportDueAt: portal.clock() + 180_000,
+    });
     const online = await ask(portal, '10.0.0.9');
     assert.equal(online.captive, false);
     assert.equal(online['seconds-remaining'], 240 * 60);
-    portal.store.db.prepare('UPDATE guest_sessions SET ended_at = ?, end_reason = ? WHERE id = ?').run(portal.clock(), 'logout', lastInsertRowid);
+    await portal.store.endGuestSession(offered.id, 'logout', portal.clock());
     assert.equal((await ask(portal, '10.0.0.9')).captive, true);
   });
 

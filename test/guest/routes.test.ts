@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { termsToHtml } from '../../app/guest/terms-page';
 import { countRows, testPortal, type TestPortal } from '../helpers';
+import { termsTexts } from '../../app/content-digests';
 
 describe('guest pages', () => {
   let portal: TestPortal;
@@ -21,7 +22,7 @@ describe('guest pages', () => {
   });
 
   it('shows the newest terms release', async () => {
-    await portal.store.publishTerms(portal.site.id, [{ language: 'en', body: 'Release two <b>rules</b>' }], portal.clock());
+    await portal.store.publishTerms(portal.site.id, termsTexts([{ language: 'en', body: 'Release two <b>rules</b>' }]), portal.clock());
     const page = await request(portal.app).get('/preview').expect(200);
     assert.match(page.text, /Release two &lt;b&gt;rules&lt;\/b&gt;/);
   });

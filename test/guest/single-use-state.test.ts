@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { signState, type GuestState } from '../../app/guest/state';
 import { countRows, testPortal, type TestPortal } from '../helpers';
+import { rawDatabase } from '../store/raw';
 
 /*
  * A rendered terms page is accepted once: however often and however concurrently its form is posted,
@@ -43,7 +44,7 @@ describe('a terms page is accepted once', () => {
     return {
       acceptances: countRows(portal.store, 'acceptances'),
       tokens: countRows(portal.store, 'guest_sessions'),
-      counted: (portal.store.db.prepare('SELECT coalesce(sum(acceptances), 0) FROM acceptance_hours').pluck().get() as number),
+      counted: (rawDatabase(portal.store).prepare('SELECT coalesce(sum(acceptances), 0) FROM acceptance_hours').pluck().get() as number),
     };
   }
 
@@ -92,7 +93,7 @@ describe('a terms page is accepted once', () => {
     assert.equal(again, token);
     assert.equal((await auth()).text, 'Auth: 0');
     const hash = createHash('sha256').update(token).digest('hex');
-    assert.equal(portal.store.db.prepare('SELECT count(*) FROM guest_sessions WHERE token_hash = ?').pluck().get(hash), 1);
+    assert.equal(rawDatabase(portal.store).prepare('SELECT count(*) FROM guest_sessions WHERE session_key = ?').pluck().get(hash), 1);
   });
 
   // What a replayer can change without breaking the signature: none of it makes a second acceptance.
@@ -114,7 +115,7 @@ describe('a terms page is accepted once', () => {
         assert.equal(res.headers.location, first.headers.location, what);
       }
       assert.deepEqual(counts(), before);
-      const row = portal.store.db.prepare('SELECT user_agent, language FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, string>;
+      const row = rawDatabase(portal.store).prepare('SELECT user_agent, language FROM acceptances ORDER BY id DESC LIMIT 1').get() as Record<string, string>;
       assert.equal(row.language, 'en', 'the first acceptance stays as it was');
       assert.doesNotMatch(row.user_agent ?? '', /Replayer|Other/);
     });

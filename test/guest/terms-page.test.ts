@@ -8,7 +8,8 @@ import request from 'supertest';
 import { contrastRatio, textColourOn } from '../../app/guest/stylesheets';
 import { chooseLanguage, messages } from '../../app/guest/messages';
 import { languages } from '../../app/languages';
-import { testPortal, type TestPortal } from '../helpers';
+import { lastAcceptance, testPortal, type TestPortal } from '../helpers';
+import { termsTexts } from '../../app/content-digests';
 
 /** A GET whose body stays as sent (supertest would decompress it). */
 async function raw(app: TestPortal['app'], path: string, headers: Record<string, string>) {
@@ -32,10 +33,10 @@ describe('guest terms page', () => {
   before(async () => {
     portal = await testPortal();
     await portal.store.addGateway({ id: 'bar', siteId: portal.site.id, type: 'pfsense', name: 'Bar', settings: {} }, portal.clock());
-    await portal.store.publishTerms(portal.site.id, [
+    await portal.store.publishTerms(portal.site.id, termsTexts([
       { language: 'en', body: '# Terms\n\nBe nice.' },
       { language: 'de', body: '# Bedingungen\n\nSeien Sie nett.' },
-    ], portal.clock());
+    ]), portal.clock());
   });
   after(() => portal.close());
 
@@ -84,8 +85,8 @@ describe('guest terms page', () => {
     for (const input of page.querySelectorAll('form.accept input')) form[input.getAttribute('name')!] = input.getAttribute('value')!;
     const res = await request(portal.app).post('/accept').type('form').send(form);
     assert.equal(res.status, 307);
-    const row = portal.store.db.prepare('SELECT a.language, t.language AS terms FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id ORDER BY a.id DESC LIMIT 1').get();
-    assert.deepEqual({ ...row as object }, { language: 'de', terms: 'de' });
+    const row = (await lastAcceptance(portal.store))!;
+    assert.deepEqual({ language: row.language, terms: row.termsLanguage }, { language: 'de', terms: 'de' });
   });
 
   it('serves gzip made once per variant with the per-guest state spliced in, identity otherwise', async () => {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { tempDir } from '../helpers';
 import { acceptFormFor, addPfSenseGateway, startServerProcess, type ServerProcess } from './server-process';
+import { openDatabaseFile } from '../store/raw';
 
 function macFor(n: number): string {
   return `02:00:00:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
@@ -69,7 +69,7 @@ describe('durability: killing the server never loses an answered acceptance', ()
     const second = await startServerProcess(dataDir);
     servers.push(second);
     assert.equal((await fetch(new URL('healthz', second.url))).status, 200);
-    const db = new Database(path.join(dataDir, 'portico.db'), { readonly: true });
+    const db = openDatabaseFile(path.join(dataDir, 'portico.db'), { readonly: true });
     try {
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
       const stored = new Set(db.prepare<[], { client_mac: string }>('SELECT client_mac FROM acceptances').all().map((row) => row.client_mac));

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { tempDir } from '../helpers';
 import { acceptFormFor, addPfSenseGateway, startServerProcess, type ServerProcess } from './server-process';
+import { openDatabaseFile } from '../store/raw';
 
 /** A POST /accept whose body arrives in two parts: in flight until `finish` is called. */
 async function slowAccept(server: ServerProcess, body: string) {
@@ -75,7 +75,7 @@ describe('stopping the server', () => {
 
     // Closed cleanly: the WAL was checkpointed into the database file and the row is there.
     assert.equal(fs.existsSync(path.join(dataDir, 'portico.db-wal')), false);
-    const db = new Database(path.join(dataDir, 'portico.db'), { readonly: true });
+    const db = openDatabaseFile(path.join(dataDir, 'portico.db'), { readonly: true });
     assert.equal(db.prepare('SELECT count(*) AS n FROM acceptances WHERE client_mac = ?').pluck().get('02:00:00:00:aa:01'), 1);
     db.close();
   });

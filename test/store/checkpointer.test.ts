@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { checkpointFailureReporter } from '../../app/store/checkpointer';
+import { checkpointFailureReporter } from '../../app/store/sqlite/checkpointer';
 import { openSqliteStore } from '../../app/store/sqlite';
 import { tempDir, testClock } from '../helpers';
 import { captureLog } from '../log-capture';
+import { rawDatabase } from './raw';
 
 describe('WAL checkpoints on a worker thread', () => {
   it('copies committed pages into the database file while the server connection leaves them, and stops on close', async () => {
@@ -15,11 +16,11 @@ describe('WAL checkpoints on a worker thread', () => {
     const store = openSqliteStore(dataDir, { backgroundCheckpoints: true });
     try {
       // The server's own connection checkpoints only past 20,000 pages; about 1,300 pages are written here.
-      store.db.exec('CREATE TABLE filler (text TEXT)');
-      const insert = store.db.prepare('INSERT INTO filler (text) VALUES (?)');
+      rawDatabase(store).exec('CREATE TABLE filler (text TEXT)');
+      const insert = rawDatabase(store).prepare('INSERT INTO filler (text) VALUES (?)');
       await sleep(600); // the worker's checkpoints take the table into the file first
       const before = fs.statSync(file).size;
-      store.db.transaction(() => { for (let i = 0; i < 5000; i++) insert.run('x'.repeat(1000)); })();
+      rawDatabase(store).transaction(() => { for (let i = 0; i < 5000; i++) insert.run('x'.repeat(1000)); })();
       assert.equal(fs.statSync(file).size, before, 'the commit itself is in the WAL only');
       let size = before;
       for (let waited = 0; waited < 5000 && size < before + 4_000_000; waited += 100) {
@@ -30,7 +31,7 @@ describe('WAL checkpoints on a worker thread', () => {
     } finally {
       await store.close();
     }
-    assert.equal(store.db.open, false);
+    assert.equal(rawDatabase(store).open, false);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

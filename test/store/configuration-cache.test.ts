@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { openSqliteStore, type SqliteStore } from '../../app/store/sqlite';
 import type { Site } from '../../app/store/types';
 import { ensureVenue } from '../../app/venue-settings';
 import { tempDir } from '../helpers';
+import { openDatabaseFile } from './raw';
+import { termsTexts } from '../../app/content-digests';
 
 // Venues, routers and terms are served from memory (app/store/sqlite.ts ConfigurationCache): these
 // tests hold it to the database, for this process's writes and for another process's.
@@ -20,7 +21,7 @@ describe('configuration cache', () => {
     dataDir = tempDir();
     store = openSqliteStore(dataDir);
     site = await ensureVenue(store, at);
-    await store.publishTerms(site.id, [{ language: 'en', body: 'Release one' }], at);
+    await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'Release one' }]), at);
     await store.addGateway({ id: 'bar', siteId: site.id, type: 'pfsense', name: 'Bar', settings: {} }, at);
   });
   after(() => store.close());
@@ -38,11 +39,11 @@ describe('configuration cache', () => {
     assert.equal((await store.getSite(site.id))!.name, 'Renamed Café');
 
     const { release } = (await store.currentTerms(site.id, 'en'))!;
-    await store.publishTerms(site.id, [{ language: 'en', body: 'Another release' }], at + 1);
+    await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'Another release' }]), at + 1);
     assert.equal((await store.currentTerms(site.id, 'en'))!.release, release + 1);
 
     assert.equal((await store.getGateway('bar'))!.lastContactAt, undefined);
-    await store.recordGatewayContact('bar', { sysUptime: 60, sysMemfree: null, sysLoad: null, daemonUptime: null }, at + 2);
+    await store.recordGatewayContact('bar', { sysUptime: 60 }, at + 2);
     assert.equal((await store.getGateway('bar'))!.lastContactAt, at + 2);
 
     await store.renameGateway('bar', 'Bar counter');
@@ -59,7 +60,7 @@ describe('configuration cache', () => {
     assert.ok(await store.getGateway('bar'));
     const { release } = (await store.currentTerms(site.id, 'en'))!;
     // The command line is another connection to the same file.
-    const other = new Database(path.join(dataDir, 'portico.db'));
+    const other = openDatabaseFile(path.join(dataDir, 'portico.db'));
     try {
       other.prepare('UPDATE sites SET website_url = ? WHERE id = ?').run('https://elsewhere.example/', site.id);
       other.prepare("DELETE FROM gateways WHERE id = 'bar'").run();

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { loadOrCreateSecret } from '../../app/secret';
 import { openSqliteStore } from '../../app/store/sqlite';
 import { ensureVenue } from '../../app/venue-settings';
 import { runCli, tempDir } from '../helpers';
+import { openDatabaseFile } from './raw';
 
 /** The permission bits of a file or folder, as `ls -l` shows them in octal. */
 const modeOf = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
@@ -56,7 +56,7 @@ describe('data folder permissions', () => {
     assert.equal(result.code, 0, result.err);
     assert.equal(modeOf(file), '600');
     assert.equal(modeOf(dataDir), '700');
-    const copy = new Database(file, { readonly: true });
+    const copy = openDatabaseFile(file, { readonly: true });
     assert.equal(copy.prepare('SELECT count(*) AS n FROM sites').get()?.constructor, Object, 'the backup is a database');
     copy.close();
     const again = await runCli(['backup', file], { dataDir, publicUrl: 'http://portal.test/' });

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { openSqliteStore, type SqliteStore } from '../../app/store/sqlite';
 import type { NewAcceptance, Site } from '../../app/store/types';
 import { ensureVenue } from '../../app/venue-settings';
 import { tempDir } from '../helpers';
+import { describeAcceptance } from '../../app/acceptance-record';
+import { rawDatabase, openDatabaseFile } from './raw';
 
 describe('SQLite store: acceptances arriving together share one commit', () => {
   let dir: string;
@@ -29,13 +30,13 @@ describe('SQLite store: acceptances arriving together share one commit', () => {
   });
 
   it('resolves each only once it is committed, and a bad one fails alone', async () => {
-    const otherConnection = new Database(path.join(dir, 'portico.db'), { readonly: true });
+    const otherConnection = openDatabaseFile(path.join(dir, 'portico.db'), { readonly: true });
     const committed = () => (otherConnection.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n;
     try {
       const results = await Promise.allSettled([
-        store.recordAcceptance(site, acceptance).then((row) => ({ row, seen: committed() })),
-        store.recordAcceptance(site, { ...acceptance, termsVersionId: 9_999 }), // no such terms: the foreign key refuses it
-        store.recordAcceptance(site, acceptance).then((row) => ({ row, seen: committed() })),
+        store.recordAcceptance(describeAcceptance(site, acceptance)).then((row) => ({ row, seen: committed() })),
+        store.recordAcceptance(describeAcceptance(site, { ...acceptance, termsVersionId: 9_999 })), // no such terms: the foreign key refuses it
+        store.recordAcceptance(describeAcceptance(site, acceptance)).then((row) => ({ row, seen: committed() })),
       ]);
       assert.equal(results[1].status, 'rejected');
       assert.match(String((results[1] as PromiseRejectedResult).reason), /FOREIGN KEY/);
@@ -49,11 +50,11 @@ describe('SQLite store: acceptances arriving together share one commit', () => {
   });
 
   it('joins a transaction the caller holds (bulk imports), so the caller decides the commit', async () => {
-    const before = (store.db.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n;
-    store.db.exec('BEGIN');
-    await store.recordAcceptance(site, acceptance);
-    assert.ok(store.db.inTransaction);
-    store.db.exec('ROLLBACK');
-    assert.equal((store.db.prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n, before);
+    const before = (rawDatabase(store).prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n;
+    rawDatabase(store).exec('BEGIN');
+    await store.recordAcceptance(describeAcceptance(site, acceptance));
+    assert.ok(rawDatabase(store).inTransaction);
+    rawDatabase(store).exec('ROLLBACK');
+    assert.equal((rawDatabase(store).prepare('SELECT count(*) AS n FROM acceptances').get() as { n: number }).n, before);
   });
 });

@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { log } from '../log';
+import { log } from '../../log';
 
 /*
  * WAL checkpoints on a worker thread. A checkpoint copies the WAL's pages into the database file and

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { migrationsDir } from '../paths';
+import { migrationsDir } from '../../paths';
 
 /**
  * Applies the numbered SQL files of migrations/ that this database has not seen, in order,

@@ -1,0 +1,38 @@
+export interface Site {
+  id: number;
+  name: string;
+  websiteUrl: string;
+  timezone: string;
+  sessionMinutes: number;
+  rememberDays: number;
+  defaultLanguage: string;
+  accentColor: string;
+  /** SHA-256 of the venue's logo (served at logo/<sha256>.png), null without one. */
+  logoSha256: string | null;
+  createdAt: number;
+}
+
+export type SiteSettings = Pick<Site, 'name' | 'websiteUrl' | 'timezone' | 'sessionMinutes' | 'rememberDays' | 'defaultLanguage' | 'accentColor'>;
+
+/** A venue's logo, already resized, with the SHA-256 it is stored and served under (app/content-digests.ts). */
+export interface LogoImage {
+  png: Buffer;
+  sha256: string;
+}
+
+/**
+ * Venues and their settings. Read on every guest and router request, so a store may hand out the same
+ * frozen object for a venue until the venue changes (its own writes or another process's); callers never
+ * change what they get, and may remember what they derive from one object (app/memo.ts) for as long as it lives.
+ */
+export interface VenueStore {
+  getSite(id: number): Promise<Site | undefined>;
+  /** The venue this installation serves when nothing names one: the first created. */
+  getDefaultSite(): Promise<Site | undefined>;
+  createSite(settings: SiteSettings, at: number): Promise<Site>;
+  /** Changes the given settings (undefined ones are left); the venue as it is now. */
+  updateSite(id: number, settings: Partial<SiteSettings>): Promise<Site>;
+  /** Stores the logo under its SHA-256 and makes it the venue's logo, in one transaction; unused logos are deleted. */
+  setLogo(siteId: number, logo: LogoImage, at: number): Promise<Site>;
+  getLogo(sha256: string): Promise<Buffer | undefined>;
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { t0, venue, withStore, type OpenStore } from './fixture';
+import { logoImage } from '../../../app/content-digests';
+
+export function venueContract(open: OpenStore): void {
+  describe('venues', () => {
+    it('creates venues, the first being the default, and changes only the settings given', withStore(open, async (store) => {
+      assert.equal(await store.getDefaultSite(), undefined);
+      const { site } = await venue(store);
+      const other = await store.createSite({ ...site, name: 'Bar' }, t0 + 1);
+      assert.equal((await store.getDefaultSite())!.id, site.id);
+      assert.equal((await store.getSite(other.id))!.name, 'Bar');
+      assert.equal(site.logoSha256, null);
+      assert.equal(site.createdAt, t0);
+      const updated = await store.updateSite(site.id, { name: 'Café Neu', sessionMinutes: undefined });
+      assert.deepEqual(updated, { ...site, name: 'Café Neu' });
+      assert.deepEqual(await store.getSite(site.id), updated);
+      assert.equal(await store.getSite(999), undefined);
+    }));
+
+    it('hands out venues that cannot be changed by their readers, and new ones once the venue changed', withStore(open, async (store) => {
+      const { site } = await venue(store);
+      const read = (await store.getSite(site.id))!;
+      assert.throws(() => { (read as { name: string }).name = 'changed'; });
+      await store.updateSite(site.id, { accentColor: '#000000' });
+      assert.equal((await store.getSite(site.id))!.accentColor, '#000000');
+    }));
+
+    it('keeps the logo under its SHA-256 and deletes one no venue uses any more', withStore(open, async (store) => {
+      const { site } = await venue(store);
+      const first = Buffer.from('first png');
+      const withLogo = await store.setLogo(site.id, logoImage(first), t0);
+      const sha = createHash('sha256').update(first).digest('hex');
+      assert.equal(withLogo.logoSha256, sha);
+      assert.deepEqual(await store.getLogo(sha), first);
+      await store.setLogo(site.id, logoImage(Buffer.from('second png')), t0 + 1);
+      assert.equal(await store.getLogo(sha), undefined);
+    }));
+  });
+}
