@@ -8,7 +8,8 @@ import { projectRoot } from '../app/paths';
  * app/ read as layers, each importing only the ones below it: the composition (app.ts, server.ts,
  * listeners.ts, cli/) → the HTTP stacks (the edge with its policy, the admin, monitoring) → the portal flows →
  * the router drivers → the guest pages → the venue domain → the store → what every layer uses
- * (errors, log, paths, config). Read from the source, so a new file is checked without being listed.
+ * (errors, log, paths, config). Read from the source, so a new file is checked without being listed, and a
+ * file in a new folder fails until the folder is given its layer here.
  */
 
 const appDir = path.join(projectRoot, 'app');
