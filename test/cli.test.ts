@@ -6,8 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { csvCell } from '../app/acceptance-csv';
 import { drivers } from '../app/gateways';
 import { projectRoot } from '../app/paths';
-import { openSqliteStore } from '../app/store/sqlite';
-import { runCli, tempDir, testClock } from './helpers';
+import { openTestStore, runCli, tempDir, testClock } from './helpers';
 import { describeAcceptance } from '../app/acceptance-record';
 
 describe('command line', () => {
@@ -122,7 +121,7 @@ describe('command line', () => {
   });
 
   it('exports acceptances as CSV and JSON, by venue-local day', async () => {
-    const store = openSqliteStore(dataDir);
+    const store = openTestStore(dataDir);
     const site = (await store.getDefaultSite())!;
     const terms = (await store.currentTerms(site.id))!;
     for (const [day, agent] of [[Date.UTC(2026, 10, 1, 9), 'Phone, "quoted"'], [Date.UTC(2026, 10, 2, 23, 30), '=HYPERLINK("x")']] as const) {

@@ -9,7 +9,7 @@ import { run } from '../app/cli';
 import { loadConfig, type Config } from '../app/config';
 import { createContext, type Context } from '../app/context';
 import { log } from '../app/log';
-import { openSqliteStore } from '../app/store/sqlite';
+import { openStore } from '../app/store/open';
 import type { AcceptanceExportRow, Site, Store } from '../app/store/types';
 import { ensureVenue } from '../app/venue-settings';
 import { rawDatabase } from './store/raw';
@@ -40,12 +40,17 @@ export interface TestPortal {
   close(): Promise<void>;
 }
 
+/** The store of the Portico whose data folder this is, opened as a command opens it. */
+export function openTestStore(dataDir: string): Store {
+  return openStore(loadConfig({ DATA_DIR: dataDir }), 'command');
+}
+
 /** A Portico on a fresh SQLite file in a temporary folder, with the seeded venue. */
 export async function testPortal(env: Record<string, string> = {}): Promise<TestPortal> {
   const dataDir = tempDir();
   const clock = testClock();
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://portal.test/', ...env });
-  const store = openSqliteStore(dataDir);
+  const store = openStore(config, 'command');
   const site = await store.updateSite((await ensureVenue(store, clock())).id, { name: 'Café Test', websiteUrl: 'https://cafe.example/' });
   const ctx = createContext(config, store, randomBytes(32), clock);
   const app = createApp(ctx);

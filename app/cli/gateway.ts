@@ -2,7 +2,7 @@ import { UserError } from '../errors';
 import { ensureVenue } from '../venue-settings';
 import { options, UsageError, type Command } from './command';
 
-// The drivers bring Express with them: loaded only when a gateway command runs or its usage is shown.
+// The drivers and what they import: loaded only when a gateway command runs or its usage is shown, as the other commands' own modules.
 const registry = () => import('../gateways/index.js');
 
 export const gateway: Command = {

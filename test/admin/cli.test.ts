@@ -4,8 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { signInLimits } from '../../app/admin/login-throttle';
 import { hashPassword, verifyPassword } from '../../app/admin/passwords';
-import { openSqliteStore } from '../../app/store/sqlite';
-import { runCli, tempDir, testPortal, type TestPortal } from '../helpers';
+import { openTestStore, runCli, tempDir, testPortal, type TestPortal } from '../helpers';
 import { csrfOf, ownerPassword } from './admin-helpers';
 
 describe('portico admin add / passwd', () => {
@@ -16,7 +15,7 @@ describe('portico admin add / passwd', () => {
   const portico = (argv: string[], stdin = '') => runCli(argv, { dataDir, publicUrl: 'https://wifi.example/', stdin });
 
   async function passwordOf(username: string): Promise<string> {
-    const store = openSqliteStore(dataDir);
+    const store = openTestStore(dataDir);
     try {
       return (await store.findAdminUser(username))!.passwordHash;
     } finally {

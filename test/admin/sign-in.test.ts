@@ -9,8 +9,7 @@ import { hashPassword } from '../../app/admin/passwords';
 import { createSetupLink } from '../../app/admin/setup-link';
 import { createApp } from '../../app/app';
 import { createContext } from '../../app/context';
-import { openSqliteStore } from '../../app/store/sqlite';
-import { countRows, listeningPortal, testPortal, type TestPortal } from '../helpers';
+import { countRows, listeningPortal, openTestStore, testPortal, type TestPortal } from '../helpers';
 import { csrfOf, ownerPassword } from './admin-helpers';
 import { rawDatabase } from '../store/raw';
 
@@ -274,7 +273,7 @@ describe('setup links of earlier starts', () => {
       const beforeRestart = (await createSetupLink(portal.ctx))!;
       // The restart: a new store and app on the same data folder, which make their own link at start.
       await portal.store.close();
-      const store = openSqliteStore(portal.dataDir);
+      const store = openTestStore(portal.dataDir);
       const ctx = createContext(portal.config, store, randomBytes(32), portal.clock);
       try {
         const afterRestart = (await createSetupLink(ctx))!;

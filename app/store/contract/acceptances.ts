@@ -77,7 +77,7 @@ export interface AcceptanceStore {
   rememberedAcceptance(siteId: number, deviceId: string, release: number, since: number): Promise<Acceptance | undefined>;
   /**
    * When this address last accepted, since `since`, if that newest acceptance went through a router that
-   * reports no sessions for it (pfSense: no guest session belongs to the acceptance).
+   * reports no sessions for it (no guest session belongs to the acceptance).
    */
   lastUnreportedAcceptanceByIp(siteId: number, ip: string, since: number): Promise<number | undefined>;
 }

@@ -1,7 +1,7 @@
 /**
  * A guest session offered to a router for an acceptance, waiting for the router to start it. Its key is
- * the router driver's, unique on that router: WiFiDog's is the SHA-256 of the login token (the token
- * itself is never stored); a RADIUS router's would be its accounting session id.
+ * the router driver's, unique on that router: the SHA-256 of a login token (the token itself is never
+ * stored), or a RADIUS router's accounting session id.
  */
 export interface NewGuestSession {
   gatewayId: string;

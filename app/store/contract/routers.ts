@@ -3,16 +3,16 @@ export interface Gateway {
   siteId: number;
   type: string;
   name: string;
-  /** Owned by the gateway's driver, e.g. pfSense's { address }. */
+  /** Owned by the gateway's driver, e.g. { address }. */
   settings: Record<string, unknown>;
   createdAt: number;
-  /** When the router last reported itself (WiFiDog: its ping); absent until it first does. */
+  /** When the router last reported itself (a ping); absent until it first does. */
   lastContactAt?: number;
   /** What it reported then; absent until it first does. */
   health?: ReportedHealth;
 }
 
-/** A router's figures about itself, by names its driver owns (WiFiDog: sysUptime, sysMemfree, sysLoad, daemonUptime). */
+/** A router's figures about itself, by names its driver owns (sysUptime, sysLoad, say). */
 export type ReportedHealth = Record<string, number>;
 
 /** The venue's routers. Reads may hand out shared frozen objects, as for venues (see VenueStore). */

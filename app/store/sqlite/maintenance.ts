@@ -71,7 +71,7 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
 
     async findGuestRecords(mac, deviceId) {
       const guestSessions = sql.guestSessions.all({ mac, deviceId });
-      // The session key identifies a login to its router (WiFiDog: a token's hash), not the guest; it stays out.
+      // The session key identifies a login to its router (a hash the driver chose), not the guest; it stays out.
       for (const session of guestSessions) delete session.session_key;
       return { acceptances: sql.guestAcceptances.all({ mac, deviceId }), guestSessions };
     },
