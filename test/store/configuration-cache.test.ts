@@ -9,7 +9,7 @@ import { tempDir } from '../helpers';
 import { openDatabaseFile } from './raw';
 import { termsTexts } from '../../app/content-digests';
 
-// Venues, routers and terms are served from memory (app/store/sqlite.ts ConfigurationCache): these
+// Venues, routers and terms are served from memory (app/store/sqlite/configuration-cache.ts): these
 // tests hold it to the database, for this process's writes and for another process's.
 describe('configuration cache', () => {
   const at = Date.UTC(2026, 10, 27, 12);
