@@ -76,7 +76,7 @@ export function termsRoutes(ctx: Context): Router {
     res.redirect(303, `${ctx.config.publicUrl.pathname}admin/terms?published=${version.release}`);
   });
 
-  // The guest page with the draft text; nothing is stored, and its accept button leads nowhere.
+  // The guest page with the draft text; nothing is stored, and its accept button is off: there is no release to accept yet.
   router.post('/terms/preview', async (req, res) => {
     const site = await defaultSite(ctx);
     const language = optionalField(req.body, 'language', { max: 2 }) ?? site.defaultLanguage;
@@ -90,7 +90,7 @@ export function termsRoutes(ctx: Context): Router {
       return renderEditor(res, 400, site, texts, { [language]: error.message }, null);
     }
     res.set('Cache-Control', 'no-store').render('guest/terms',
-      termsViewLocals(site, language, { language }, termsToHtml(body), { preview: true, guestFields: '', entryQuery: '' }));
+      termsViewLocals(site, language, { language }, termsToHtml(body), { preview: true, draft: true, guestFields: '', entryQuery: '' }));
   });
 
   return router;

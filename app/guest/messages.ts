@@ -10,6 +10,8 @@ export interface Messages {
   accept: string;
   languageSwitch: string;
   previewNotice: string;
+  /** The admin's preview of terms not yet published: there is nothing to accept yet. */
+  draftNotice: string;
   previewOnline: string;
   onlineTitle: string;
   onlineLead: string;
@@ -27,6 +29,7 @@ export const messages: Record<LanguageCode, Messages> = {
     accept: 'Accept and connect',
     languageSwitch: 'Language',
     previewNotice: 'Preview: this is what guests see. Accepting here records nothing.',
+    draftNotice: 'Draft: this is what guests will see once these terms are published. The button works after publishing.',
     previewOnline: 'Preview: a guest would now be online.',
     onlineTitle: 'You\'re online',
     onlineLead: 'Enjoy the Wi-Fi at',
@@ -42,6 +45,7 @@ export const messages: Record<LanguageCode, Messages> = {
     accept: 'Akzeptieren und verbinden',
     languageSwitch: 'Sprache',
     previewNotice: 'Vorschau: So sehen Gäste die Seite. Hier wird nichts gespeichert.',
+    draftNotice: 'Entwurf: So sehen Gäste die Seite, sobald diese Bedingungen veröffentlicht sind. Die Schaltfläche funktioniert erst danach.',
     previewOnline: 'Vorschau: Ein Gast wäre jetzt online.',
     onlineTitle: 'Sie sind online',
     onlineLead: 'Viel Spaß im WLAN von',
@@ -57,6 +61,7 @@ export const messages: Record<LanguageCode, Messages> = {
     accept: 'Accepter et se connecter',
     languageSwitch: 'Langue',
     previewNotice: 'Aperçu : voici ce que voient les clients. Rien n\'est enregistré ici.',
+    draftNotice: 'Brouillon : voici ce que verront les clients une fois ces conditions publiées. Le bouton fonctionne après la publication.',
     previewOnline: 'Aperçu : un client serait maintenant en ligne.',
     onlineTitle: 'Vous êtes en ligne',
     onlineLead: 'Profitez du Wi-Fi de',
@@ -72,6 +77,7 @@ export const messages: Record<LanguageCode, Messages> = {
     accept: 'Aceptar y conectar',
     languageSwitch: 'Idioma',
     previewNotice: 'Vista previa: esto es lo que ven los clientes. Aquí no se registra nada.',
+    draftNotice: 'Borrador: esto es lo que verán los clientes cuando se publiquen estas condiciones. El botón funciona después de publicarlas.',
     previewOnline: 'Vista previa: un cliente ya estaría conectado.',
     onlineTitle: 'Ya está conectado',
     onlineLead: 'Disfrute del Wi-Fi de',
@@ -87,6 +93,7 @@ export const messages: Record<LanguageCode, Messages> = {
     accept: 'Accetta e connetti',
     languageSwitch: 'Lingua',
     previewNotice: 'Anteprima: questo è ciò che vedono gli ospiti. Qui non viene registrato nulla.',
+    draftNotice: 'Bozza: questo è ciò che vedranno gli ospiti quando queste condizioni saranno pubblicate. Il pulsante funziona dopo la pubblicazione.',
     previewOnline: 'Anteprima: un ospite ora sarebbe online.',
     onlineTitle: 'Sei online',
     onlineLead: 'Buona navigazione con il Wi-Fi di',
@@ -102,6 +109,7 @@ export const messages: Record<LanguageCode, Messages> = {
     accept: 'Accepteren en verbinden',
     languageSwitch: 'Taal',
     previewNotice: 'Voorbeeld: dit zien gasten. Hier wordt niets vastgelegd.',
+    draftNotice: 'Concept: dit zien gasten zodra deze voorwaarden zijn gepubliceerd. De knop werkt na het publiceren.',
     previewOnline: 'Voorbeeld: een gast zou nu online zijn.',
     onlineTitle: 'U bent online',
     onlineLead: 'Veel plezier met de wifi van',

@@ -103,7 +103,7 @@ function termsHtml(terms: TermsVersion): string {
 /** What views/guest/terms.ejs displays; the admin's draft preview renders it too, with empty guest slots. */
 export function termsViewLocals(
   site: Site, language: LanguageCode, terms: Pick<TermsVersion, 'language'>, html: string,
-  page: { preview: boolean; guestFields: string; entryQuery: string },
+  page: { preview: boolean; draft: boolean; guestFields: string; entryQuery: string },
 ): Record<string, unknown> {
   return { site, language, languages, t: messages[language], terms, termsHtml: html, stylesheet: stylesheetPath(site.accentColor), ...page };
 }
@@ -127,7 +127,7 @@ export async function termsPage(ctx: Context, exchange: Exchange, arrival: Arriv
   const routerType = arrival.gateway?.type ?? 'preview';
   const key = `${routerType}|${terms.id}|${language}|${siteKey(site)}`;
   const { page, slots } = variants.get(key) ?? await renderVariant(exchange, key,
-    termsViewLocals(site, language, terms, termsHtml(terms), { preview: arrival.gateway === null, guestFields: slot('guestFields'), entryQuery: slot('entryQuery') }));
+    termsViewLocals(site, language, terms, termsHtml(terms), { preview: arrival.gateway === null, draft: false, guestFields: slot('guestFields'), entryQuery: slot('entryQuery') }));
   const values: Record<string, string> = {
     guestFields: hiddenInputs({ state, ...arrival.formFields }),
     entryQuery: entryQueryPrefix(req.url ?? ''),

@@ -23,7 +23,9 @@ describe('admin terms editor', () => {
       .send({ _csrf: admin.csrf, language: 'de', terms_en: 'English draft', terms_de: '# Nutzungsbedingungen\n\nEntwurf <b>fett</b>' }).expect(200);
     assert.match(preview.text, /<h2>Nutzungsbedingungen<\/h2>/);
     assert.match(preview.text, /Entwurf &lt;b&gt;fett&lt;\/b&gt;/);
-    assert.ok(preview.text.includes(messages.de.previewNotice), 'the preview notice, in the previewed language');
+    assert.ok(preview.text.includes(messages.de.draftNotice), 'the draft notice, in the previewed language');
+    // Nothing to accept before publishing: the button is off, so no click ends on a "missing state" error.
+    assert.match(preview.text, /<button type="submit" name="accept" value="Accept" disabled>/);
     assert.match(preview.text, /<html lang="de">/);
     assert.equal(preview.headers['cache-control'], 'no-store');
     assert.equal(countRows(admin.portal.store, 'terms_versions'), releases);
