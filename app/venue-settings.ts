@@ -2,6 +2,7 @@ import type { SiteSettings, Store, Site } from './store/types';
 import { isValidTimeZone } from './venue-time';
 import { UserError } from './errors';
 import { termsTexts } from './content-digests';
+import { isLanguageCode, languages } from './languages';
 
 /** The venue settings as the owner names them (command line and admin form), with their checks. */
 const parsers: Record<string, (value: string) => Partial<SiteSettings>> = {
@@ -24,8 +25,7 @@ const parsers: Record<string, (value: string) => Partial<SiteSettings>> = {
     return { rememberDays: parseWholeNumber('remember_days', value, 0, 365) };
   },
   default_language(value) {
-    if (!/^[a-z]{2}$/.test(value)) throw new UserError('default_language must be a two-letter language code such as en');
-    return { defaultLanguage: value };
+    return { defaultLanguage: parseLanguage('default_language', value) };
   },
   accent_color(value) {
     if (!/^#[0-9a-f]{6}$/i.test(value)) throw new UserError('accent_color must be a colour like #1f5f99');
@@ -59,6 +59,48 @@ export function parseWebsiteUrl(value: string): string {
     throw new UserError('website_url must be an http or https address without a user name or password');
   }
   return url.href;
+}
+
+/** One of the languages the guest page speaks; `what` names the field or flag in the message. */
+export function parseLanguage(what: string, value: string): string {
+  if (!isLanguageCode(value)) throw new UserError(`${what} must be one of the languages the guest page speaks: ${languages.map((language) => language.code).join(', ')}; got "${value.slice(0, 20)}"`);
+  return value;
+}
+
+/** The newest release's texts, by language. */
+async function currentRelease(store: Store, site: Site): Promise<{ release: number; texts: Map<string, string> } | undefined> {
+  const versions = await store.listTerms(site.id);
+  const release = Math.max(...versions.map((version) => version.release));
+  if (!Number.isFinite(release)) return undefined;
+  return { release, texts: new Map(versions.filter((version) => version.release === release).map((version) => [version.language, version.body])) };
+}
+
+/** Whether these texts are exactly the current release's: publishing them would make a release that changes nothing. */
+export async function sameAsCurrentRelease(store: Store, site: Site, texts: { language: string; body: string }[]): Promise<boolean> {
+  const current = await currentRelease(store, site);
+  return current !== undefined && texts.length === current.texts.size && texts.every(({ language, body }) => current.texts.get(language) === body);
+}
+
+/**
+ * The texts of a new release in which `changed` replace the current release's texts of their languages,
+ * the others carried over. A release always holds the venue's default language, since guests without a
+ * text in theirs are shown that one.
+ */
+export async function nextRelease(store: Store, site: Site, changed: { language: string; body: string }[]): Promise<{ language: string; body: string }[]> {
+  const texts = new Map((await currentRelease(store, site))?.texts);
+  for (const { language, body } of changed) texts.set(language, body);
+  if (!texts.has(site.defaultLanguage)) {
+    throw new UserError(`A release must hold the venue's default language (${site.defaultLanguage}): publish that text too, or change default_language first.`);
+  }
+  return [...texts].map(([language, body]) => ({ language, body }));
+}
+
+/** Refuses a default language the current terms release has no text in: its guests would get another language's text. */
+export async function checkDefaultLanguage(store: Store, site: Site, language: string): Promise<void> {
+  const current = await currentRelease(store, site);
+  if (current && !current.texts.has(language)) {
+    throw new UserError(`The current terms (release ${current.release}) have no ${language} text: publish one first, then make ${language} the default language.`);
+  }
 }
 
 export const maxTermsLength = 100_000;

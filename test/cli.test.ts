@@ -111,10 +111,28 @@ describe('command line', () => {
     const published = await portico('terms', 'publish', file);
     assert.match(published.out, /release 2 \(en, sha256 [0-9a-f]{64}\)/);
     fs.writeFileSync(file, 'Sei nett.');
-    assert.match((await portico('terms', 'publish', file, '--language', 'de')).out, /release 3 \(de/);
+    // One language published: the release before's other languages come with it, so English guests keep English.
+    assert.match((await portico('terms', 'publish', file, '--language', 'de')).out, /release 3 \(de, sha256 [0-9a-f]{64}\), with the en text of the release before\./);
     const list = (await portico('terms', 'list')).out.trim().split('\n');
-    assert.equal(list.length, 3);
-    assert.match(list[0], /^release 3\tde\t/);
+    assert.equal(list.length, 4);
+    assert.deepEqual(list.filter((line) => line.startsWith('release 3\t')).map((line) => line.split('\t')[1]).sort(), ['de', 'en']);
+    const store = openTestStore(dataDir);
+    const site = (await store.getDefaultSite())!;
+    assert.deepEqual([(await store.currentTerms(site.id, 'en'))?.body, (await store.currentTerms(site.id, 'de'))?.body], ['# House rules\n\nBe nice.', 'Sei nett.']);
+    await store.close();
+    // The same text again makes no release; a language the guest page does not speak is refused.
+    const again = await portico('terms', 'publish', file, '--language', 'de');
+    assert.deepEqual([again.code, again.out], [0, 'The current terms already hold this de text: nothing published.\n']);
+    const unknown = await portico('terms', 'publish', file, '--language', 'xx');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.err, /--language must be one of the languages the guest page speaks: en, de, fr, es, it, nl; got "xx"/);
+    assert.equal((await portico('terms', 'list')).out.trim().split('\n').length, 4);
+    // The default language is one the guest page speaks and the current release holds.
+    assert.match((await portico('settings', 'set', 'default_language', 'xx')).err, /default_language must be one of the languages the guest page speaks/);
+    const noFrench = await portico('settings', 'set', 'default_language', 'fr');
+    assert.equal(noFrench.code, 1);
+    assert.match(noFrench.err, /The current terms \(release 3\) have no fr text: publish one first/);
+    assert.equal((await portico('settings', 'set', 'default_language', 'de')).code, 0);
     assert.equal((await portico('terms', 'publish', path.join(dataDir, 'missing.md'))).code, 1);
     fs.writeFileSync(file, '  \n');
     assert.equal((await portico('terms', 'publish', file)).code, 1);

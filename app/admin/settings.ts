@@ -5,7 +5,7 @@ import { languages } from '../languages';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
 import type { Site, SiteSettings } from '../store/types';
-import { parseSiteSetting, siteSettingKeys } from '../venue-settings';
+import { checkDefaultLanguage, parseSiteSetting, siteSettingKeys } from '../venue-settings';
 import { resizeLogo } from './logo';
 import { logoImage } from '../content-digests';
 
@@ -59,6 +59,12 @@ export function settingsRoutes(ctx: Context): Router {
         if (!(error instanceof UserError)) throw error;
         errors[key] = error.message;
       }
+    }
+    if (changes.defaultLanguage && changes.defaultLanguage !== site.defaultLanguage) {
+      await checkDefaultLanguage(ctx.store, site, changes.defaultLanguage).catch((error: unknown) => {
+        if (!(error instanceof UserError)) throw error;
+        errors.default_language = error.message;
+      });
     }
     if (Object.keys(errors).length > 0) {
       log.warn('admin settings refused', { fields: Object.keys(errors).join(',') });

@@ -6,7 +6,7 @@ import { isLanguageCode, languages } from '../languages';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
 import type { Site, TermsVersionSummary } from '../store/types';
-import { maxTermsLength, parseTermsText } from '../venue-settings';
+import { maxTermsLength, parseTermsText, sameAsCurrentRelease } from '../venue-settings';
 import { defaultSite } from './settings';
 import { termsTexts } from '../content-digests';
 
@@ -71,6 +71,7 @@ export function termsRoutes(ctx: Context): Router {
       }
     }
     if (Object.keys(errors).length > 0) return renderEditor(res, 400, site, texts, errors, null);
+    if (await sameAsCurrentRelease(ctx.store, site, publish)) return renderEditor(res, 200, site, texts, {}, 'These are the current terms, unchanged: nothing was published.');
     const [version] = await ctx.store.publishTerms(site.id, termsTexts(publish), ctx.now());
     log.info('terms published', { user: res.locals.adminUser, release: version.release, languages: publish.map((t) => t.language).join(',') });
     res.redirect(303, `${ctx.config.publicUrl.pathname}admin/terms?published=${version.release}`);

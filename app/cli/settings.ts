@@ -1,4 +1,4 @@
-import { ensureVenue, parseSiteSetting, siteSettingKeys } from '../venue-settings';
+import { checkDefaultLanguage, ensureVenue, parseSiteSetting, siteSettingKeys } from '../venue-settings';
 import { options, UsageError, type Command } from './command';
 
 export const settings: Command = {
@@ -10,7 +10,9 @@ export const settings: Command = {
     const site = await ensureVenue(store, io.now());
     if (action === 'set') {
       const { positionals: [key, value] } = options(rest, {}, 2);
-      await store.updateSite(site.id, parseSiteSetting(key, value));
+      const change = parseSiteSetting(key, value);
+      if (change.defaultLanguage && change.defaultLanguage !== site.defaultLanguage) await checkDefaultLanguage(store, site, change.defaultLanguage);
+      await store.updateSite(site.id, change);
       io.out(`Set ${key}.\n`);
     } else if (action === 'show') {
       options(rest, {}, 0);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { termsTexts } from '../content-digests';
 import { UserError } from '../errors';
-import { ensureVenue, parseTermsText } from '../venue-settings';
+import { ensureVenue, nextRelease, parseLanguage, parseTermsText, sameAsCurrentRelease } from '../venue-settings';
 import { options, UsageError, type Command } from './command';
 
 export const terms: Command = {
@@ -13,8 +13,7 @@ export const terms: Command = {
     const site = await ensureVenue(store, io.now());
     if (action === 'publish') {
       const { values, positionals: [file] } = options(rest, { language: { type: 'string' } }, 1);
-      const language = values.language ?? site.defaultLanguage;
-      if (!/^[a-z]{2}$/.test(language)) throw new UserError('--language must be a two-letter code such as en');
+      const language = parseLanguage('--language', values.language ?? site.defaultLanguage);
       let text: string;
       try {
         text = fs.readFileSync(file, 'utf8');
@@ -22,8 +21,16 @@ export const terms: Command = {
         throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
       const body = parseTermsText(text, file);
-      const [version] = await store.publishTerms(site.id, termsTexts([{ language, body }]), io.now());
-      io.out(`Published terms release ${version.release} (${language}, sha256 ${version.sha256}).\n`);
+      const release = await nextRelease(store, site, [{ language, body }]);
+      if (await sameAsCurrentRelease(store, site, release)) {
+        io.out(`The current terms already hold this ${language} text: nothing published.\n`);
+        return;
+      }
+      const versions = await store.publishTerms(site.id, termsTexts(release), io.now());
+      const published = versions.find((version) => version.language === language)!;
+      const carried = versions.filter((version) => version !== published).map((version) => version.language);
+      io.out(`Published terms release ${published.release} (${language}, sha256 ${published.sha256})`
+        + `${carried.length ? `, with the ${carried.join(', ')} text${carried.length > 1 ? 's' : ''} of the release before` : ''}.\n`);
     } else if (action === 'list') {
       options(rest, {}, 0);
       for (const t of await store.listTerms(site.id)) {

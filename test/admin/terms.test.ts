@@ -54,6 +54,17 @@ describe('admin terms editor', () => {
     assert.match(page.text, new RegExp(versions[0].sha256));
   });
 
+  it('publishes nothing when the texts are the current release unchanged, and says so', async () => {
+    const versions = await admin.portal.store.listTerms(admin.portal.site.id);
+    const newest = Math.max(...versions.map((version) => version.release));
+    const releases = countRows(admin.portal.store, 'terms_versions');
+    const form: Record<string, string> = { _csrf: admin.csrf };
+    for (const version of versions) if (version.release === newest) form[`terms_${version.language}`] = version.body;
+    const response = await admin.agent.post('/admin/terms').type('form').send(form).expect(200);
+    assert.match(response.text, /These are the current terms, unchanged: nothing was published\./);
+    assert.equal(countRows(admin.portal.store, 'terms_versions'), releases);
+  });
+
   it('requires the default language and shows the error in the form', async () => {
     const releases = countRows(admin.portal.store, 'terms_versions');
     const response = await admin.agent.post('/admin/terms').type('form').send({ _csrf: admin.csrf, terms_en: '', terms_de: 'Nur Deutsch' });
