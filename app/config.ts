@@ -26,6 +26,8 @@ export interface Config {
   retentionDays: number;
   /** Bearer token for GET /metrics; null turns /metrics off. */
   metricsToken: string | null;
+  /** Log lines as readable text, or one JSON object each (journald, Loki, CloudWatch). */
+  logFormat: 'text' | 'json';
   /** Requests allowed per minute, per source address, per gateway and per login token. */
   rateLimits: RateLimits;
   connections: ConnectionLimits;
@@ -109,6 +111,9 @@ export function loadConfig(env: Env = process.env): Config {
   const guestAddressCheck = (env.GUEST_ADDRESS_CHECK || 'on').toLowerCase();
   if (guestAddressCheck !== 'on' && guestAddressCheck !== 'off') throw new ConfigError('GUEST_ADDRESS_CHECK must be on or off');
 
+  const logFormat = (env.LOG_FORMAT || 'text').toLowerCase();
+  if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError('LOG_FORMAT must be text or json');
+
   const metricsToken = env.METRICS_TOKEN || null;
   if (metricsToken !== null && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
 
@@ -125,6 +130,7 @@ export function loadConfig(env: Env = process.env): Config {
     sqliteSynchronous: synchronous,
     retentionDays: parseWholeNumber('RETENTION_DAYS', env.RETENTION_DAYS, 30, 0, 3650),
     metricsToken,
+    logFormat,
     // A whole venue may reach a cloud-hosted Portico from one public address, and its router speaks for
     // every guest: these defaults carry a 500-guest event arriving within one minute (see README).
     rateLimits: {

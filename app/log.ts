@@ -1,5 +1,6 @@
 /**
- * One line per event on stderr: `time level message key=value …`.
+ * One line per event on stderr: `time level message key=value …`, or with LOG_FORMAT=json one JSON
+ * object per line with the same time, level, message and fields.
  * Personal data never reaches the log whole: pass MACs through maskMac, never log tokens or secrets.
  */
 export type Fields = Record<string, string | number | boolean | null | undefined>;
@@ -14,6 +15,22 @@ const macInText = /\b([0-9a-f]{2})(:|-|%3a)([0-9a-f]{2})\2([0-9a-f]{2})\2[0-9a-f
 /** The safety net under maskMac: whatever a field holds, no full MAC reaches the log. */
 function maskMacsIn(text: string): string {
   return text.replace(macInText, (_match, a: string, separator: string, b: string, c: string) => [a, b, c, 'xx', 'xx', 'xx'].join(separator));
+}
+
+let asJson = false;
+
+function textLine(time: string, level: Level, message: string, fields: Fields): string {
+  return `${time} ${level} ${maskMacsIn(message)}${format(fields)}\n`;
+}
+
+function jsonLine(time: string, level: Level, message: string, fields: Fields): string {
+  const line: Record<string, string | number | boolean | null> = { time, level, message: maskMacsIn(message) };
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    // A field never hides the line's own time, level or message.
+    line[key in line ? `field_${key}` : key] = typeof value === 'string' ? maskMacsIn(value) : value;
+  }
+  return `${JSON.stringify(line)}\n`;
 }
 
 function format(fields: Fields): string {
@@ -44,7 +61,7 @@ process.on('exit', flush);
 function write(level: Level, message: string, fields: Fields = {}): void {
   if (order[level] < threshold) return;
   if (waiting === '' && order[level] < order.warn) setImmediate(flush);
-  waiting += `${new Date().toISOString()} ${level} ${maskMacsIn(message)}${format(fields)}\n`;
+  waiting += (asJson ? jsonLine : textLine)(new Date().toISOString(), level, message, fields);
   if (order[level] >= order.warn) flush();
 }
 
@@ -55,6 +72,10 @@ export const log = {
   error: (message: string, fields?: Fields) => write('error', message, fields),
   /** Writes the lines waiting for the end of this loop turn now. */
   flush,
+  /** LOG_FORMAT, once the configuration is read. */
+  setFormat(format: 'text' | 'json') {
+    asJson = format === 'json';
+  },
   /** Tests silence the log; LOG_LEVEL chooses it otherwise. */
   setLevel(level: Level | 'silent') {
     threshold = level === 'silent' ? Infinity : order[level];

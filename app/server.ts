@@ -18,6 +18,7 @@ const shutdownGraceMs = 15_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  log.setFormat(config.logFormat);
   const store = openStore(config, 'server');
   const secret = loadOrCreateSecret(config.dataDir);
   const site = await ensureVenue(store, Date.now());

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { ConfigError, StoreConflictError, UserError } from '../errors';
+import { log } from '../log';
 import { projectRoot } from '../paths';
 import { openStore } from '../store/open';
 import type { Store } from '../store/types';
@@ -70,6 +71,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let store: Store | undefined;
   try {
     const config = loadConfig(io.env);
+    log.setFormat(config.logFormat);
     store = openStore(config, 'command');
     await command.run({ args, config, store, io });
     return 0;
