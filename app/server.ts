@@ -31,6 +31,14 @@ async function main(): Promise<void> {
   });
 
   const server = createHttpServer(config, app);
+  // Before listening, the only error a server emits is its port's: said plainly, not as a stack trace.
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const where = `${config.host || '*'}:${config.port}`;
+    if (error.code === 'EADDRINUSE') log.error(`port ${config.port} is in use (${where}): stop what uses it, or set PORT to another port`);
+    else if (error.code === 'EACCES') log.error(`no permission to listen on port ${config.port} (${where}): use a port above 1023, or give Node the right to bind low ports`);
+    else log.error('could not listen', { listen: where, error: error.message });
+    process.exit(1);
+  });
   server.listen(config.port, config.host || undefined, () => {
     const { port } = server.address() as AddressInfo;
     log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${port}`, data: config.dataDir });

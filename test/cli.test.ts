@@ -71,7 +71,8 @@ describe('command line', () => {
     }
     const unknownFlag = await portico('stats', '--bogus');
     assert.equal(unknownFlag.code, 2);
-    assert.match(unknownFlag.err, /^portico stats: Unknown option '--bogus'[\s\S]*Usage: npx portico stats/);
+    // The flag named in plain words, not Node's parser advice with its unbalanced quote.
+    assert.match(unknownFlag.err, /^portico stats: unknown option --bogus\n\nUsage: npx portico stats/);
   });
 
   it('takes gateway add\'s flags from the drivers\' options, each listed in usage with its help', async () => {

@@ -174,7 +174,8 @@ describe('periods', () => {
     assert.deepEqual(choosePeriod('7d', undefined, undefined, () => '2026-03-31'), { fromDay: '2026-03-25', toDay: '2026-03-31' });
     assert.deepEqual(choosePeriod('30d', undefined, undefined, () => '2026-03-01'), { fromDay: '2026-01-31', toDay: '2026-03-01' });
     assert.deepEqual(choosePeriod('today', '2020-01-01', undefined, () => '2026-10-25'), { fromDay: '2026-10-25', toDay: '2026-10-25' });
-    assert.deepEqual(choosePeriod('custom', '2026-10-24', undefined, () => '2026-11-01'), { fromDay: '2026-10-24', toDay: '2026-10-24' });
+    assert.deepEqual(choosePeriod('custom', '2026-10-24', undefined, () => '2026-11-01'), { fromDay: '2026-10-24', toDay: '2026-11-01' }, 'from alone runs to today');
+    assert.deepEqual(choosePeriod('custom', undefined, '2026-10-24', () => '2026-11-01'), { fromDay: '2026-10-24', toDay: '2026-10-24' }, 'to alone is that day');
     assert.equal(addDays('2026-10-25', 1), '2026-10-26');
     assert.equal(isCalendarDay('2028-02-29'), true);
     assert.equal(isCalendarDay('2026-02-29'), false);

@@ -50,7 +50,9 @@ export function options<T extends Flags>(args: string[], flags: T, positionals: 
   try {
     parsed = parseArgs({ args, options: flags, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // Node's own wording for an unknown flag ends in advice with an unbalanced quote: name the flag instead.
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && /'(-[^']*)'/.exec((error as Error).message);
+    throw new UsageError(unknown ? `unknown option ${unknown[1]}` : (error as Error).message);
   }
   if (parsed.positionals.length !== positionals) throw new UsageError(`expected ${positionals} argument(s), got ${parsed.positionals.length}`);
   return parsed;

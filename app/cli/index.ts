@@ -91,6 +91,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 export function main(argv: string[]): Promise<number> {
+  // Output piped into a reader that stopped (`portico terms list | head -3`): nothing left to say, and no stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   return run(argv, {
     env: process.env,
     out: (text) => process.stdout.write(text),
