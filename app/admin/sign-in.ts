@@ -10,8 +10,10 @@ import { hashSetupToken } from './setup-link';
 
 const setupTokenPattern = /^[A-Za-z0-9_-]{43}$/;
 
-function renderLogin(res: Response, status: number, username: string, error: string | null): void {
-  res.status(status).set('Cache-Control', 'no-store').render('admin/login', { title: 'Sign in', username, error });
+/** The sign-in page; while no account exists it says where the first one is made (the setup link in the log). */
+async function renderLogin(ctx: Context, res: Response, status: number, username: string, error: string | null): Promise<void> {
+  const noAccountYet = (await ctx.store.countAdminUsers()) === 0;
+  res.status(status).set('Cache-Control', 'no-store').render('admin/login', { title: 'Sign in', username, error, noAccountYet });
 }
 
 function renderSetup(res: Response, status: number, token: string, username: string, error: string | null): void {
@@ -29,27 +31,27 @@ export function signInRoutes(ctx: Context): Router {
   const router = Router();
   const admin = `${ctx.config.publicUrl.pathname}admin/`;
 
-  router.get('/login', (_req, res) => renderLogin(res, 200, '', null));
+  router.get('/login', (_req, res) => renderLogin(ctx, res, 200, '', null));
 
   router.post('/login', async (req, res) => {
     const username = (optionalField(req.body, 'username', { max: 64 }) ?? '').trim();
     const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
     // No account has an empty name: refused at once, with no password checked and so nothing to count.
-    if (username === '') return renderLogin(res, 401, username, wrongCredentials);
+    if (username === '') return renderLogin(ctx, res, 401, username, wrongCredentials);
     const account = accountKey(username);
     const address = addressKey(req.ip ?? '');
     const lockedUntil = await ctx.store.reserveSignInAttempt(account, address, signInLimits, ctx.now());
     if (lockedUntil !== null) {
       log.warn('admin sign-in refused: locked after repeated failures', { ip: req.ip ?? '' });
       const minutes = Math.ceil((lockedUntil - ctx.now()) / 60_000);
-      return renderLogin(res, 429, username, `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+      return renderLogin(ctx, res, 429, username, `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
     }
     const user = await ctx.store.findAdminUser(username);
     // An unknown name is checked against a dummy hash, so that it takes as long as a wrong password.
     const passwordMatches = await passwords.verifyPassword(password, user?.passwordHash ?? passwords.unknownUserHash);
     if (!user || !passwordMatches) {
       log.warn('admin sign-in failed', { ip: req.ip ?? '' });
-      return renderLogin(res, 401, username, wrongCredentials);
+      return renderLogin(ctx, res, 401, username, wrongCredentials);
     }
     await ctx.store.signInSucceeded(user.id, account, address, ctx.now());
     await signIn(ctx, req, user.id);

@@ -58,6 +58,19 @@ describe('first-run setup link', () => {
     assert.equal(await createSetupLink(portal.ctx), null, 'no new link once an admin exists');
   });
 
+  it('points the sign-in page to the setup link while no account exists, and no longer once one does', async () => {
+    const fresh = await testPortal();
+    try {
+      const before = await request(fresh.app).get('/admin/login').expect(200);
+      assert.match(before.text, /There is no admin account yet\. Portico wrote a one-time setup link to its log/);
+      await fresh.store.addAdminUser('owner', 'x', fresh.clock());
+      const after = await request(fresh.app).get('/admin/login').expect(200);
+      assert.doesNotMatch(after.text, /no admin account yet/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('refuses a made-up token', async () => {
     const fresh = await testPortal();
     try {
