@@ -48,6 +48,23 @@ describe('command line', () => {
     }
   });
 
+  it('never makes a database for a command that only reads, and says when a writing one makes it', async () => {
+    const elsewhere = path.join(tempDir(), 'not-the-data');
+    const where = path.join(elsewhere, 'portico.db');
+    for (const args of [['settings', 'show'], ['terms', 'list'], ['gateway', 'list'], ['stats'], ['export', 'acceptances'], ['admin', 'list']]) {
+      const result = await runCli(args, { dataDir: elsewhere, publicUrl: 'http://192.168.10.5:8080/' });
+      assert.equal(result.code, 1, args.join(' '));
+      assert.equal(result.err, `portico ${args[0]}: there is no Portico database at ${where}, and this command only reads one. `
+        + 'Run it in the folder where you run npm start, or set DATA_DIR to Portico\'s data folder.\n');
+      assert.equal(fs.existsSync(where), false, `${args.join(' ')} made no database`);
+    }
+    const set = await runCli(['settings', 'set', 'venue_name', 'Harbour Café'], { dataDir: elsewhere, publicUrl: 'http://192.168.10.5:8080/' });
+    assert.deepEqual([set.code, set.err], [0, `portico: created a new database at ${where}\n`]);
+    const show = await runCli(['settings', 'show'], { dataDir: elsewhere, publicUrl: 'http://192.168.10.5:8080/' });
+    assert.deepEqual([show.code, show.err], [0, '']);
+    assert.match(show.out, /^venue_name\tHarbour Café$/m);
+  });
+
   it('prints usage and exits non-zero on wrong arguments', async () => {
     for (const args of [[], ['nonsense'], ['gateway'], ['gateway', 'add', '--bogus'], ['gateway', 'setup'], ['settings', 'set', 'timezone'], ['export', 'acceptances', '--format', 'xml'], ['export', 'acceptances', '--from', 'yesterday']]) {
       const result = await portico(...args);

@@ -12,6 +12,8 @@ export const admin: Command = {
     { form: 'unlock <username>', help: 'clear an admin\'s failed sign-ins, from every address' },
   ],
 
+  creates: (args) => args[0] === 'add',
+
   async run({ args, config, store, io }) {
     const [action, ...rest] = args;
     const { accountKey, signInLimits } = await import('../admin/login-throttle.js');

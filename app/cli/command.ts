@@ -37,6 +37,11 @@ export interface Command {
   /** Its forms, for usage; async for those whose flags come from modules loaded only when needed (the drivers). */
   usage(): CommandForm[] | Promise<CommandForm[]>;
   run(invocation: Invocation): Promise<void>;
+  /**
+   * Whether this call may create the database when there is none: only a call that stores what the owner
+   * gives. Any other, run on the wrong folder, would show a fresh database's defaults as if they were the venue's.
+   */
+  creates?(args: string[]): boolean;
 }
 
 /** Wrong words or flags: the command's usage is shown and the exit code is 2. */

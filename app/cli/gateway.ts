@@ -22,6 +22,8 @@ export const gateway: Command = {
     ];
   },
 
+  creates: (args) => args[0] === 'add',
+
   async run({ args, config, store, io }) {
     const { allOptions, driverFor, drivers, parseNewGateway } = await registry();
     const [action, ...rest] = args;

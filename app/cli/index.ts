@@ -4,7 +4,7 @@ import { loadConfig } from '../config';
 import { ConfigError, StoreConflictError, UserError } from '../errors';
 import { log } from '../log';
 import { projectRoot } from '../paths';
-import { openStore } from '../store/open';
+import { openStore, storeExists, storeLocation } from '../store/open';
 import type { Store } from '../store/types';
 import { admin } from './admin';
 import { backup } from './backup';
@@ -72,7 +72,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     const config = loadConfig(io.env);
     log.setFormat(config.logFormat);
+    const existed = storeExists(config);
+    if (!existed && !command.creates?.(args)) {
+      throw new UserError(`there is no Portico database at ${storeLocation(config)}, and this command only reads one. Run it in the folder where you run npm start, or set DATA_DIR to Portico's data folder.`);
+    }
     store = openStore(config, 'command');
+    if (!existed) io.err(`portico: created a new database at ${storeLocation(config)}\n`);
     await command.run({ args, config, store, io });
     return 0;
   } catch (error) {

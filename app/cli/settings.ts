@@ -5,6 +5,8 @@ export const settings: Command = {
   name: 'settings',
   usage: () => [{ form: 'show' }, { form: 'set <key> <value>', help: `keys: ${siteSettingKeys.join(', ')}` }],
 
+  creates: (args) => args[0] === 'set',
+
   async run({ args, store, io }) {
     const [action, ...rest] = args;
     const site = await ensureVenue(store, io.now());

@@ -8,6 +8,8 @@ export const terms: Command = {
   name: 'terms',
   usage: () => [{ form: 'publish <file> [--language <code>]' }, { form: 'list' }],
 
+  creates: (args) => args[0] === 'publish',
+
   async run({ args, store, io }) {
     const [action, ...rest] = args;
     const site = await ensureVenue(store, io.now());

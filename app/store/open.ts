@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import { openSqliteStore } from './sqlite';
+import fs from 'node:fs';
+import { openSqliteStore, sqliteFile } from './sqlite';
 import type { Store } from './types';
 
 /**
@@ -9,4 +10,14 @@ import type { Store } from './types';
  */
 export function openStore(config: Pick<Config, 'dataDir' | 'sqliteSynchronous'>, use: 'server' | 'command'): Store {
   return openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous, backgroundCheckpoints: use === 'server' });
+}
+
+/** Where the store configured keeps its data, for the owner's messages. */
+export function storeLocation(config: Pick<Config, 'dataDir'>): string {
+  return sqliteFile(config.dataDir);
+}
+
+/** Whether there is a store to open yet (opening one creates it). */
+export function storeExists(config: Pick<Config, 'dataDir'>): boolean {
+  return fs.existsSync(storeLocation(config));
 }

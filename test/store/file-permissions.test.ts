@@ -52,6 +52,8 @@ describe('data folder permissions', () => {
   it('are 0600 for a backup the CLI writes', async () => {
     const dataDir = path.join(parent, 'backed-up');
     const file = path.join(parent, 'backup.db');
+    // A backup only reads: the data folder gets its database from a command that stores something.
+    assert.equal((await runCli(['settings', 'set', 'venue_name', 'Backed up'], { dataDir, publicUrl: 'http://portal.test/' })).code, 0);
     const result = await runCli(['backup', file], { dataDir, publicUrl: 'http://portal.test/' });
     assert.equal(result.code, 0, result.err);
     assert.equal(modeOf(file), '600');

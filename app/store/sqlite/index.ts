@@ -35,10 +35,15 @@ const safetyNetCheckpointPages = 20_000;
  * synchronous, so every statement is prepared once, by the area that owns it, and each call is short; the
  * async contract is for the store's users.
  */
+/** The database file of a data folder. */
+export function sqliteFile(dataDir: string): string {
+  return path.join(dataDir, 'portico.db');
+}
+
 export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): SqliteStore {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   keepPrivate(dataDir, 0o700);
-  const file = path.join(dataDir, 'portico.db');
+  const file = sqliteFile(dataDir);
   createPrivateFile(file, 'a');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
