@@ -48,6 +48,21 @@ describe('command line', () => {
     }
   });
 
+  it('renames and removes a gateway, keeping what it recorded', async () => {
+    assert.equal((await portico('gateway', 'add', '--type', 'pfsense', '--id', 'hall')).code, 0);
+    assert.deepEqual(await portico('gateway', 'rename', 'hall', '  Function room '), { code: 0, out: 'Renamed "hall" to Function room.\n', err: '' });
+    const named = JSON.parse((await portico('gateway', 'list', '--json')).out) as { id: string; name: string }[];
+    assert.equal(named.find((gateway) => gateway.id === 'hall')?.name, 'Function room');
+    assert.match((await portico('gateway', 'rename', 'hall', ' ')).err, /^portico gateway: The router needs a name\.\n$/);
+    assert.equal((await portico('gateway', 'remove', 'hall')).code, 0);
+    const left = JSON.parse((await portico('gateway', 'list', '--json')).out) as { id: string }[];
+    assert.equal(left.some((gateway) => gateway.id === 'hall'), false);
+    for (const args of [['remove', 'hall'], ['rename', 'nowhere', 'X']]) {
+      const missing = await portico('gateway', ...args);
+      assert.deepEqual([missing.code, missing.err], [1, `portico gateway: no gateway "${args[1]}"; see: npx portico gateway list\n`]);
+    }
+  });
+
   it('never makes a database for a command that only reads, and says when a writing one makes it', async () => {
     const elsewhere = path.join(tempDir(), 'not-the-data');
     const where = path.join(elsewhere, 'portico.db');

@@ -17,6 +17,8 @@ export const gateway: Command = {
       { form: `add --type <${[...drivers.keys()].join('|')}> --id <id> [--name <name>]` },
       ...flags,
       { form: 'list [--json]' },
+      { form: 'rename <id> <name>' },
+      { form: 'remove <id>', help: 'its acceptances and sessions are kept, without a router' },
       { form: 'setup <id>', help: 'the settings to make on the router' },
       { form: 'page <id>', help: `${uploading.join(', ')}: the file the router serves to captured guests, to upload` },
     ];
@@ -25,7 +27,7 @@ export const gateway: Command = {
   creates: (args) => args[0] === 'add',
 
   async run({ args, config, store, io }) {
-    const { allOptions, driverFor, drivers, parseNewGateway } = await registry();
+    const { allOptions, driverFor, drivers, parseNewGateway, routerName } = await registry();
     const [action, ...rest] = args;
     const site = await ensureVenue(store, io.now());
     if (action === 'add') {
@@ -41,6 +43,15 @@ export const gateway: Command = {
       if (values.json) io.out(JSON.stringify(gateways, null, 2) + '\n');
       else if (gateways.length === 0) io.out(`No gateways yet. Add one with: npx portico gateway add --type <${[...drivers.keys()].join('|')}> --id <id>\n`);
       else for (const g of gateways) io.out(`${g.id}\t${g.type}\t${g.name}\t${JSON.stringify(g.settings)}\n`);
+    } else if (action === 'rename') {
+      const { positionals: [id, newName] } = options(rest, {}, 2);
+      const name = routerName(newName);
+      if (!(await store.renameGateway(id, name))) throw new UserError(`no gateway "${id}"; see: npx portico gateway list`);
+      io.out(`Renamed "${id}" to ${name}.\n`);
+    } else if (action === 'remove') {
+      const { positionals: [id] } = options(rest, {}, 1);
+      if (!(await store.removeGateway(id))) throw new UserError(`no gateway "${id}"; see: npx portico gateway list`);
+      io.out(`Removed "${id}"; its acceptances and sessions are kept, without a router.\n`);
     } else if (action === 'setup' || action === 'page') {
       const { positionals } = options(rest, {}, 1);
       const found = await store.getGateway(positionals[0]);

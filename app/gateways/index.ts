@@ -47,13 +47,20 @@ export interface NewGatewayInput {
   options: Record<string, string | undefined>;
 }
 
+/** A router's name as the owner typed it, trimmed; throws UserError when empty or too long. */
+export function routerName(text: string): string {
+  const name = text.trim();
+  if (name === '') throw new UserError('The router needs a name.');
+  if (name.length > 100) throw new UserError('The name must be at most 100 characters.');
+  return name;
+}
+
 /** A router as the owner described it (command line or admin form), checked; throws UserError. */
 export function parseNewGateway(input: NewGatewayInput, siteId: number): Omit<Gateway, 'createdAt'> {
   const driver = driverFor(input.type);
   if (!driver) throw new UserError(`unknown gateway type "${input.type}"; types: ${[...drivers.keys()].join(', ')}`);
   if (!gatewayIdPattern.test(input.id)) throw new UserError('The id must be 1 to 64 letters, digits, ".", "_", ":" or "-".');
-  const name = input.name?.trim() || input.id;
-  if (name.length > 100) throw new UserError('The name must be at most 100 characters.');
+  const name = routerName(input.name?.trim() || input.id);
   return { id: input.id, siteId, type: driver.type, name, settings: settingsFromOptions(driver, input.options) };
 }
 
