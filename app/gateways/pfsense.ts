@@ -19,6 +19,8 @@ import { gatewayIdPattern, type GatewayDriver } from './driver';
  */
 
 const zonePattern = /^[a-z0-9_]{1,32}$/i;
+/** A pfSense placeholder such as $PORTAL_ZONE$, as the page has it before pfSense fills it in. */
+const placeholderPattern = /^\$[A-Z_]{1,32}\$$/;
 const hostPortPattern = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i;
 
 interface PfSenseSettings {
@@ -122,6 +124,11 @@ export const pfsense: GatewayDriver = {
       if (!gateway || gateway.type !== 'pfsense') {
         log.warn('pfsense entry for an unknown gateway', { gateway: gatewayId });
         throw new HttpError(404, 'This Wi-Fi network is not set up on this portal. Please tell the staff.', 'Unknown network');
+      }
+      // The page pfSense serves was not the one it fills in: the guest learns the Wi-Fi is misconfigured, the log says how to fix it.
+      if (['zone', 'portal_action', 'redirurl'].some((name) => typeof query[name] === 'string' && placeholderPattern.test(query[name]))) {
+        log.warn(`pfsense entry with pfSense's placeholders left as they are: upload the page from "npx portico gateway page ${gateway.id}" as the zone's Portal page contents, which pfSense fills in`, { gateway: gateway.id });
+        throw new HttpError(400, 'The Wi-Fi login page is not set up right on the router. Please tell the staff.', 'Wi-Fi not ready');
       }
       const zone = requiredField(query, 'zone', { max: 32, pattern: zonePattern }).toLowerCase();
       const rawAction = requiredField(query, 'portal_action', { max: 512 });

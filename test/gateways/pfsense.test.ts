@@ -79,6 +79,12 @@ describe('pfSense driver', () => {
       assert.equal(res.headers['set-cookie'], undefined, 'no cookie on the guest path');
     });
 
+    it('tells a guest sent with pfSense\'s placeholders unfilled that the Wi-Fi is misconfigured, in plain words', async () => {
+      const page = await request(portal.app).get(entry({ ...guest, portal_action: '$PORTAL_ACTION$', zone: '$PORTAL_ZONE$', redirurl: '$PORTAL_REDIRURL$' })).expect(400);
+      assert.match(page.text, /The Wi-Fi login page is not set up right on the router\. Please tell the staff\./);
+      assert.doesNotMatch(page.text, /is not valid/);
+    });
+
     it('takes a guest whose MAC pfSense could not find (routed network)', async () => {
       await request(portal.app).get(entry({ ...guest, client_mac: '' })).expect(200);
     });
