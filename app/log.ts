@@ -82,6 +82,20 @@ export const log = {
   },
 };
 
+/**
+ * A warning that repeats (a router sending the same wrong thing every minute) logged once per key per
+ * `intervalMs`; the keys kept are bounded, so a flood of distinct ones costs no memory.
+ */
+export function warningsNowAndThen(intervalMs: number): (key: string, now: number, message: string, fields: Fields) => void {
+  const warnedAt = new Map<string, number>();
+  return (key, now, message, fields) => {
+    if (now - (warnedAt.get(key) ?? -Infinity) < intervalMs) return;
+    if (warnedAt.size >= 1000) warnedAt.clear();
+    warnedAt.set(key, now);
+    log.warn(message, fields);
+  };
+}
+
 /** Keeps the vendor half of a MAC (useful when debugging a router) and hides the device half. */
 export function maskMac(mac: string | null | undefined): string | undefined {
   if (!mac) return undefined;

@@ -7,7 +7,7 @@ import { guestView } from '../guest/guest-view';
 import type { GuestState } from '../guest/state';
 import { termsPage } from '../guest/terms-page';
 import { HttpError, UserError } from '../errors';
-import { log, maskMac, type Fields } from '../log';
+import { log, maskMac, warningsNowAndThen } from '../log';
 import { memoizedPerObject } from '../memo';
 import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from '../network-address';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
@@ -341,14 +341,8 @@ export const wifidog: GatewayDriver = {
   },
 
   endpoints(ctx) {
-    // Warnings about what a router keeps sending: now and then, not every minute, for a bounded number of keys.
-    const warnedAt = new Map<string, number>();
-    const warnNowAndThen = (key: string, now: number, message: string, fields: Fields) => {
-      if (now - (warnedAt.get(key) ?? -Infinity) < unknownGatewayWarningMs) return;
-      if (warnedAt.size >= 1000) warnedAt.clear();
-      warnedAt.set(key, now);
-      log.warn(message, fields);
-    };
+    // What a router keeps sending is warned about now and then, not every minute.
+    const warnNowAndThen = warningsNowAndThen(unknownGatewayWarningMs);
     // Counted once a request is valid, against the router's budget for its source address: its own
     // requests (auth/, ping/) apart from its guests' (login/, portal/). Over a limit the answer is a 429
     // without "Auth:", which the gateway treats as an error and leaves the guest as they are: a flood
@@ -523,16 +517,16 @@ export const wifidog: GatewayDriver = {
       ...(routerAddress
         ? [`Portico takes this router's own requests (auth/, ping/) only from ${routerAddress}, the address it is pinned to.`]
         : ['Recommended: pin the router to the address its requests reach Portico from (its WAN address, or the venue\'s public',
-          'address when Portico is in the cloud), so that no guest can answer for it: add it with',
+          'address when Portico is in the cloud), so that no guest can answer for it: set its router address on this',
+          'router\'s page in the admin, or when adding a router, with',
           `  npx portico gateway add --type wifidog --id ${gateway.id} --router-address <address>`,
-          '(remove this one first in the admin\'s Routers page). Returning devices are let through without the terms',
-          '(remember_days) only on a pinned router.']),
+          'Returning devices are let through without the terms (remember_days) only on a pinned router.']),
       ...(ssl ? ['SSL needs a WiFiDog built with SSL support; if the router\'s pings never arrive, give the router a plain-HTTP address for Portico.'] : []),
       '',
       `Session length: ${site.sessionMinutes} minutes. The router asks Portico every ${interval} s, and Portico`,
       `disconnects the guest at the first check after that (at most ${interval} s late).`,
       `Idle guests are logged out after ${interval * clientTimeout} s without traffic (Check Interval x Client Timeout).`,
-      `The router pings Portico every ${interval} s; after ${interval * 3} s of silence it counts as down.`,
+      `The router pings Portico every ${interval} s; after ${interval * silentIntervalsForDown} s of silence it counts as down.`,
     ].join('\n');
   },
 };
