@@ -1,5 +1,7 @@
-import { ConfigError } from './errors';
+import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
+import { ConfigError } from './errors';
 
 /** Every setting Portico reads from its environment, parsed and checked once at start. */
 export interface Config {
@@ -26,8 +28,11 @@ export interface Config {
   retentionDays: number;
   /** Bearer token for GET /metrics; null turns /metrics off. */
   metricsToken: string | null;
+  /** Whether PUBLIC_URL was given: without it, pages and setup text point to localhost, which no guest reaches. */
+  publicUrlGiven: boolean;
   /** Log lines as readable text, or one JSON object each (journald, Loki, CloudWatch). */
   logFormat: 'text' | 'json';
+  logLevel: LogLevel;
   /** Requests allowed per minute, per source address, per gateway and per login token. */
   rateLimits: RateLimits;
   connections: ConnectionLimits;
@@ -53,6 +58,70 @@ export interface ConnectionLimits {
 
 
 type Env = Record<string, string | undefined>;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Every setting's name: loadConfig reads no other, and the settings file is checked against them. */
+const settingNames = [
+  'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TRUST_PROXY', 'GUEST_ADDRESS_CHECK', 'TLS_CERT', 'TLS_KEY',
+  'SQLITE_SYNCHRONOUS', 'RETENTION_DAYS', 'METRICS_TOKEN', 'LOG_FORMAT', 'LOG_LEVEL',
+  'RATE_LIMIT_ADDRESS', 'RATE_LIMIT_GATEWAY', 'RATE_LIMIT_TOKEN',
+  'CONNECTIONS_PER_ADDRESS', 'HEADERS_TIMEOUT_SECONDS', 'REQUEST_TIMEOUT_SECONDS',
+] as const;
+type SettingName = (typeof settingNames)[number];
+type Settings = Partial<Record<SettingName, string>>;
+
+/** The file the server and the command line both read their settings from, in the folder they run in. */
+export const settingsFileName = 'portico.env';
+
+export interface SettingsRead {
+  settings: Settings;
+  /** The settings file read, or null when there is none. */
+  file: string | null;
+  /** What in the file was ignored, for the log or stderr. */
+  warnings: string[];
+}
+
+// NAME=value, optionally after `export ` (a shell can source the file too) and with the value in quotes.
+const settingLine = /^(?:export\s+)?([A-Za-z_]\w*)\s*=(.*)$/;
+
+/** A settings file's lines, as systemd's EnvironmentFile and Docker Compose's env_file read the same simple file. */
+function parseSettingsFile(file: string, text: string, warnings: string[]): Settings {
+  const settings: Settings = {};
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const where = `${file} line ${index + 1}`;
+    const match = settingLine.exec(line);
+    if (!match) throw new ConfigError(`${where}: expected NAME=value, got "${line.slice(0, 80)}"`);
+    const [, name, given] = match;
+    const quoted = /^(["'])(.*)\1$/.exec(given.trim());
+    const value = quoted ? quoted[2] : given.trim();
+    if ((settingNames as readonly string[]).includes(name)) settings[name as SettingName] = value;
+    else warnings.push(`${where}: ${name} is not a Portico setting; ignored`);
+  });
+  return settings;
+}
+
+/**
+ * Portico's settings: the settings file in `folder` (the working directory of `npm start` and
+ * `npx portico`), with each variable of the environment winning over the file's line of the same name.
+ */
+export function readSettings(env: Env = process.env, folder = process.cwd()): SettingsRead {
+  const file = path.resolve(folder, settingsFileName);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { settings: fromEnvironment(env), file: null, warnings: [] };
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const warnings: string[] = [];
+  return { settings: { ...parseSettingsFile(file, text, warnings), ...fromEnvironment(env) }, file, warnings };
+}
+
+function fromEnvironment(env: Env): Settings {
+  return Object.fromEntries(settingNames.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+}
 
 function parsePort(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -75,7 +144,7 @@ function parseTrustProxy(value: string | undefined): boolean | number | string {
   return value; // a list of addresses or subnets, as Express accepts it
 }
 
-function connectionLimits(env: Env): ConnectionLimits {
+function connectionLimits(env: Settings): ConnectionLimits {
   const headersTimeoutMs = parseWholeNumber('HEADERS_TIMEOUT_SECONDS', env.HEADERS_TIMEOUT_SECONDS, 10, 1, 300) * 1000;
   const requestTimeoutMs = parseWholeNumber('REQUEST_TIMEOUT_SECONDS', env.REQUEST_TIMEOUT_SECONDS, 60, 1, 3600) * 1000;
   if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT_SECONDS must not exceed REQUEST_TIMEOUT_SECONDS');
@@ -88,7 +157,7 @@ function connectionLimits(env: Env): ConnectionLimits {
   };
 }
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Settings = fromEnvironment(process.env)): Config {
   const port = parsePort(env.PORT, 8080);
   const tlsCert = env.TLS_CERT || null;
   const tlsKey = env.TLS_KEY || null;
@@ -114,6 +183,9 @@ export function loadConfig(env: Env = process.env): Config {
   const logFormat = (env.LOG_FORMAT || 'text').toLowerCase();
   if (logFormat !== 'text' && logFormat !== 'json') throw new ConfigError('LOG_FORMAT must be text or json');
 
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!isLogLevel(logLevel)) throw new ConfigError('LOG_LEVEL must be debug, info, warn or error');
+
   const metricsToken = env.METRICS_TOKEN || null;
   if (metricsToken !== null && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
 
@@ -122,6 +194,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '',
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     publicUrl,
+    publicUrlGiven: Boolean(env.PUBLIC_URL),
     secure: publicUrl.protocol === 'https:',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     guestAddressCheck: guestAddressCheck === 'on',
@@ -131,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     retentionDays: parseWholeNumber('RETENTION_DAYS', env.RETENTION_DAYS, 30, 0, 3650),
     metricsToken,
     logFormat,
+    logLevel,
     // A whole venue may reach a cloud-hosted Portico from one public address, and its router speaks for
     // every guest: these defaults carry a 500-guest event arriving within one minute (see README).
     rateLimits: {
@@ -140,6 +214,23 @@ export function loadConfig(env: Env = process.env): Config {
     },
     connections: connectionLimits(env),
   };
+}
+
+function isLogLevel(level: string): level is LogLevel {
+  return ['debug', 'info', 'warn', 'error'].includes(level);
+}
+
+/**
+ * Why guests could not reach the PUBLIC_URL that pages and router setup are built from, or null: unset (so
+ * localhost) or a loopback address is this machine to the one who opens it, never Portico to a phone.
+ */
+export function publicUrlProblem(config: Pick<Config, 'publicUrl' | 'publicUrlGiven'>): string | null {
+  const shown = config.publicUrl.href;
+  if (!config.publicUrlGiven) return `PUBLIC_URL is not set, so routers and guests would be sent to ${shown}, which no phone can reach`;
+  const host = config.publicUrl.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host.endsWith('.localhost')
+    || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1' || host === '0.0.0.0' || host === '::';
+  return loopback ? `PUBLIC_URL is ${shown}, an address of this machine only: guests' phones cannot reach it` : null;
 }
 
 /** An absolute URL on this Portico, e.g. publicLink(config, 'preview'). */

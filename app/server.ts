@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
-import { loadConfig, publicLink } from './config';
+import { loadConfig, publicLink, publicUrlProblem, readSettings, settingsFileName } from './config';
 import { createContext } from './context';
 import { createSetupLink } from './admin/setup-link';
 import { drivers } from './gateways';
@@ -17,14 +17,20 @@ import { ConfigError } from './errors';
 const shutdownGraceMs = 15_000;
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const { settings, file, warnings } = readSettings();
+  const config = loadConfig(settings);
   log.setFormat(config.logFormat);
+  log.setLevel(config.logLevel);
+  for (const warning of warnings) log.warn(warning);
   const store = openStore(config, 'server');
   const secret = loadOrCreateSecret(config.dataDir);
   const site = await ensureVenue(store, Date.now());
   const ctx = createContext(config, store, secret);
   const app = createApp(ctx);
   const setupLink = await createSetupLink(ctx);
+  const unreachable = publicUrlProblem(config);
+  const routers = unreachable ? (await store.listGateways()).length : 0;
+  if (routers > 0) log.warn(`${unreachable}: set PUBLIC_URL in ${settingsFileName} to the address guests reach Portico at, then run its router setup again`, { routers });
   const listeners = await startListeners(drivers.values(), ctx).catch(async (error: unknown) => {
     await store.close();
     throw error;
@@ -41,7 +47,7 @@ async function main(): Promise<void> {
   });
   server.listen(config.port, config.host || undefined, () => {
     const { port } = server.address() as AddressInfo;
-    log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${port}`, data: config.dataDir });
+    log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${port}`, data: config.dataDir, settings: file ?? 'environment only' });
     log.info(`guest page preview: ${publicLink(config, 'preview')}`);
     // The one token ever logged, on purpose: it is how the owner of a fresh installation gets in. It works once.
     if (setupLink) log.info(`no admin account yet: open this one-time link to create it: ${setupLink}`);

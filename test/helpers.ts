@@ -85,11 +85,13 @@ export function countRows(store: Store, table: string): number {
 }
 
 /** Runs `npx portico …` in-process on a data folder, capturing what it prints. */
-export async function runCli(argv: string[], options: { dataDir: string; publicUrl: string; now?: () => number; stdin?: string; env?: Record<string, string> }) {
+/** Runs a command in-process; `folder` (the dataDir unless given) is where it looks for portico.env, and an absent publicUrl leaves PUBLIC_URL unset. */
+export async function runCli(argv: string[], options: { dataDir: string; publicUrl?: string; folder?: string; now?: () => number; stdin?: string; env?: Record<string, string> }) {
   let out = '';
   let err = '';
   const code = await run(argv, {
-    env: { ...options.env, DATA_DIR: options.dataDir, PUBLIC_URL: options.publicUrl },
+    env: { ...options.env, DATA_DIR: options.dataDir, ...(options.publicUrl === undefined ? {} : { PUBLIC_URL: options.publicUrl }) },
+    folder: options.folder ?? options.dataDir,
     out: (text) => { out += text; },
     err: (text) => { err += text; },
     now: options.now ?? (() => Date.UTC(2026, 10, 27, 12)),

@@ -6,6 +6,8 @@ import type { Store } from '../store/types';
 /** Where a command writes; tests pass their own. */
 export interface CliIo {
   env: Record<string, string | undefined>;
+  /** The folder it runs in, whose settings file it reads (the environment winning). */
+  folder: string;
   out: (text: string) => void;
   err: (text: string) => void;
   now: () => number;

@@ -1,3 +1,4 @@
+import { publicUrlProblem, settingsFileName } from '../config';
 import { UserError } from '../errors';
 import { ensureVenue } from '../venue-settings';
 import { options, UsageError, type Command } from './command';
@@ -19,8 +20,8 @@ export const gateway: Command = {
       { form: 'list [--json]' },
       { form: 'rename <id> <name>' },
       { form: 'remove <id>', help: 'its acceptances and sessions are kept, without a router' },
-      { form: 'setup <id>', help: 'the settings to make on the router' },
-      { form: 'page <id>', help: `${uploading.join(', ')}: the file the router serves to captured guests, to upload` },
+      { form: 'setup <id> [--force]', help: 'the settings to make on the router (--force: even without PUBLIC_URL)' },
+      { form: 'page <id> [--force]', help: `${uploading.join(', ')}: the file the router serves to captured guests, to upload` },
     ];
   },
 
@@ -53,7 +54,13 @@ export const gateway: Command = {
       if (!(await store.removeGateway(id))) throw new UserError(`no gateway "${id}"; see: npx portico gateway list`);
       io.out(`Removed "${id}"; its acceptances and sessions are kept, without a router.\n`);
     } else if (action === 'setup' || action === 'page') {
-      const { positionals } = options(rest, {}, 1);
+      const { positionals, values } = options(rest, { force: { type: 'boolean' } }, 1);
+      const unreachable = publicUrlProblem(config);
+      // A router set up for localhost strands every guest: without PUBLIC_URL only --force prints it.
+      if (unreachable && !config.publicUrlGiven && !values.force) {
+        throw new UserError(`${unreachable}. Set PUBLIC_URL in ${settingsFileName}, in the folder where you run npm start, to the address guests reach Portico at (for example PUBLIC_URL=http://192.168.1.10:8080/), or add --force to print it anyway`);
+      }
+      if (unreachable) io.err(`portico gateway ${action}: warning: ${unreachable}\n`);
       const found = await store.getGateway(positionals[0]);
       if (!found) throw new UserError(`no gateway "${positionals[0]}"; see: npx portico gateway list`);
       const driver = driverFor(found.type)!;

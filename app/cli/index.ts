@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../config';
+import { loadConfig, readSettings } from '../config';
 import { ConfigError, StoreConflictError, UserError } from '../errors';
 import { log } from '../log';
 import { projectRoot } from '../paths';
@@ -23,7 +23,7 @@ const commands: ReadonlyMap<string, Command> = new Map(
   [gateway, settings, terms, exportCommand, admin, stats, backup, purge, guest].map((command) => [command.name, command]),
 );
 
-const header = 'Usage: npx portico <command>   (works on DATA_DIR, default ./data)\n'
+const header = 'Usage: npx portico <command>   (settings from ./portico.env and the environment; data in DATA_DIR, default ./data)\n'
   + '       npx portico <command> --help   npx portico --version\n';
 const helpColumn = 28;
 
@@ -70,7 +70,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   let store: Store | undefined;
   try {
-    const config = loadConfig(io.env);
+    const { settings, warnings } = readSettings(io.env, io.folder);
+    for (const warning of warnings) io.err(`portico: ${warning}\n`);
+    const config = loadConfig(settings);
     log.setFormat(config.logFormat);
     const existed = storeExists(config);
     if (!existed && !command.creates?.(args)) {
@@ -103,6 +105,7 @@ export function main(argv: string[]): Promise<number> {
   });
   return run(argv, {
     env: process.env,
+    folder: process.cwd(),
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     now: Date.now,
