@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { projectRoot } from '../../app/paths';
+import { tempDir } from '../helpers';
+import { freePort } from '../server/server-process';
+import { argsOf, dockerfileStages, environment, execForm, type Stage } from './dockerfile';
+
+const packageJson = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+  version: string;
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const stages = dockerfileStages();
+const [build, runtime] = [stages[0], stages.at(-1)!];
+const workdir = (stage: Stage) => argsOf(stage, 'WORKDIR').at(-1)!;
+
+/** The build stage's commands in its RUN lines, one per `&&`. */
+const buildCommands = argsOf(build, 'RUN').flatMap((run) => run.split('&&').map((command) => command.trim()));
+
+// No Docker engine and no Dockerfile linter can be had on these machines (hadolint is in neither Debian
+// nor npm as a program): the rules that matter are checked here, on the parsed Dockerfile.
+describe('Dockerfile rules', () => {
+  it('builds in one stage and runs from a slim Node image in another', () => {
+    assert.equal(stages.length, 2);
+    assert.match(build.from, /^node:20-bookworm$/);
+    assert.match(runtime.from, /^node:20-bookworm-slim$/, 'the runtime is the build\'s Debian and Node, slim');
+    assert.ok(buildCommands.some((command) => /^npm ci\b/.test(command)), 'the build installs the lock with npm ci');
+    assert.ok(buildCommands.some((command) => /^npm prune --omit=dev\b/.test(command)), 'the build removes the dev dependencies');
+  });
+
+  it('runs as a user that is not root, with its data in a volume, its port exposed and a health check on /healthz', () => {
+    const env = environment(runtime);
+    const user = argsOf(runtime, 'USER');
+    assert.equal(user.length, 1);
+    assert.doesNotMatch(user[0], /^(root|0)(:|$)/);
+    const keywords = runtime.instructions.map((i) => i.keyword);
+    assert.ok(keywords.indexOf('USER') < keywords.indexOf('CMD'), 'USER comes before CMD');
+    assert.ok(keywords.lastIndexOf('RUN') < keywords.indexOf('USER'), 'every RUN is done as root before USER, none as the user');
+    assert.deepEqual(argsOf(runtime, 'VOLUME').map((v) => JSON.parse(v) as string[]), [[env.DATA_DIR]]);
+    assert.deepEqual(argsOf(runtime, 'EXPOSE'), [env.PORT]);
+    const health = argsOf(runtime, 'HEALTHCHECK');
+    assert.equal(health.length, 1);
+    assert.match(execForm(health[0]).join(' '), /\/healthz/);
+    assert.equal(env.NODE_ENV, 'production');
+  });
+
+  it('starts what npm start runs, and installs nothing in the runtime stage', () => {
+    assert.deepEqual(execForm(argsOf(runtime, 'CMD')[0]), packageJson.scripts.start.split(' '));
+    for (const run of argsOf(runtime, 'RUN')) assert.doesNotMatch(run, /\bnpm\b|apt-get/, 'the runtime copies the pruned build, it installs nothing');
+    for (const copy of argsOf(runtime, 'COPY')) assert.match(copy, /^--from=build /, 'the runtime copies only from the build stage');
+  });
+
+  it('copies into the build only files that exist and that .dockerignore lets through', () => {
+    const ignored = fs.readFileSync(path.join(projectRoot, '.dockerignore'), 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+    for (const copy of argsOf(build, 'COPY')) {
+      for (const source of copy.split(' ').slice(0, -1)) {
+        assert.ok(fs.existsSync(path.join(projectRoot, source)), source);
+        assert.ok(!ignored.includes(source), `${source} is in .dockerignore`);
+      }
+    }
+    for (const kept of ['node_modules', 'dist', 'data', 'portico.env', '.git']) assert.ok(ignored.includes(kept), `.dockerignore keeps ${kept} out`);
+  });
+});
+
+describe('the image\'s commands, run in a clean folder', () => {
+  let image: string;
+  let dataDir: string;
+  let port: number;
+  let env: Record<string, string>;
+  let server: ReturnType<typeof spawn>;
+  let output = '';
+
+  before(async () => {
+    // The build stage's tree, as its npm ci and prepare leave it: this checkout after `npm ci` and the build.
+    image = tempDir();
+    for (const copy of argsOf(runtime, 'COPY')) {
+      const [, ...sources] = copy.split(' ').slice(0, -1);
+      const destination = copy.split(' ').at(-1)!;
+      for (const source of sources) {
+        const relative = path.relative(workdir(build), source);
+        const target = destination.endsWith('/') ? path.join(image, path.basename(relative)) : path.join(image, destination);
+        fs.cpSync(path.join(projectRoot, relative), target, { recursive: true, verbatimSymlinks: true });
+      }
+    }
+    // The build stage's prune, exactly as the Dockerfile runs it, from this machine's npm cache.
+    const prune = buildCommands.find((command) => command.startsWith('npm prune'))!.split(' ');
+    const pruned = spawnSync(prune[0], [...prune.slice(1), '--offline'], { cwd: image, encoding: 'utf8' });
+    assert.equal(pruned.status, 0, pruned.stderr);
+
+    dataDir = path.join(tempDir(), 'data');
+    port = await freePort();
+    env = { PATH: process.env.PATH!, ...environment(runtime), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
+    const [command, ...args] = execForm(argsOf(runtime, 'CMD')[0]);
+    server = spawn(command, args, { cwd: image, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    server.stderr!.setEncoding('utf8').on('data', (text: string) => { output += text; });
+    await new Promise<void>((resolve, reject) => {
+      server.on('exit', (code) => reject(new Error(`the image's CMD exited with ${code}:\n${output}`)));
+      server.stderr!.on('data', () => { if (output.includes('Portico is serving')) resolve(); });
+    });
+  });
+
+  after(async () => {
+    if (server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+  });
+
+  it('keeps no dev dependency', () => {
+    for (const dev of Object.keys(packageJson.devDependencies)) assert.ok(!fs.existsSync(path.join(image, 'node_modules', dev)), dev);
+    for (const tool of ['typescript', 'eslint', 'playwright-core']) assert.ok(!fs.existsSync(path.join(image, 'node_modules', tool)), tool);
+    assert.ok(!fs.existsSync(path.join(image, 'app')), 'no TypeScript sources in the image');
+  });
+
+  it('serves /healthz with 200, and the HEALTHCHECK command says healthy', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(response.status, 200);
+    const [command, ...args] = execForm(argsOf(runtime, 'HEALTHCHECK')[0]);
+    const check = spawnSync(command, args, { cwd: image, env, encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+  });
+
+  it('keeps its data in DATA_DIR and answers the command line there', () => {
+    assert.ok(fs.existsSync(path.join(dataDir, 'portico.db')));
+    const version = spawnSync(process.execPath, ['bin/portico.js', '--version'], { cwd: image, env, encoding: 'utf8' });
+    assert.equal(version.stdout, `${packageJson.version}\n`);
+    const settings = spawnSync(process.execPath, ['bin/portico.js', 'settings', 'show'], { cwd: image, env, encoding: 'utf8' });
+    assert.equal(settings.status, 0, settings.stderr);
+  });
+
+  it('stops cleanly on SIGTERM, as docker stop sends', async () => {
+    server.kill('SIGTERM');
+    const code = await new Promise((resolve) => server.once('exit', resolve));
+    assert.equal(code, 0);
+  });
+});
