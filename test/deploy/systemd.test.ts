@@ -69,5 +69,7 @@ describe('deploy/portico.service', () => {
       assert.deepEqual(service.get(key), [value], hardening);
     }
     assert.deepEqual(service.get('RestrictAddressFamilies'), ['AF_INET AF_INET6 AF_UNIX']);
+    const docs = fs.readFileSync(path.join(projectRoot, 'docs/operations.md'), 'utf8');
+    for (const named of ['deploy/portico.service', '/opt/portico/portico.env', '/var/lib/portico', 'useradd --system']) assert.ok(docs.includes(named), named);
   });
 });
