@@ -16,6 +16,11 @@ const packageJson = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.j
 const stages = dockerfileStages();
 const [build, runtime] = [stages[0], stages.at(-1)!];
 const workdir = (stage: Stage) => argsOf(stage, 'WORKDIR').at(-1)!;
+/**
+ * The image's USER: run as root, the tests run the image's commands as the unprivileged nobody, to whom
+ * the copied tree is read-only as /app is to node, with only the data folder its own.
+ */
+const asUser: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 /** The build stage's commands in its RUN lines, one per `&&`. */
 const buildCommands = argsOf(build, 'RUN').flatMap((run) => run.split('&&').map((command) => command.trim()));
@@ -65,7 +70,7 @@ describe('Dockerfile rules', () => {
   });
 });
 
-describe('the image\'s commands, run in a clean folder', () => {
+describe('the image\'s commands, run in a clean folder as an unprivileged user', () => {
   let image: string;
   let dataDir: string;
   let port: number;
@@ -76,6 +81,7 @@ describe('the image\'s commands, run in a clean folder', () => {
   before(async () => {
     // The build stage's tree, as its npm ci and prepare leave it: this checkout after `npm ci` and the build.
     image = tempDir();
+    fs.chmodSync(image, 0o755);
     for (const copy of argsOf(runtime, 'COPY')) {
       const [, ...sources] = copy.split(' ').slice(0, -1);
       const destination = copy.split(' ').at(-1)!;
@@ -90,11 +96,16 @@ describe('the image\'s commands, run in a clean folder', () => {
     const pruned = spawnSync(prune[0], [...prune.slice(1), '--offline'], { cwd: image, encoding: 'utf8' });
     assert.equal(pruned.status, 0, pruned.stderr);
 
-    dataDir = path.join(tempDir(), 'data');
+    // As the image's `mkdir /data && chown node:node /data`.
+    const volume = tempDir();
+    fs.chmodSync(volume, 0o755);
+    dataDir = path.join(volume, 'data');
+    fs.mkdirSync(dataDir);
+    if (asUser.uid !== undefined) fs.chownSync(dataDir, asUser.uid, asUser.gid!);
     port = await freePort();
     env = { PATH: process.env.PATH!, ...environment(runtime), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
     const [command, ...args] = execForm(argsOf(runtime, 'CMD')[0]);
-    server = spawn(command, args, { cwd: image, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    server = spawn(command, args, { cwd: image, env, stdio: ['ignore', 'ignore', 'pipe'], ...asUser });
     server.stderr!.setEncoding('utf8').on('data', (text: string) => { output += text; });
     await new Promise<void>((resolve, reject) => {
       server.on('exit', (code) => reject(new Error(`the image's CMD exited with ${code}:\n${output}`)));
@@ -119,15 +130,17 @@ describe('the image\'s commands, run in a clean folder', () => {
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(response.status, 200);
     const [command, ...args] = execForm(argsOf(runtime, 'HEALTHCHECK')[0]);
-    const check = spawnSync(command, args, { cwd: image, env, encoding: 'utf8' });
+    const check = spawnSync(command, args, { cwd: image, env, encoding: 'utf8', ...asUser });
     assert.equal(check.status, 0, check.stderr);
   });
 
-  it('keeps its data in DATA_DIR and answers the command line there', () => {
+  it('keeps its data in DATA_DIR, writes nothing in its own folder, and answers the command line there', () => {
     assert.ok(fs.existsSync(path.join(dataDir, 'portico.db')));
-    const version = spawnSync(process.execPath, ['bin/portico.js', '--version'], { cwd: image, env, encoding: 'utf8' });
+    if (asUser.uid !== undefined) assert.equal(fs.statSync(path.join(dataDir, 'portico.db')).uid, asUser.uid, 'the server ran as the unprivileged user');
+    assert.ok(!fs.existsSync(path.join(image, 'data')));
+    const version = spawnSync(process.execPath, ['bin/portico.js', '--version'], { cwd: image, env, encoding: 'utf8', ...asUser });
     assert.equal(version.stdout, `${packageJson.version}\n`);
-    const settings = spawnSync(process.execPath, ['bin/portico.js', 'settings', 'show'], { cwd: image, env, encoding: 'utf8' });
+    const settings = spawnSync(process.execPath, ['bin/portico.js', 'settings', 'show'], { cwd: image, env, encoding: 'utf8', ...asUser });
     assert.equal(settings.status, 0, settings.stderr);
   });
 
