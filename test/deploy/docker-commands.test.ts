@@ -22,6 +22,18 @@ const workdir = (stage: Stage) => argsOf(stage, 'WORKDIR').at(-1)!;
  */
 const asUser: { uid?: number; gid?: number } = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
+/** Does what COPY lines (without --from) do, into `root` as the stage's WORKDIR; `from` finds a source. */
+function copyInto(root: string, copies: string[], from: (source: string) => string): void {
+  for (const copy of copies) {
+    const words = copy.split(' ');
+    const destination = words.at(-1)!;
+    for (const source of words.slice(0, -1)) {
+      const target = destination.endsWith('/') ? path.join(root, destination, path.basename(source)) : path.join(root, destination);
+      fs.cpSync(from(source), target, { recursive: true, verbatimSymlinks: true });
+    }
+  }
+}
+
 /** The build stage's commands in its RUN lines, one per `&&`. */
 const buildCommands = argsOf(build, 'RUN').flatMap((run) => run.split('&&').map((command) => command.trim()));
 
@@ -79,22 +91,24 @@ describe('the image\'s commands, run in a clean folder as an unprivileged user',
   let output = '';
 
   before(async () => {
-    // The build stage's tree, as its npm ci and prepare leave it: this checkout after `npm ci` and the build.
+    // The build stage: its COPY lines from this checkout, then its RUN line. npm ci is stood for by this
+    // checkout's node_modules, which CI's npm ci made from the same lock (here it has no network to
+    // fetch the SQLite binding); `npm cache clean` would empty this machine's cache and is left out.
+    const stage = tempDir();
+    copyInto(stage, argsOf(build, 'COPY'), (source) => path.join(projectRoot, source));
+    fs.cpSync(path.join(projectRoot, 'node_modules'), path.join(stage, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    for (const command of buildCommands) {
+      const words = command.split(' ');
+      if (words[1] === 'ci') words.splice(0, words.length, 'npm', 'run', 'prepare'); // what npm ci runs once installed
+      else if (words[1] === 'prune') words.push('--offline');
+      else continue;
+      const ran = spawnSync(words[0], words.slice(1), { cwd: stage, encoding: 'utf8' });
+      assert.equal(ran.status, 0, `${words.join(' ')}: ${ran.stdout}${ran.stderr}`);
+    }
+    // The runtime stage's COPY --from=build lines.
     image = tempDir();
     fs.chmodSync(image, 0o755);
-    for (const copy of argsOf(runtime, 'COPY')) {
-      const [, ...sources] = copy.split(' ').slice(0, -1);
-      const destination = copy.split(' ').at(-1)!;
-      for (const source of sources) {
-        const relative = path.relative(workdir(build), source);
-        const target = destination.endsWith('/') ? path.join(image, path.basename(relative)) : path.join(image, destination);
-        fs.cpSync(path.join(projectRoot, relative), target, { recursive: true, verbatimSymlinks: true });
-      }
-    }
-    // The build stage's prune, exactly as the Dockerfile runs it, from this machine's npm cache.
-    const prune = buildCommands.find((command) => command.startsWith('npm prune'))!.split(' ');
-    const pruned = spawnSync(prune[0], [...prune.slice(1), '--offline'], { cwd: image, encoding: 'utf8' });
-    assert.equal(pruned.status, 0, pruned.stderr);
+    copyInto(image, argsOf(runtime, 'COPY').map((copy) => copy.replace(/^--from=build /, '')), (source) => path.join(stage, path.relative(workdir(build), source)));
 
     // As the image's `mkdir /data && chown node:node /data`.
     const volume = tempDir();
