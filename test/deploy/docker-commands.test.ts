@@ -83,6 +83,7 @@ describe('Dockerfile rules', () => {
 });
 
 describe('the image\'s commands, run in a clean folder as an unprivileged user', () => {
+  let stage: string;
   let image: string;
   let dataDir: string;
   let port: number;
@@ -94,7 +95,7 @@ describe('the image\'s commands, run in a clean folder as an unprivileged user',
     // The build stage: its COPY lines from this checkout, then its RUN line. npm ci is stood for by this
     // checkout's node_modules, which CI's npm ci made from the same lock (here it has no network to
     // fetch the SQLite binding); `npm cache clean` would empty this machine's cache and is left out.
-    const stage = tempDir();
+    stage = tempDir();
     copyInto(stage, argsOf(build, 'COPY'), (source) => path.join(projectRoot, source));
     fs.cpSync(path.join(projectRoot, 'node_modules'), path.join(stage, 'node_modules'), { recursive: true, verbatimSymlinks: true });
     for (const command of buildCommands) {
@@ -128,10 +129,12 @@ describe('the image\'s commands, run in a clean folder as an unprivileged user',
   });
 
   after(async () => {
-    if (server.exitCode === null) {
+    if (server && server.exitCode === null) {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
     }
+    // Two copies of node_modules: not left behind in /tmp.
+    for (const tree of [stage, image]) if (tree) fs.rmSync(tree, { recursive: true, force: true });
   });
 
   it('keeps no dev dependency', () => {
