@@ -26,7 +26,9 @@ try {
   process.stderr.write('Portico is not built yet: run `npm install` (or `npm run build`) in this folder, then `npm start`.\n');
   process.exit(1);
 }
-if (newestSource(path.join(root, 'app')) > built) {
+// An install without the sources (the Docker image) has nothing its build could be older than.
+const sources = path.join(root, 'app');
+if (fs.existsSync(sources) && newestSource(sources) > built) {
   process.stderr.write('Portico\'s build is older than its source (app/ changed since): run `npm run build`, then `npm start`.\n');
   process.exit(1);
 }
