@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { writeAcceptancesCsv } from '../acceptance-csv';
 import type { Context } from '../context';
 import { deviceFamilyLabels, type DeviceFamily } from '../device-family';
-import { HttpError } from '../errors';
+import { HttpError, UserError } from '../errors';
 import { driverFor, reportIntervalOf } from '../gateways';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
@@ -15,7 +15,7 @@ import { busiestHoursChart, devicesPerDayChart, weekdayNames } from './charts';
 
 const periodLabels: Record<PeriodName, string> = { today: 'Today', '7d': '7 days', '30d': '30 days', custom: 'Custom' };
 const periodPattern = new RegExp(`^(${periodNames.join('|')})$`);
-const dayField = { max: 10, pattern: /^\d{4}-\d{2}-\d{2}$/ };
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 const gatewayField = { max: 64, pattern: /^[A-Za-z0-9._:-]+$/ };
 
 interface DashboardRequest {
@@ -29,17 +29,45 @@ interface DashboardRequest {
 /** The query of both dashboard URLs: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
 async function readDashboardRequest(ctx: Context, req: Request): Promise<DashboardRequest> {
   const query = req.query as Record<string, unknown>;
-  const from = optionalField(query, 'from', dayField) || undefined;
-  const to = optionalField(query, 'to', dayField) || undefined;
+  const day = (name: string, which: string) => {
+    const value = optionalField(query, name, { max: 20 }) || undefined;
+    if (value !== undefined && !dayPattern.test(value)) throw new UserError(`The ${which} day of the period is not a date: choose it in the calendar, or write it as 2026-03-31.`);
+    return value;
+  };
+  const from = day('from', 'first');
+  const to = day('to', 'last');
   const named = optionalField(query, 'period', { max: 10, pattern: periodPattern }) || undefined;
   const periodName = (named ?? (from || to ? 'custom' : '7d')) as PeriodName;
   const gatewayId = optionalField(query, 'gateway', gatewayField) || null;
   const site = await ctx.store.getDefaultSite();
   if (!site) throw new HttpError(503, 'No venue is set up yet.');
   const gateways = await ctx.store.listGateways(site.id);
-  if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new HttpError(400, `This venue has no router "${gatewayId}".`);
-  const period = await choosePeriod(periodName, from, to, () => venueToday(site, ctx.now()));
+  if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId}": choose one from the list.`);
+  const period = choosePeriod(periodName, from, to, () => venueToday(site, ctx.now()));
   return { site, gateways, periodName, period, gatewayId };
+}
+
+interface Refusal {
+  problem: string;
+  /** The days as given, to show them again in the form. */
+  typed: { from: string; to: string };
+}
+
+/**
+ * A query the page cannot show (a period that ends before it starts, an unknown router): the last 7 days
+ * instead, at 400, with the message by the period form and the days as the owner typed them.
+ */
+async function refusedDashboardRequest(ctx: Context, req: Request, error: unknown): Promise<{ request: DashboardRequest; refusal: Refusal }> {
+  if (!(error instanceof UserError) && !(error instanceof HttpError && error.status === 400)) throw error;
+  log.warn('dashboard period refused', { reason: error.message });
+  const site = await ctx.store.getDefaultSite();
+  if (!site) throw new HttpError(503, 'No venue is set up yet.');
+  const request: DashboardRequest = {
+    site, gateways: await ctx.store.listGateways(site.id), periodName: '7d', gatewayId: null,
+    period: choosePeriod('7d', undefined, undefined, () => venueToday(site, ctx.now())),
+  };
+  const typed = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string).slice(0, 20) : '');
+  return { request, refusal: { problem: error.message, typed: { from: typed('from'), to: typed('to') } } };
 }
 
 const count = new Intl.NumberFormat('en');
@@ -82,7 +110,7 @@ function routerRow(router: RouterHealth, timezone: string) {
 }
 
 /** Everything the page shows, formatted: the view only places it. */
-function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePath: string) {
+function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePath: string, refused?: Refusal) {
   const link = (query: Record<string, string>) => {
     const params = new URLSearchParams(query);
     if (request.gatewayId) params.set('gateway', request.gatewayId);
@@ -98,8 +126,9 @@ function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePa
     periodText: stats.from === stats.to ? stats.from : `${stats.from} to ${stats.to}`,
     timezone: stats.timezone,
     periodLinks: (['today', '7d', '30d'] as const).map((name) => ({ label: periodLabels[name], href: link({ period: name }), current: request.periodName === name })),
-    from: stats.from,
-    to: stats.to,
+    from: refused?.typed.from ?? stats.from,
+    to: refused?.typed.to ?? stats.to,
+    periodProblem: refused?.problem ?? null,
     routerOptions: [{ value: '', label: 'All routers', selected: request.gatewayId === null },
       ...request.gateways.map((g) => ({ value: g.id, label: g.name === g.id ? g.id : `${g.name} (${g.id})`, selected: g.id === request.gatewayId }))],
     csvHref: `${basePath}admin/dashboard.csv?${csvQuery}`,
@@ -154,9 +183,16 @@ export function dashboardRouter(ctx: Context): Router {
   const router = Router();
 
   router.get('/dashboard', async (req, res) => {
-    const request = await readDashboardRequest(ctx, req);
+    let request: DashboardRequest;
+    let refusal: Refusal | undefined;
+    try {
+      request = await readDashboardRequest(ctx, req);
+    } catch (error) {
+      ({ request, refusal } = await refusedDashboardRequest(ctx, req, error));
+    }
     const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now(), reportIntervalOf);
-    res.set('Cache-Control', 'no-store').render('admin/dashboard', dashboardPage(request, stats, req.app.locals.basePath ?? '/'));
+    const page = dashboardPage(request, stats, req.app.locals.basePath ?? '/', refusal);
+    res.status(refusal ? 400 : 200).set('Cache-Control', 'no-store').render('admin/dashboard', page);
   });
 
   router.get('/dashboard.csv', async (req, res) => {

@@ -39,7 +39,9 @@ export function settingsRoutes(ctx: Context): Router {
 
   router.get('/settings', async (req, res) => {
     const site = await defaultSite(ctx);
-    const notice = req.query.saved !== undefined ? 'Settings saved.' : req.query.logo !== undefined ? 'Logo saved.' : null;
+    const notice = req.query.saved !== undefined ? 'Settings saved.'
+      : req.query.logo !== undefined ? 'Logo saved.'
+        : req.query['logo-removed'] !== undefined ? 'Logo removed: the guest page shows the venue name only.' : null;
     renderSettings(res, 200, site, formValues(site), {}, notice);
   });
 
@@ -78,6 +80,10 @@ export function settingsRoutes(ctx: Context): Router {
   // The multipart body was parsed (and its CSRF token checked) before this route: see routes.ts.
   router.post('/settings/logo', async (req, res) => {
     const site = await defaultSite(ctx);
+    if (typeof res.locals.logoRefused === 'string') {
+      log.warn('admin logo refused', { reason: res.locals.logoRefused });
+      return renderSettings(res, 413, site, formValues(site), { logo: res.locals.logoRefused }, null);
+    }
     if (!req.file) return renderSettings(res, 400, site, formValues(site), { logo: 'Choose a picture file to upload.' }, null);
     let png: Buffer;
     try {
@@ -90,6 +96,13 @@ export function settingsRoutes(ctx: Context): Router {
     const updated = await ctx.store.setLogo(site.id, logoImage(png), ctx.now());
     log.info('venue logo changed', { user: res.locals.adminUser, bytes: png.length, sha256: updated.logoSha256 });
     res.redirect(303, `${settingsPage}?logo`);
+  });
+
+  router.post('/settings/remove-logo', async (_req, res) => {
+    const site = await defaultSite(ctx);
+    await ctx.store.removeLogo(site.id);
+    log.info('venue logo removed', { user: res.locals.adminUser });
+    res.redirect(303, `${settingsPage}?logo-removed`);
   });
 
   return router;

@@ -55,7 +55,8 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     await page.fill('#password', 'a long enough password');
     await page.fill('#password_confirmation', 'a long enough password');
     await page.click('button:has-text("Create the account")');
-    assert.equal(new URL(page.url()).pathname, '/admin/settings');
+    assert.equal(new URL(page.url()).pathname, '/admin/dashboard');
+    await page.click('nav >> text=Settings');
 
     // Settings, with a logo, as the README screenshot shows them.
     await page.fill('#venue_name', 'The Anchor');

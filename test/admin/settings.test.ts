@@ -108,4 +108,34 @@ describe('admin logo', () => {
     assert.equal(forged.status, 403);
     assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, before);
   });
+
+  it('shows the settings form, with its menu, for a picture over 5 MB', async () => {
+    const before = (await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256;
+    const response = await upload(Buffer.alloc(5 * 1024 * 1024 + 1));
+    assert.equal(response.status, 413);
+    assert.match(response.text, /<h1>Settings<\/h1>/);
+    assert.match(response.text, /aria-current="page">Settings/);
+    assert.match(response.text, /<p class="field-error" id="logo-error">This picture is larger than 5 MB: choose a smaller file/);
+    assert.match(response.text, /name="venue_name"/);
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, before);
+  });
+
+  it('removes the logo: the guest page shows none and its address answers 404', async () => {
+    const { logoSha256 } = (await admin.portal.store.getSite(admin.portal.site.id))!;
+    assert.ok(logoSha256);
+    const settings = await admin.agent.get('/admin/settings').expect(200);
+    assert.match(settings.text, /action="\/admin\/settings\/remove-logo"[\s\S]*Remove logo/);
+    await admin.agent.post('/admin/settings/remove-logo').type('form').send({ _csrf: 'forged' }).expect(403);
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, logoSha256);
+
+    await admin.agent.post('/admin/settings/remove-logo').type('form').send({ _csrf: admin.csrf })
+      .expect(303).expect('Location', '/admin/settings?logo-removed');
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, null);
+    await request(admin.portal.app).get(`/logo/${logoSha256}.png`).expect(404);
+    const guest = await request(admin.portal.app).get('/preview').expect(200);
+    assert.doesNotMatch(guest.text, /venue-logo/);
+    const after = await admin.agent.get('/admin/settings?logo-removed').expect(200);
+    assert.match(after.text, /Logo removed/);
+    assert.doesNotMatch(after.text, /Remove logo/);
+  });
 });

@@ -34,5 +34,7 @@ export interface VenueStore {
   updateSite(id: number, settings: Partial<SiteSettings>): Promise<Site>;
   /** Stores the logo under its SHA-256 and makes it the venue's logo, in one transaction; unused logos are deleted. */
   setLogo(siteId: number, logo: LogoImage, at: number): Promise<Site>;
+  /** The venue goes back to having no logo; a logo no venue uses any more is deleted. */
+  removeLogo(siteId: number): Promise<Site>;
   getLogo(sha256: string): Promise<Buffer | undefined>;
 }

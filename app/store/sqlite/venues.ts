@@ -26,7 +26,7 @@ export function sqliteVenues({ db, cache }: Connection): VenueStore {
     insertSite: db.prepare(`INSERT INTO sites (name, website_url, timezone, session_minutes, remember_days, default_language, accent_color, created_at)
       VALUES (@name, @websiteUrl, @timezone, @sessionMinutes, @rememberDays, @defaultLanguage, @accentColor, @createdAt)`),
     insertLogo: db.prepare<[string, Buffer, number]>('INSERT OR IGNORE INTO logos (sha256, image, created_at) VALUES (?, ?, ?)'),
-    setSiteLogo: db.prepare<[string, number]>('UPDATE sites SET logo_sha256 = ? WHERE id = ?'),
+    setSiteLogo: db.prepare<[string | null, number]>('UPDATE sites SET logo_sha256 = ? WHERE id = ?'),
     deleteUnusedLogos: db.prepare('DELETE FROM logos WHERE sha256 NOT IN (SELECT logo_sha256 FROM sites WHERE logo_sha256 IS NOT NULL)'),
     logo: db.prepare<[string], { image: Buffer }>('SELECT image FROM logos WHERE sha256 = ?'),
   };
@@ -73,6 +73,15 @@ export function sqliteVenues({ db, cache }: Connection): VenueStore {
       db.transaction(() => {
         sql.insertLogo.run(sha256, png, at);
         sql.setSiteLogo.run(sha256, siteId);
+        sql.deleteUnusedLogos.run();
+      }).immediate();
+      cache.forgetSites();
+      return existingSite(siteId);
+    },
+
+    async removeLogo(siteId) {
+      db.transaction(() => {
+        sql.setSiteLogo.run(null, siteId);
         sql.deleteUnusedLogos.run();
       }).immediate();
       cache.forgetSites();

@@ -38,5 +38,21 @@ export function venueContract(open: OpenStore): void {
       await store.setLogo(site.id, logoImage(Buffer.from('second png')), t0 + 1);
       assert.equal(await store.getLogo(sha), undefined);
     }));
+
+    it('removes the logo: the venue has none, and the picture is gone unless another venue uses it', withStore(open, async (store) => {
+      const { site } = await venue(store);
+      const other = await store.createSite({ ...site, name: 'Bar' }, t0 + 1);
+      const png = Buffer.from('shared png');
+      const { sha256 } = logoImage(png);
+      await store.setLogo(site.id, logoImage(png), t0);
+      await store.setLogo(other.id, logoImage(png), t0);
+      const removed = await store.removeLogo(site.id);
+      assert.equal(removed.logoSha256, null);
+      assert.equal((await store.getSite(site.id))!.logoSha256, null);
+      assert.deepEqual(await store.getLogo(sha256), png, 'still the other venue\'s logo');
+      await store.removeLogo(other.id);
+      assert.equal(await store.getLogo(sha256), undefined);
+      assert.equal((await store.removeLogo(site.id)).logoSha256, null, 'removing no logo changes nothing');
+    }));
   });
 }
