@@ -6,15 +6,14 @@ import { log } from '../log';
 import { optionalField } from '../request-fields';
 import type { Site, SiteSettings } from '../store/types';
 import { checkDefaultLanguage, parseSiteSetting, siteSettingKeys } from '../venue-settings';
+import { currentTimeZoneName, timeZoneNames } from '../venue-time';
 import { resizeLogo } from './logo';
 import { logoImage } from '../content-digests';
 
-const timeZones = Intl.supportedValuesOf('timeZone');
-
-/** The form's values, by the same keys as `portico settings set`. */
+/** The form's values, by the same keys as `portico settings set`; a zone stored by an old name is shown by its current one. */
 function formValues(site: Site): Record<string, string> {
   return {
-    venue_name: site.name, website_url: site.websiteUrl, timezone: site.timezone, session_minutes: String(site.sessionMinutes),
+    venue_name: site.name, website_url: site.websiteUrl, timezone: currentTimeZoneName(site.timezone) ?? site.timezone, session_minutes: String(site.sessionMinutes),
     remember_days: String(site.rememberDays), default_language: site.defaultLanguage, accent_color: site.accentColor,
   };
 }
@@ -28,7 +27,7 @@ export async function defaultSite(ctx: Context): Promise<Site> {
 
 function renderSettings(res: Response, status: number, site: Site, values: Record<string, string>, errors: Record<string, string>, notice: string | null): void {
   res.status(status).set('Cache-Control', 'no-store').render('admin/settings', {
-    title: 'Settings', active: 'settings', site, values, errors, notice, timeZones, languages,
+    title: 'Settings', active: 'settings', site, values, errors, notice, timeZones: timeZoneNames, languages,
   });
 }
 
