@@ -125,13 +125,20 @@ export const placeholderTerms = `This Wi-Fi is offered free of charge to our gue
 
 (These are placeholder terms: the venue should publish its own.)`;
 
+/** The name and website a new venue is given until the owner sets theirs. */
+export const newVenueDefaults = { name: 'My Venue', websiteUrl: 'https://example.com/' } as const;
+
+/** Whether the venue's terms are still the placeholder ones it was created with. */
+export async function termsArePlaceholder(store: Store, site: Site): Promise<boolean> {
+  return sameAsCurrentRelease(store, site, [{ language: 'en', body: placeholderTerms }]);
+}
+
 /** The venue an installation serves: created with placeholder terms on first start. */
 export async function ensureVenue(store: Store, now: number): Promise<Site> {
   const existing = await store.getDefaultSite();
   if (existing) return existing;
   const site = await store.createSite({
-    name: 'My Venue',
-    websiteUrl: 'https://example.com/',
+    ...newVenueDefaults,
     timezone: serverTimeZone(),
     sessionMinutes: 240,
     rememberDays: 0,

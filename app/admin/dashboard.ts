@@ -12,6 +12,7 @@ import {
 } from '../statistics';
 import type { Gateway, Site } from '../store/types';
 import { busiestHoursChart, devicesPerDayChart, weekdayNames } from './charts';
+import { firstRunChecklist } from './first-run';
 
 const periodLabels: Record<PeriodName, string> = { today: 'Today', '7d': '7 days', '30d': '30 days', custom: 'Custom' };
 const periodPattern = new RegExp(`^(${periodNames.join('|')})$`);
@@ -192,7 +193,8 @@ export function dashboardRouter(ctx: Context): Router {
     }
     const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now(), reportIntervalOf);
     const page = dashboardPage(request, stats, req.app.locals.basePath ?? '/', refusal);
-    res.status(refusal ? 400 : 200).set('Cache-Control', 'no-store').render('admin/dashboard', page);
+    const checklist = await firstRunChecklist(ctx, request.site);
+    res.status(refusal ? 400 : 200).set('Cache-Control', 'no-store').render('admin/dashboard', { ...page, checklist });
   });
 
   router.get('/dashboard.csv', async (req, res) => {

@@ -3,6 +3,7 @@ import type { Context } from '../context';
 import { HttpError } from '../errors';
 import { dashboardRouter } from './dashboard';
 import { adminErrors } from './error-page';
+import { firstRunRoutes } from './first-run';
 import { parseLogoUpload } from './logo';
 import { routerRoutes } from './routers';
 import { adminSession, csrfTokens, requireAdmin } from './session';
@@ -36,6 +37,7 @@ export function adminRoutes(ctx: Context): Router {
   router.use(termsRoutes(ctx));
   router.use(routerRoutes(ctx));
   router.use(dashboardRouter(ctx));
+  router.use(firstRunRoutes(ctx));
   router.use((_req, _res, next) => next(new HttpError(404, 'There is no admin page at this address.')));
   router.use(adminErrors(ctx));
   return router;
