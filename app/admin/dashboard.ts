@@ -13,23 +13,32 @@ import {
 import type { Gateway, Site } from '../store/types';
 import { busiestHoursChart, devicesPerDayChart, weekdayNames } from './charts';
 import { firstRunChecklist } from './first-run';
+import { defaultSite } from './settings';
 
 const periodLabels: Record<PeriodName, string> = { today: 'Today', '7d': '7 days', '30d': '30 days', custom: 'Custom' };
 const periodPattern = new RegExp(`^(${periodNames.join('|')})$`);
 const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 const gatewayField = { max: 64, pattern: /^[A-Za-z0-9._:-]+$/ };
 
-interface DashboardRequest {
-  site: Site;
-  gateways: Gateway[];
+interface PeriodChoice {
   periodName: PeriodName;
   period: Period;
   gatewayId: string | null;
 }
 
-/** The query of both dashboard URLs: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
-async function readDashboardRequest(ctx: Context, req: Request): Promise<DashboardRequest> {
-  const query = req.query as Record<string, unknown>;
+interface DashboardRequest extends PeriodChoice {
+  site: Site;
+  gateways: Gateway[];
+}
+
+/** A query the page cannot show: why, and the days as given, to show them again in the form. */
+interface Refusal {
+  problem: string;
+  typed: { from: string; to: string };
+}
+
+/** The period and router of a dashboard query: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
+function periodChoice(query: Record<string, unknown>, gateways: Gateway[], today: () => string): PeriodChoice {
   const day = (name: string, which: string) => {
     const value = optionalField(query, name, { max: 20 }) || undefined;
     if (value !== undefined && !dayPattern.test(value)) throw new UserError(`The ${which} day of the period is not a date: choose it in the calendar, or write it as 2026-03-31.`);
@@ -40,35 +49,29 @@ async function readDashboardRequest(ctx: Context, req: Request): Promise<Dashboa
   const named = optionalField(query, 'period', { max: 10, pattern: periodPattern }) || undefined;
   const periodName = (named ?? (from || to ? 'custom' : '7d')) as PeriodName;
   const gatewayId = optionalField(query, 'gateway', gatewayField) || null;
-  const site = await ctx.store.getDefaultSite();
-  if (!site) throw new HttpError(503, 'No venue is set up yet.');
-  const gateways = await ctx.store.listGateways(site.id);
   if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId}": choose one from the list.`);
-  const period = choosePeriod(periodName, from, to, () => venueToday(site, ctx.now()));
-  return { site, gateways, periodName, period, gatewayId };
-}
-
-interface Refusal {
-  problem: string;
-  /** The days as given, to show them again in the form. */
-  typed: { from: string; to: string };
+  return { periodName, period: choosePeriod(periodName, from, to, today), gatewayId };
 }
 
 /**
- * A query the page cannot show (a period that ends before it starts, an unknown router): the last 7 days
- * instead, at 400, with the message by the period form and the days as the owner typed them.
+ * What both dashboard URLs show. A query they cannot show (a period that ends before it starts, an
+ * unknown router) comes back as a refusal, with the last 7 days of all routers in its place.
  */
-async function refusedDashboardRequest(ctx: Context, req: Request, error: unknown): Promise<{ request: DashboardRequest; refusal: Refusal }> {
-  if (!(error instanceof UserError) && !(error instanceof HttpError && error.status === 400)) throw error;
-  log.warn('dashboard period refused', { reason: error.message });
-  const site = await ctx.store.getDefaultSite();
-  if (!site) throw new HttpError(503, 'No venue is set up yet.');
-  const request: DashboardRequest = {
-    site, gateways: await ctx.store.listGateways(site.id), periodName: '7d', gatewayId: null,
-    period: choosePeriod('7d', undefined, undefined, () => venueToday(site, ctx.now())),
-  };
-  const typed = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string).slice(0, 20) : '');
-  return { request, refusal: { problem: error.message, typed: { from: typed('from'), to: typed('to') } } };
+async function readDashboardRequest(ctx: Context, req: Request): Promise<{ request: DashboardRequest; refusal?: Refusal }> {
+  const site = await defaultSite(ctx);
+  const gateways = await ctx.store.listGateways(site.id);
+  const today = () => venueToday(site, ctx.now());
+  const query = req.query as Record<string, unknown>;
+  try {
+    return { request: { site, gateways, ...periodChoice(query, gateways, today) } };
+  } catch (error) {
+    if (!(error instanceof UserError) && !(error instanceof HttpError && error.status === 400)) throw error;
+    const typed = (name: string) => (typeof query[name] === 'string' ? query[name].slice(0, 20) : '');
+    return {
+      request: { site, gateways, periodName: '7d', period: choosePeriod('7d', undefined, undefined, today), gatewayId: null },
+      refusal: { problem: error.message, typed: { from: typed('from'), to: typed('to') } },
+    };
+  }
 }
 
 const count = new Intl.NumberFormat('en');
@@ -183,14 +186,10 @@ function drainedOrClosed(res: Response): Promise<void> {
 export function dashboardRouter(ctx: Context): Router {
   const router = Router();
 
+  // A query it cannot show is answered with the page (at 400): the message by the period form, the days as typed.
   router.get('/dashboard', async (req, res) => {
-    let request: DashboardRequest;
-    let refusal: Refusal | undefined;
-    try {
-      request = await readDashboardRequest(ctx, req);
-    } catch (error) {
-      ({ request, refusal } = await refusedDashboardRequest(ctx, req, error));
-    }
+    const { request, refusal } = await readDashboardRequest(ctx, req);
+    if (refusal) log.warn('dashboard period refused', { reason: refusal.problem });
     const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now(), reportIntervalOf);
     const page = dashboardPage(request, stats, req.app.locals.basePath ?? '/', refusal);
     const checklist = await firstRunChecklist(ctx, request.site);
@@ -198,7 +197,8 @@ export function dashboardRouter(ctx: Context): Router {
   });
 
   router.get('/dashboard.csv', async (req, res) => {
-    const request = await readDashboardRequest(ctx, req);
+    const { request, refusal } = await readDashboardRequest(ctx, req);
+    if (refusal) throw new UserError(refusal.problem);
     const { fromDay, toDay } = request.period;
     res.set({
       'Content-Type': 'text/csv; charset=utf-8',
