@@ -63,6 +63,7 @@ describe('first-run setup link', () => {
     try {
       const before = await request(fresh.app).get('/admin/login').expect(200);
       assert.match(before.text, /There is no admin account yet\. Portico wrote a one-time setup link to its log/);
+      assert.match(before.text, /Run <code>npx portico admin setup-link<\/code> on the server for a new one/);
       await fresh.store.addAdminUser('owner', 'x', fresh.clock());
       const after = await request(fresh.app).get('/admin/login').expect(200);
       assert.doesNotMatch(after.text, /no admin account yet/);
