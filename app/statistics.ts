@@ -50,11 +50,12 @@ export function choosePeriod(name: PeriodName, from: string | undefined, to: str
   if (name === '7d') return { fromDay: addDays(today(), -6), toDay: today() };
   if (name === '30d') return { fromDay: addDays(today(), -29), toDay: today() };
   const fromDay = from ?? to;
-  if (fromDay === undefined) throw new UserError('A custom period needs a "from" or "to" date.');
+  if (fromDay === undefined) throw new UserError('Choose the first or the last day of the period.');
   const toDay = to ?? today();
-  for (const day of [fromDay, toDay]) if (!isCalendarDay(day)) throw new UserError(`"${day.slice(0, 20)}" is not a date written as YYYY-MM-DD.`);
-  if (fromDay > toDay) throw new UserError('The period starts after it ends.');
-  if (daysBetween(fromDay, toDay) >= longestPeriodDays) throw new UserError(`A period can be at most ${longestPeriodDays} days long.`);
+  for (const day of [fromDay, toDay]) if (!isCalendarDay(day)) throw new UserError(`"${day.slice(0, 20)}" is not a day of the calendar: write days as year-month-day, such as 2026-03-31.`);
+  if (fromDay > toDay) throw new UserError(`The period would start on ${fromDay}, after its last day (${toDay}): choose a first day on or before the last.`);
+  const days = daysBetween(fromDay, toDay) + 1;
+  if (days > longestPeriodDays) throw new UserError(`A period can be at most a year (${longestPeriodDays} days); ${fromDay} to ${toDay} is ${days} days. Choose a later first day or an earlier last day.`);
   return { fromDay, toDay };
 }
 

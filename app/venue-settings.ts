@@ -1,5 +1,5 @@
 import type { SiteSettings, Store, Site } from './store/types';
-import { isValidTimeZone } from './venue-time';
+import { currentTimeZoneName, serverTimeZone } from './venue-time';
 import { UserError } from './errors';
 import { termsTexts } from './content-digests';
 import { isLanguageCode, languages } from './languages';
@@ -8,27 +8,30 @@ import { isLanguageCode, languages } from './languages';
 const parsers: Record<string, (value: string) => Partial<SiteSettings>> = {
   venue_name(value) {
     const name = value.trim();
-    if (name === '' || name.length > 100) throw new UserError('venue_name must be 1 to 100 characters');
+    if (name === '' || name.length > 100) throw new UserError('The venue name must be 1 to 100 characters long.');
     return { name };
   },
   website_url(value) {
     return { websiteUrl: parseWebsiteUrl(value) };
   },
   timezone(value) {
-    if (!isValidTimeZone(value)) throw new UserError(`timezone must be an IANA time zone such as Europe/London, got "${value}"`);
-    return { timezone: value };
+    const timezone = currentTimeZoneName(value.trim());
+    if (!timezone) {
+      throw new UserError(`"${value.slice(0, 40)}" is not a time zone: give the region and the city it is named after, such as Europe/London or America/New_York.`);
+    }
+    return { timezone };
   },
   session_minutes(value) {
-    return { sessionMinutes: parseWholeNumber('session_minutes', value, 1, 7 * 24 * 60) };
+    return { sessionMinutes: parseWholeNumber('The session length', 'minutes', value, 1, 7 * 24 * 60) };
   },
   remember_days(value) {
-    return { rememberDays: parseWholeNumber('remember_days', value, 0, 365) };
+    return { rememberDays: parseWholeNumber('How long a device is remembered', 'days', value, 0, 365) };
   },
   default_language(value) {
-    return { defaultLanguage: parseLanguage('default_language', value) };
+    return { defaultLanguage: parseLanguage('The default language', value) };
   },
   accent_color(value) {
-    if (!/^#[0-9a-f]{6}$/i.test(value)) throw new UserError('accent_color must be a colour like #1f5f99');
+    if (!/^#[0-9a-f]{6}$/i.test(value)) throw new UserError('The accent colour must be written as # and six hexadecimal digits, such as #1f5f99.');
     return { accentColor: value.toLowerCase() };
   },
 };
@@ -41,9 +44,9 @@ export function parseSiteSetting(key: string, value: string): Partial<SiteSettin
   return parse(value);
 }
 
-function parseWholeNumber(key: string, value: string, min: number, max: number): number {
+function parseWholeNumber(what: string, unit: string, value: string, min: number, max: number): number {
   const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) throw new UserError(`${key} must be a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(value) || number < min || number > max) throw new UserError(`${what} must be a whole number of ${unit} from ${min} to ${max}.`);
   return number;
 }
 
@@ -53,17 +56,17 @@ export function parseWebsiteUrl(value: string): string {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new UserError(`website_url must be a full address such as https://example.com/, got "${value}"`);
+    throw new UserError(`The website must be a full address such as https://example.com/; "${value.slice(0, 60)}" is not one.`);
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
-    throw new UserError('website_url must be an http or https address without a user name or password');
+    throw new UserError('The website must be an address starting with http:// or https://, without a user name or password in it.');
   }
   return url.href;
 }
 
-/** One of the languages the guest page speaks; `what` names the field or flag in the message. */
+/** One of the languages the guest page speaks; `what` names the setting or flag in the message. */
 export function parseLanguage(what: string, value: string): string {
-  if (!isLanguageCode(value)) throw new UserError(`${what} must be one of the languages the guest page speaks: ${languages.map((language) => language.code).join(', ')}; got "${value.slice(0, 20)}"`);
+  if (!isLanguageCode(value)) throw new UserError(`${what} must be one of the languages the guest page speaks: ${languages.map((language) => language.code).join(', ')}; "${value.slice(0, 20)}" is not one of them.`);
   return value;
 }
 
@@ -90,7 +93,7 @@ export async function nextRelease(store: Store, site: Site, changed: { language:
   const texts = new Map((await currentRelease(store, site))?.texts);
   for (const { language, body } of changed) texts.set(language, body);
   if (!texts.has(site.defaultLanguage)) {
-    throw new UserError(`A release must hold the venue's default language (${site.defaultLanguage}): publish that text too, or change default_language first.`);
+    throw new UserError(`A release must hold the venue's default language (${site.defaultLanguage}): publish that text too, or change the default language first.`);
   }
   return [...texts].map(([language, body]) => ({ language, body }));
 }
@@ -108,8 +111,8 @@ export const maxTermsLength = 100_000;
 /** A terms text to publish (from a file or the admin editor): trimmed, not empty, not too long. */
 export function parseTermsText(text: string, what: string): string {
   const body = text.trim();
-  if (body === '') throw new UserError(`${what} is empty`);
-  if (body.length > maxTermsLength) throw new UserError(`${what} is longer than ${maxTermsLength.toLocaleString('en')} characters`);
+  if (body === '') throw new UserError(`${what} is empty.`);
+  if (body.length > maxTermsLength) throw new UserError(`${what} is longer than ${maxTermsLength.toLocaleString('en')} characters.`);
   return body;
 }
 
@@ -122,14 +125,21 @@ export const placeholderTerms = `This Wi-Fi is offered free of charge to our gue
 
 (These are placeholder terms: the venue should publish its own.)`;
 
+/** The name and website a new venue is given until the owner sets theirs. */
+export const newVenueDefaults = { name: 'My Venue', websiteUrl: 'https://example.com/' } as const;
+
+/** Whether the venue's terms are still the placeholder ones it was created with. */
+export async function termsArePlaceholder(store: Store, site: Site): Promise<boolean> {
+  return sameAsCurrentRelease(store, site, [{ language: 'en', body: placeholderTerms }]);
+}
+
 /** The venue an installation serves: created with placeholder terms on first start. */
 export async function ensureVenue(store: Store, now: number): Promise<Site> {
   const existing = await store.getDefaultSite();
   if (existing) return existing;
   const site = await store.createSite({
-    name: 'My Venue',
-    websiteUrl: 'https://example.com/',
-    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    ...newVenueDefaults,
+    timezone: serverTimeZone(),
     sessionMinutes: 240,
     rememberDays: 0,
     defaultLanguage: 'en',

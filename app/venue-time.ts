@@ -22,13 +22,42 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-export function isValidTimeZone(timeZone: string): boolean {
+/*
+ * ICU (Node 20's) still names some zones by the names IANA has since replaced, as CLDR keeps them for
+ * stability: the owner is shown, and Portico stores, the current ones. ICU knows both, so either works
+ * for reckoning the venue's time.
+ */
+const renamedZones: Record<string, string> = {
+  'Africa/Asmera': 'Africa/Asmara', 'America/Buenos_Aires': 'America/Argentina/Buenos_Aires', 'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan', 'America/Cordoba': 'America/Argentina/Cordoba', 'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis', 'America/Jujuy': 'America/Argentina/Jujuy', 'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza', 'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Katmandu': 'Asia/Kathmandu', 'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh', 'Atlantic/Faeroe': 'Atlantic/Faroe', 'Europe/Kiev': 'Europe/Kyiv', 'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei', 'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** The time zones a venue can be in, by their current IANA names, sorted: ICU's list and UTC, which it leaves out. */
+export const timeZoneNames: readonly string[] = [...new Set([...Intl.supportedValuesOf('timeZone').map((name) => renamedZones[name] ?? name), 'UTC'])].sort();
+const knownZones = new Set(timeZoneNames);
+
+/**
+ * A time zone's current name, however it was given (an old name such as Europe/Kiev or US/Eastern, or
+ * in other case); undefined for anything that is not one of timeZoneNames.
+ */
+export function currentTimeZoneName(given: string): string | undefined {
+  let resolved: string;
   try {
-    formatFor(timeZone);
-    return true;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: given }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+  const name = renamedZones[resolved] ?? resolved;
+  return knownZones.has(name) ? name : undefined;
+}
+
+/** This server's own time zone (the TZ setting, else the system's), by its current name: a new venue's first guess. */
+export function serverTimeZone(): string {
+  return currentTimeZoneName(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? 'UTC';
 }
 
 /*

@@ -39,11 +39,11 @@ describe('bad dates', () => {
       'to=2026-13-05', 'from=2026-01-01&to=2026-02-30', 'from=2026-03-02&to=2026-03-01', 'from=2000-01-01&to=2999-12-31', 'from=2026-01-01&to=2027-01-02',
     ];
     for (const query of queries) {
-      it(`?${query} is a 400 page`, async () => {
-        for (const path of ['/admin/dashboard', '/admin/dashboard.csv']) {
+      it(`?${query} is a 400 page: the dashboard with the message, the download's error page`, async () => {
+        for (const [path, refusal] of [['/admin/dashboard', /<p class="error" role="alert" id="period-error">/], ['/admin/dashboard.csv', /<h1>Something is not right<\/h1>/]] as const) {
           const res = await client.get(`${path}?${query}`);
           assert.equal(res.status, 400, `${path}?${query}: ${res.text.slice(0, 200)}`);
-          assert.match(res.text, /<h1>Something is not right<\/h1>/);
+          assert.match(res.text, refusal);
           assert.doesNotMatch(res.text, /RangeError|\n[ \t]+at /);
         }
       });

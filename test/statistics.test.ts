@@ -179,6 +179,6 @@ describe('periods', () => {
     assert.equal(addDays('2026-10-25', 1), '2026-10-26');
     assert.equal(isCalendarDay('2028-02-29'), true);
     assert.equal(isCalendarDay('2026-02-29'), false);
-    assert.throws(() => choosePeriod('custom', undefined, undefined, () => '2026-03-01'), /needs a "from" or "to"/);
+    assert.throws(() => choosePeriod('custom', undefined, undefined, () => '2026-03-01'), /^Error: Choose the first or the last day of the period\.$/);
   });
 });

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { writeAcceptancesCsv } from '../acceptance-csv';
 import type { Context } from '../context';
 import { deviceFamilyLabels, type DeviceFamily } from '../device-family';
-import { HttpError } from '../errors';
+import { HttpError, UserError } from '../errors';
 import { driverFor, reportIntervalOf } from '../gateways';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
@@ -12,34 +12,66 @@ import {
 } from '../statistics';
 import type { Gateway, Site } from '../store/types';
 import { busiestHoursChart, devicesPerDayChart, weekdayNames } from './charts';
+import { firstRunChecklist } from './first-run';
+import { defaultSite } from './settings';
 
 const periodLabels: Record<PeriodName, string> = { today: 'Today', '7d': '7 days', '30d': '30 days', custom: 'Custom' };
 const periodPattern = new RegExp(`^(${periodNames.join('|')})$`);
-const dayField = { max: 10, pattern: /^\d{4}-\d{2}-\d{2}$/ };
+const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 const gatewayField = { max: 64, pattern: /^[A-Za-z0-9._:-]+$/ };
 
-interface DashboardRequest {
-  site: Site;
-  gateways: Gateway[];
+interface PeriodChoice {
   periodName: PeriodName;
   period: Period;
   gatewayId: string | null;
 }
 
-/** The query of both dashboard URLs: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
-async function readDashboardRequest(ctx: Context, req: Request): Promise<DashboardRequest> {
-  const query = req.query as Record<string, unknown>;
-  const from = optionalField(query, 'from', dayField) || undefined;
-  const to = optionalField(query, 'to', dayField) || undefined;
+interface DashboardRequest extends PeriodChoice {
+  site: Site;
+  gateways: Gateway[];
+}
+
+/** A query the page cannot show: why, and the days as given, to show them again in the form. */
+interface Refusal {
+  problem: string;
+  typed: { from: string; to: string };
+}
+
+/** The period and router of a dashboard query: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
+function periodChoice(query: Record<string, unknown>, gateways: Gateway[], today: () => string): PeriodChoice {
+  const day = (name: string, which: string) => {
+    const value = optionalField(query, name, { max: 20 }) || undefined;
+    if (value !== undefined && !dayPattern.test(value)) throw new UserError(`The ${which} day of the period is not a date: choose it in the calendar, or write it as 2026-03-31.`);
+    return value;
+  };
+  const from = day('from', 'first');
+  const to = day('to', 'last');
   const named = optionalField(query, 'period', { max: 10, pattern: periodPattern }) || undefined;
   const periodName = (named ?? (from || to ? 'custom' : '7d')) as PeriodName;
   const gatewayId = optionalField(query, 'gateway', gatewayField) || null;
-  const site = await ctx.store.getDefaultSite();
-  if (!site) throw new HttpError(503, 'No venue is set up yet.');
+  if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId}": choose one from the list.`);
+  return { periodName, period: choosePeriod(periodName, from, to, today), gatewayId };
+}
+
+/**
+ * What both dashboard URLs show. A query they cannot show (a period that ends before it starts, an
+ * unknown router) comes back as a refusal, with the last 7 days of all routers in its place.
+ */
+async function readDashboardRequest(ctx: Context, req: Request): Promise<{ request: DashboardRequest; refusal?: Refusal }> {
+  const site = await defaultSite(ctx);
   const gateways = await ctx.store.listGateways(site.id);
-  if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new HttpError(400, `This venue has no router "${gatewayId}".`);
-  const period = await choosePeriod(periodName, from, to, () => venueToday(site, ctx.now()));
-  return { site, gateways, periodName, period, gatewayId };
+  const today = () => venueToday(site, ctx.now());
+  const query = req.query as Record<string, unknown>;
+  try {
+    return { request: { site, gateways, ...periodChoice(query, gateways, today) } };
+  } catch (error) {
+    if (!(error instanceof UserError) && !(error instanceof HttpError && error.status === 400)) throw error;
+    const typed = (name: string) => (typeof query[name] === 'string' ? query[name].slice(0, 20) : '');
+    return {
+      request: { site, gateways, periodName: '7d', period: choosePeriod('7d', undefined, undefined, today), gatewayId: null },
+      refusal: { problem: error.message, typed: { from: typed('from'), to: typed('to') } },
+    };
+  }
 }
 
 const count = new Intl.NumberFormat('en');
@@ -82,7 +114,7 @@ function routerRow(router: RouterHealth, timezone: string) {
 }
 
 /** Everything the page shows, formatted: the view only places it. */
-function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePath: string) {
+function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePath: string, refused?: Refusal) {
   const link = (query: Record<string, string>) => {
     const params = new URLSearchParams(query);
     if (request.gatewayId) params.set('gateway', request.gatewayId);
@@ -98,8 +130,9 @@ function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePa
     periodText: stats.from === stats.to ? stats.from : `${stats.from} to ${stats.to}`,
     timezone: stats.timezone,
     periodLinks: (['today', '7d', '30d'] as const).map((name) => ({ label: periodLabels[name], href: link({ period: name }), current: request.periodName === name })),
-    from: stats.from,
-    to: stats.to,
+    from: refused?.typed.from ?? stats.from,
+    to: refused?.typed.to ?? stats.to,
+    periodProblem: refused?.problem ?? null,
     routerOptions: [{ value: '', label: 'All routers', selected: request.gatewayId === null },
       ...request.gateways.map((g) => ({ value: g.id, label: g.name === g.id ? g.id : `${g.name} (${g.id})`, selected: g.id === request.gatewayId }))],
     csvHref: `${basePath}admin/dashboard.csv?${csvQuery}`,
@@ -153,14 +186,19 @@ function drainedOrClosed(res: Response): Promise<void> {
 export function dashboardRouter(ctx: Context): Router {
   const router = Router();
 
+  // A query it cannot show is answered with the page (at 400): the message by the period form, the days as typed.
   router.get('/dashboard', async (req, res) => {
-    const request = await readDashboardRequest(ctx, req);
+    const { request, refusal } = await readDashboardRequest(ctx, req);
+    if (refusal) log.warn('dashboard period refused', { reason: refusal.problem });
     const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now(), reportIntervalOf);
-    res.set('Cache-Control', 'no-store').render('admin/dashboard', dashboardPage(request, stats, req.app.locals.basePath ?? '/'));
+    const page = dashboardPage(request, stats, req.app.locals.basePath ?? '/', refusal);
+    const checklist = await firstRunChecklist(ctx, request.site);
+    res.status(refusal ? 400 : 200).set('Cache-Control', 'no-store').render('admin/dashboard', { ...page, checklist });
   });
 
   router.get('/dashboard.csv', async (req, res) => {
-    const request = await readDashboardRequest(ctx, req);
+    const { request, refusal } = await readDashboardRequest(ctx, req);
+    if (refusal) throw new UserError(refusal.problem);
     const { fromDay, toDay } = request.period;
     res.set({
       'Content-Type': 'text/csv; charset=utf-8',

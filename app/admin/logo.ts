@@ -29,14 +29,19 @@ export async function resizeLogo(upload: Buffer): Promise<Buffer> {
   }
 }
 
-/** Parses the logo form (multipart) into req.file and req.body, with the limits as 4xx pages. */
+/**
+ * Parses the logo form (multipart) into req.file and req.body. A file over the limit is not an error
+ * page: res.locals.logoRefused says why, and the logo route shows the settings form with it (the
+ * fields before the file, the CSRF token among them, are parsed by then). A form that cannot be read is a 400.
+ */
 export const parseLogoUpload: RequestHandler = (req, res, next) => {
   multer({ storage: multer.memoryStorage(), limits: { fileSize: maxUploadBytes, files: 1, fields: 5, parts: 6 } })
     .single('logo')(req, res, (error?: unknown) => {
-      if (error instanceof multer.MulterError) {
-        const tooLarge = error.code === 'LIMIT_FILE_SIZE';
-        return next(new HttpError(tooLarge ? 413 : 400, tooLarge ? 'The logo file is larger than 5 MB.' : 'The logo form could not be read.'));
+      if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
+        res.locals.logoRefused = 'This picture is larger than 5 MB: choose a smaller file, or save it smaller first.';
+        return next();
       }
+      if (error instanceof multer.MulterError) return next(new HttpError(400, 'The logo form could not be read. Reload the page and try again.'));
       next(error);
     });
 };

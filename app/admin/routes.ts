@@ -1,6 +1,9 @@
 import express, { Router } from 'express';
 import type { Context } from '../context';
+import { HttpError } from '../errors';
 import { dashboardRouter } from './dashboard';
+import { adminErrors } from './error-page';
+import { firstRunRoutes } from './first-run';
 import { parseLogoUpload } from './logo';
 import { routerRoutes } from './routers';
 import { adminSession, csrfTokens, requireAdmin } from './session';
@@ -9,8 +12,8 @@ import { signInRoutes } from './sign-in';
 import { termsRoutes } from './terms';
 
 /**
- * Everything under /admin (mounted there, so that guest and router requests never walk these routes), read top to bottom: body and session (here only), CSRF token, the pages
- * open without signing in, the sign-in check, then the signed-in pages. Paths are relative to /admin.
+ * Everything under /admin (mounted there, so that guest and router requests never walk these routes), read top to bottom: session and body (here only), CSRF token, the pages
+ * open without signing in, the sign-in check, then the signed-in pages, and the admin's own error page. Paths are relative to /admin.
  */
 export function adminRoutes(ctx: Context): Router {
   const router = Router();
@@ -19,8 +22,10 @@ export function adminRoutes(ctx: Context): Router {
 
   // Express matches /Admin as /admin, but the session cookie's path is case-sensitive: send case variants to the canonical path.
   router.use((req, res, next) => (req.baseUrl === '/admin' ? next() : res.redirect(308, `${ctx.config.publicUrl.pathname}admin${req.url}`)));
+  // The session first, so that a form refused as too large is answered on a page with the menu.
+  router.use(adminSession(ctx));
   // Terms in six languages need more room than the guest pages' 16 kB.
-  router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50 }), adminSession(ctx), csrf.expose);
+  router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50 }), csrf.expose);
   // The logo form is multipart: parsed here, for signed-in admins only, so that the CSRF check can read its _csrf field.
   router.use('/settings/logo', signedIn, parseLogoUpload);
   router.use(csrf.check);
@@ -32,5 +37,8 @@ export function adminRoutes(ctx: Context): Router {
   router.use(termsRoutes(ctx));
   router.use(routerRoutes(ctx));
   router.use(dashboardRouter(ctx));
+  router.use(firstRunRoutes(ctx));
+  router.use((_req, _res, next) => next(new HttpError(404, 'There is no admin page at this address.')));
+  router.use(adminErrors(ctx));
   return router;
 }

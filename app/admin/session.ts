@@ -133,16 +133,22 @@ export function signOut(req: Request): Promise<void> {
   return promised((done) => req.session.destroy(done));
 }
 
+/** The user name of the admin this request's session is signed in as, if it still is (a password changed later signs it out). */
+export async function signedInAdmin(ctx: Context, req: Request): Promise<string | undefined> {
+  const { adminUserId, signedInAt } = req.session;
+  const user = adminUserId === undefined ? undefined : await ctx.store.getAdminUser(adminUserId);
+  return user && signedInAt !== undefined && signedInAt >= user.passwordChangedAt ? user.username : undefined;
+}
+
 /**
  * Lets signed-in admins through with res.locals.adminUser; others go to the sign-in page (pages)
  * or get a 403 (anything that changes something).
  */
 export function requireAdmin(ctx: Context): RequestHandler {
   return async (req, res, next) => {
-    const { adminUserId, signedInAt } = req.session;
-    const user = adminUserId === undefined ? undefined : await ctx.store.getAdminUser(adminUserId);
-    if (user && signedInAt !== undefined && signedInAt >= user.passwordChangedAt) {
-      res.locals.adminUser = user.username;
+    const username = await signedInAdmin(ctx, req);
+    if (username !== undefined) {
+      res.locals.adminUser = username;
       return next();
     }
     if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, `${ctx.config.publicUrl.pathname}admin/login`);

@@ -6,15 +6,14 @@ import { log } from '../log';
 import { optionalField } from '../request-fields';
 import type { Site, SiteSettings } from '../store/types';
 import { checkDefaultLanguage, parseSiteSetting, siteSettingKeys } from '../venue-settings';
+import { currentTimeZoneName, timeZoneNames } from '../venue-time';
 import { resizeLogo } from './logo';
 import { logoImage } from '../content-digests';
 
-const timeZones = Intl.supportedValuesOf('timeZone');
-
-/** The form's values, by the same keys as `portico settings set`. */
+/** The form's values, by the same keys as `portico settings set`; a zone stored by an old name is shown by its current one. */
 function formValues(site: Site): Record<string, string> {
   return {
-    venue_name: site.name, website_url: site.websiteUrl, timezone: site.timezone, session_minutes: String(site.sessionMinutes),
+    venue_name: site.name, website_url: site.websiteUrl, timezone: currentTimeZoneName(site.timezone) ?? site.timezone, session_minutes: String(site.sessionMinutes),
     remember_days: String(site.rememberDays), default_language: site.defaultLanguage, accent_color: site.accentColor,
   };
 }
@@ -28,7 +27,7 @@ export async function defaultSite(ctx: Context): Promise<Site> {
 
 function renderSettings(res: Response, status: number, site: Site, values: Record<string, string>, errors: Record<string, string>, notice: string | null): void {
   res.status(status).set('Cache-Control', 'no-store').render('admin/settings', {
-    title: 'Settings', active: 'settings', site, values, errors, notice, timeZones, languages,
+    title: 'Settings', active: 'settings', site, values, errors, notice, timeZones: timeZoneNames, languages,
   });
 }
 
@@ -39,7 +38,9 @@ export function settingsRoutes(ctx: Context): Router {
 
   router.get('/settings', async (req, res) => {
     const site = await defaultSite(ctx);
-    const notice = req.query.saved !== undefined ? 'Settings saved.' : req.query.logo !== undefined ? 'Logo saved.' : null;
+    const notice = req.query.saved !== undefined ? 'Settings saved.'
+      : req.query.logo !== undefined ? 'Logo saved.'
+        : req.query['logo-removed'] !== undefined ? 'Logo removed: the guest page shows the venue name only.' : null;
     renderSettings(res, 200, site, formValues(site), {}, notice);
   });
 
@@ -78,6 +79,10 @@ export function settingsRoutes(ctx: Context): Router {
   // The multipart body was parsed (and its CSRF token checked) before this route: see routes.ts.
   router.post('/settings/logo', async (req, res) => {
     const site = await defaultSite(ctx);
+    if (typeof res.locals.logoRefused === 'string') {
+      log.warn('admin logo refused', { reason: res.locals.logoRefused });
+      return renderSettings(res, 413, site, formValues(site), { logo: res.locals.logoRefused }, null);
+    }
     if (!req.file) return renderSettings(res, 400, site, formValues(site), { logo: 'Choose a picture file to upload.' }, null);
     let png: Buffer;
     try {
@@ -90,6 +95,13 @@ export function settingsRoutes(ctx: Context): Router {
     const updated = await ctx.store.setLogo(site.id, logoImage(png), ctx.now());
     log.info('venue logo changed', { user: res.locals.adminUser, bytes: png.length, sha256: updated.logoSha256 });
     res.redirect(303, `${settingsPage}?logo`);
+  });
+
+  router.post('/settings/remove-logo', async (_req, res) => {
+    const site = await defaultSite(ctx);
+    await ctx.store.removeLogo(site.id);
+    log.info('venue logo removed', { user: res.locals.adminUser });
+    res.redirect(303, `${settingsPage}?logo-removed`);
   });
 
   return router;

@@ -22,9 +22,20 @@ function renderSetup(res: Response, status: number, token: string, username: str
 
 const wrongCredentials = 'The user name or password is not right.';
 
-const setupLinkDead = () => new HttpError(410,
-  'This setup link has been used already or is not valid. Sign in at the admin page, or create an account with: npx portico admin add <name> --password-stdin',
-  'Setup link used');
+/** The setup token of a query or form; '' for none or one cut short (a link copied in part), which is as dead as a used one. */
+function setupToken(source: Record<string, unknown>): string {
+  const token = optionalField(source, 'token', { max: 64 }) ?? '';
+  return setupTokenPattern.test(token) ? token : '';
+}
+
+/** A setup link that no longer works, said for who opens it: once the account exists they sign in; before, they get a new link. */
+async function setupLinkDead(ctx: Context): Promise<HttpError> {
+  if (await ctx.store.countAdminUsers() > 0) return new HttpError(410, 'The admin account has been created already: sign in with it.', 'Setup link used');
+  return new HttpError(410,
+    'This setup link is used up or out of date: only the newest link works, and Portico makes a new one each time it starts. '
+    + 'Get a new link by running npx portico admin setup-link on the server (or restart Portico and look in its log), then open it.',
+    'Setup link out of date');
+}
 
 /** Sign-in, sign-out and the first-run setup link: the admin pages reachable without signing in. */
 export function signInRoutes(ctx: Context): Router {
@@ -67,18 +78,18 @@ export function signInRoutes(ctx: Context): Router {
 
   // The token travels in the query string, not the path, so that refused requests never log it.
   router.get('/setup', async (req, res) => {
-    const token = optionalField(req.query, 'token', { max: 64, pattern: setupTokenPattern }) ?? '';
-    if (token === '' || await ctx.store.countAdminUsers() > 0) throw setupLinkDead();
+    const token = setupToken(req.query);
+    if (token === '' || await ctx.store.countAdminUsers() > 0) throw await setupLinkDead(ctx);
     renderSetup(res, 200, token, '', null);
   });
 
   router.post('/setup', async (req, res) => {
-    const token = optionalField(req.body, 'token', { max: 64, pattern: setupTokenPattern }) ?? '';
+    const token = setupToken(req.body);
     const username = optionalField(req.body, 'username', { max: 64 }) ?? '';
     const password = optionalField(req.body, 'password', { max: 1024 }) ?? '';
     const confirmation = optionalField(req.body, 'password_confirmation', { max: 1024 }) ?? '';
     // Before the password is hashed: a dead or made-up token costs no scrypt.
-    if (token === '' || !await ctx.store.setupTokenWorks(hashSetupToken(token))) throw setupLinkDead();
+    if (token === '' || !await ctx.store.setupTokenWorks(hashSetupToken(token))) throw await setupLinkDead(ctx);
     try {
       passwords.checkUsername(username);
       passwords.checkNewPassword(password);
@@ -88,10 +99,10 @@ export function signInRoutes(ctx: Context): Router {
       return renderSetup(res, 400, token, username, error.message);
     }
     const user = await ctx.store.createFirstAdmin(hashSetupToken(token), username, await passwords.hashPassword(password), ctx.now());
-    if (!user) throw setupLinkDead();
+    if (!user) throw await setupLinkDead(ctx);
     log.info('admin account created with the setup link', { user: user.username });
     await signIn(ctx, req, user.id);
-    res.redirect(303, `${admin}settings`);
+    res.redirect(303, `${admin}dashboard`);
   });
 
   return router;

@@ -10,6 +10,7 @@ export const admin: Command = {
     { form: 'list', help: 'admins: created, last sign-in, locked or not' },
     { form: 'remove <username>', help: 'delete an admin and end its sessions (never the last one)' },
     { form: 'unlock <username>', help: 'clear an admin\'s failed sign-ins, from every address' },
+    { form: 'setup-link', help: 'while no admin exists: a new one-time link that creates the first (older links stop working)' },
   ],
 
   creates: (args) => args[0] === 'add',
@@ -60,6 +61,12 @@ export const admin: Command = {
       const user = await existing(username);
       const addresses = await store.clearSignInAttempts(accountKey(user.username));
       io.out(`Unlocked "${user.username}": cleared its failed sign-ins from ${addresses} address${addresses === 1 ? '' : 'es'}.\n`);
+    } else if (action === 'setup-link') {
+      options(rest, {}, 0);
+      const { createSetupLink } = await import('../admin/setup-link.js');
+      const link = await createSetupLink({ config, store, now: io.now });
+      if (!link) throw new UserError('an admin account exists already: sign in with it, or add another with: npx portico admin add <username> --password-stdin');
+      io.out(`Open this one-time link to create the admin account (it works once, until a newer link is made):\n${link}\n`);
     } else {
       throw new UsageError(`unknown admin command "${action ?? ''}"`);
     }

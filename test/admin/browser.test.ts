@@ -55,7 +55,15 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     await page.fill('#password', 'a long enough password');
     await page.fill('#password_confirmation', 'a long enough password');
     await page.click('button:has-text("Create the account")');
+    // It lands on the dashboard, with the first-run checklist, each step with its page: the demo data has
+    // the venue's name, its terms and routers, but the owner has not looked at the guest page yet.
+    assert.equal(new URL(page.url()).pathname, '/admin/dashboard');
+    assert.deepEqual(await page.$$eval('.checklist .state', (states) => states.map((state) => state.textContent)), ['Done:', 'Done:', 'Done:', 'To do:']);
+    await page.click('.checklist a:has-text("Settings")');
     assert.equal(new URL(page.url()).pathname, '/admin/settings');
+    // The time zone is typed into a list of the current names.
+    const zones = await page.$eval('#timezone', (input) => [...(input as HTMLInputElement).list!.options].map((option) => option.value));
+    assert.ok(zones.includes('Europe/Kyiv') && !zones.includes('Europe/Kiev'));
 
     // Settings, with a logo, as the README screenshot shows them.
     await page.fill('#venue_name', 'The Anchor');

@@ -72,14 +72,34 @@ describe('GET /admin/dashboard', () => {
     'period=custom', 'from=2026-03-01&from=2026-03-02', 'gateway=nowhere', 'gateway=../etc', `gateway=${'x'.repeat(65)}`, 'to=yesterday',
   ];
   for (const query of badQueries) {
-    it(`refuses ?${query} with a 400 page`, async () => {
-      for (const path of ['/admin/dashboard', '/admin/dashboard.csv']) {
-        const res = await client.get(`${path}?${query}`);
-        assert.equal(res.status, 400, `${path}?${query}: ${res.text.slice(0, 200)}`);
-        assert.match(res.text, /<h1>Something is not right<\/h1>/);
-      }
+    it(`refuses ?${query} on the dashboard itself, and on its download with the admin's error page`, async () => {
+      const page = await client.get(`/admin/dashboard?${query}`);
+      assert.equal(page.status, 400, `${query}: ${page.text.slice(0, 200)}`);
+      assert.match(page.text, /<p class="error" role="alert" id="period-error">/);
+      assert.match(page.text, /aria-current="page">Dashboard/);
+      assert.match(page.text, /<form method="get" action="\/admin\/dashboard" class="period-form">/);
+      const csv = await client.get(`/admin/dashboard.csv?${query}`);
+      assert.equal(csv.status, 400, `${query}: ${csv.text.slice(0, 200)}`);
+      assert.match(csv.text, /<h1>Something is not right<\/h1>/);
+      assert.match(csv.text, /<nav aria-label="Admin pages">/);
+      assert.match(csv.text, /<a class="back" href="\/admin\/dashboard">Back to the dashboard<\/a>/);
     });
   }
+
+  it('says in plain words what is wrong with a period, keeping the days typed', async () => {
+    const backwards = await client.get('/admin/dashboard?period=custom&from=2026-03-02&to=2026-03-01').expect(400);
+    assert.match(backwards.text, /The period would start on 2026-03-02, after its last day \(2026-03-01\): choose a first day on or before the last\./);
+    assert.match(backwards.text, /name="from" value="2026-03-02"/);
+    assert.match(backwards.text, /name="to" value="2026-03-01"/);
+    const long = await client.get('/admin/dashboard?from=2025-01-01&to=2026-03-01').expect(400);
+    assert.match(long.text, /A period can be at most a year \(366 days\); 2025-01-01 to 2026-03-01 is 425 days\./);
+    const router = await client.get('/admin/dashboard?gateway=nowhere').expect(400);
+    assert.match(router.text, /This venue has no router &#34;nowhere&#34;: choose one from the list\./);
+    const typo = await client.get('/admin/dashboard?from=2026-3-1').expect(400);
+    assert.match(typo.text, /The first day of the period is not a date/);
+    assert.match(typo.text, /The figures below are of the last 7 days\./);
+    assert.equal(cards(typo.text)['Acceptances'], '6');
+  });
 });
 
 describe('GET /admin/dashboard.csv', () => {

@@ -30,13 +30,15 @@ describe('admin settings', () => {
   });
 
   const invalid: [string, string, RegExp][] = [
-    ['timezone', 'Mars/Olympus', /timezone must be an IANA time zone/],
-    ['website_url', 'javascript:alert(1)', /website_url must be an http or https address/],
-    ['website_url', 'not a url', /website_url must be a full address/],
-    ['session_minutes', 'abc', /session_minutes must be a whole number/],
-    ['remember_days', '400', /remember_days must be a whole number from 0 to 365/],
-    ['venue_name', '   ', /venue_name must be 1 to 100 characters/],
-    ['accent_color', 'red', /accent_color must be a colour/],
+    ['timezone', 'London', /&#34;London&#34; is not a time zone: give the region and the city it is named after, such as Europe\/London or America\/New_York\./],
+    ['timezone', 'Mars/Olympus', /&#34;Mars\/Olympus&#34; is not a time zone/],
+    ['website_url', 'javascript:alert(1)', /The website must be an address starting with http:\/\/ or https:\/\/, without a user name or password in it\./],
+    ['website_url', 'not a url', /The website must be a full address such as https:\/\/example.com\/; &#34;not a url&#34; is not one\./],
+    ['session_minutes', 'abc', /The session length must be a whole number of minutes from 1 to 10080\./],
+    ['remember_days', '400', /How long a device is remembered must be a whole number of days from 0 to 365\./],
+    ['venue_name', '   ', /The venue name must be 1 to 100 characters long\./],
+    ['accent_color', 'red', /The accent colour must be written as # and six hexadecimal digits, such as #1f5f99\./],
+    ['default_language', 'xx', /The default language must be one of the languages the guest page speaks: en, de, fr, es, it, nl; &#34;xx&#34; is not one of them\./],
   ];
   for (const [field, value, message] of invalid) {
     it(`refuses ${field}="${value}" with a form error and changes nothing`, async () => {
@@ -48,6 +50,24 @@ describe('admin settings', () => {
       assert.deepEqual(await admin.portal.store.getSite(admin.portal.site.id), before);
     });
   }
+
+  it('offers the current IANA names to choose from, not the old ones', async () => {
+    const page = await admin.agent.get('/admin/settings').expect(200);
+    const offered = [...page.text.matchAll(/<option value="([^"]+)">/g)].map((match) => match[1]);
+    for (const current of ['Europe/Kyiv', 'Asia/Kolkata', 'Asia/Ho_Chi_Minh', 'America/Nuuk', 'UTC', 'Europe/London']) assert.ok(offered.includes(current), current);
+    for (const old of ['Europe/Kiev', 'Asia/Calcutta', 'Asia/Saigon', 'America/Godthab']) assert.ok(!offered.includes(old), old);
+    assert.match(page.text, /<input id="timezone" name="timezone" list="time-zones"/);
+  });
+
+  it('accepts an old zone name and stores, and shows, the current one', async () => {
+    await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid, timezone: 'Europe/Kiev' }).expect(303);
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.timezone, 'Europe/Kyiv');
+    // A venue that stored the old name before: shown by the current one, and saved as that.
+    await admin.portal.store.updateSite(admin.portal.site.id, { timezone: 'Asia/Calcutta' });
+    assert.match((await admin.agent.get('/admin/settings')).text, /name="timezone" list="time-zones" value="Asia\/Kolkata"/);
+    await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid, timezone: 'asia/kolkata' }).expect(303);
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.timezone, 'Asia/Kolkata');
+  });
 
   it('refuses a field given twice', async () => {
     const response = await admin.agent.post('/admin/settings').type('form').send(`_csrf=${admin.csrf}&venue_name=a&venue_name=b`);
@@ -107,5 +127,35 @@ describe('admin logo', () => {
     const forged = await upload(await picture(10, 10, '#000000'), 'forged');
     assert.equal(forged.status, 403);
     assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, before);
+  });
+
+  it('shows the settings form, with its menu, for a picture over 5 MB', async () => {
+    const before = (await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256;
+    const response = await upload(Buffer.alloc(5 * 1024 * 1024 + 1));
+    assert.equal(response.status, 413);
+    assert.match(response.text, /<h1>Settings<\/h1>/);
+    assert.match(response.text, /aria-current="page">Settings/);
+    assert.match(response.text, /<p class="field-error" id="logo-error">This picture is larger than 5 MB: choose a smaller file/);
+    assert.match(response.text, /name="venue_name"/);
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, before);
+  });
+
+  it('removes the logo: the guest page shows none and its address answers 404', async () => {
+    const { logoSha256 } = (await admin.portal.store.getSite(admin.portal.site.id))!;
+    assert.ok(logoSha256);
+    const settings = await admin.agent.get('/admin/settings').expect(200);
+    assert.match(settings.text, /action="\/admin\/settings\/remove-logo"[\s\S]*Remove logo/);
+    await admin.agent.post('/admin/settings/remove-logo').type('form').send({ _csrf: 'forged' }).expect(403);
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, logoSha256);
+
+    await admin.agent.post('/admin/settings/remove-logo').type('form').send({ _csrf: admin.csrf })
+      .expect(303).expect('Location', '/admin/settings?logo-removed');
+    assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, null);
+    await request(admin.portal.app).get(`/logo/${logoSha256}.png`).expect(404);
+    const guest = await request(admin.portal.app).get('/preview').expect(200);
+    assert.doesNotMatch(guest.text, /venue-logo/);
+    const after = await admin.agent.get('/admin/settings?logo-removed').expect(200);
+    assert.match(after.text, /Logo removed/);
+    assert.doesNotMatch(after.text, /Remove logo/);
   });
 });

@@ -44,7 +44,7 @@ describe('first-run setup link', () => {
 
     await agent.post('/admin/setup').type('form')
       .send({ _csrf: csrf, token, username: 'owner', password: ownerPassword, password_confirmation: ownerPassword })
-      .expect(303).expect('Location', '/admin/settings');
+      .expect(303).expect('Location', '/admin/dashboard');
     await agent.get('/admin/settings').expect(200);
     assert.equal(await portal.store.countAdminUsers(), 1);
 
@@ -63,6 +63,7 @@ describe('first-run setup link', () => {
     try {
       const before = await request(fresh.app).get('/admin/login').expect(200);
       assert.match(before.text, /There is no admin account yet\. Portico wrote a one-time setup link to its log/);
+      assert.match(before.text, /Run <code>npx portico admin setup-link<\/code> on the server for a new one/);
       await fresh.store.addAdminUser('owner', 'x', fresh.clock());
       const after = await request(fresh.app).get('/admin/login').expect(200);
       assert.doesNotMatch(after.text, /no admin account yet/);
@@ -80,7 +81,7 @@ describe('first-run setup link', () => {
       const form = await agent.get(`/admin/setup?token=${made}`).expect(200); // the form shows; the token is checked on submit
       await agent.post('/admin/setup').type('form')
         .send({ _csrf: csrfOf(form.text), token: made, username: 'owner', password: ownerPassword, password_confirmation: ownerPassword }).expect(410);
-      await agent.get('/admin/setup?token=short').expect(400);
+      await agent.get('/admin/setup?token=short').expect(410);
       assert.equal(await fresh.store.countAdminUsers(), 0);
     } finally {
       await fresh.close();

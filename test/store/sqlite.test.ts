@@ -120,6 +120,27 @@ describe('SQLite store', () => {
     fs.rmSync(before014, { recursive: true, force: true });
   });
 
+  it('counts a venue that has had guests as having seen its guest page, and no other (migration 016)', async () => {
+    const dataDir = tempDir();
+    const before016 = tempDir();
+    const migrations = path.join(__dirname, '..', '..', '..', 'migrations');
+    for (const file of fs.readdirSync(migrations).filter((f) => f.endsWith('.sql') && f < '016')) fs.copyFileSync(path.join(migrations, file), path.join(before016, file));
+    const old = openDatabaseFile(path.join(dataDir, 'portico.db'));
+    applyMigrations(old, before016);
+    old.pragma('foreign_keys = OFF'); // the acceptance needs no terms
+    old.exec(`INSERT INTO sites (id, name, website_url, created_at) VALUES (1, 'Café', 'https://cafe.example/', 100), (2, 'Bar', 'https://bar.example/', 200);
+      INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, terms_version_id, language, handoff)
+        VALUES (500, '2026-11-27', 12, 5, 1, 1, 'en', 'test');`);
+    old.close();
+
+    const migrated = openSqliteStore(dataDir);
+    assert.equal((await migrated.getSite(1))!.guestPagePreviewedAt, 100);
+    assert.equal((await migrated.getSite(2))!.guestPagePreviewedAt, null);
+    await migrated.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(before016, { recursive: true, force: true });
+  });
+
   it('keeps acceptances per hour and per breakdown, from the split of the old roll-up and from the store alike (migration 010)', async () => {
     const dataDir = tempDir();
     const before010 = tempDir();

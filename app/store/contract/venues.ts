@@ -9,6 +9,8 @@ export interface Site {
   accentColor: string;
   /** SHA-256 of the venue's logo (served at logo/<sha256>.png), null without one. */
   logoSha256: string | null;
+  /** When the owner first opened the guest page preview from the admin; null before. */
+  guestPagePreviewedAt: number | null;
   createdAt: number;
 }
 
@@ -34,5 +36,9 @@ export interface VenueStore {
   updateSite(id: number, settings: Partial<SiteSettings>): Promise<Site>;
   /** Stores the logo under its SHA-256 and makes it the venue's logo, in one transaction; unused logos are deleted. */
   setLogo(siteId: number, logo: LogoImage, at: number): Promise<Site>;
+  /** The venue goes back to having no logo; a logo no venue uses any more is deleted. */
+  removeLogo(siteId: number): Promise<Site>;
+  /** Notes that the owner has seen the guest page; the first time is kept. */
+  noteGuestPagePreviewed(siteId: number, at: number): Promise<Site>;
   getLogo(sha256: string): Promise<Buffer | undefined>;
 }

@@ -3,7 +3,7 @@ import type { Connection } from './connection';
 
 interface SiteRow {
   id: number; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
-  default_language: string; accent_color: string; logo_sha256: string | null; created_at: number;
+  default_language: string; accent_color: string; logo_sha256: string | null; guest_page_previewed_at: number | null; created_at: number;
 }
 
 const siteColumns: Record<keyof SiteSettings, string> = {
@@ -15,7 +15,7 @@ function toSite(row: SiteRow): Site {
   return {
     id: row.id, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
     rememberDays: row.remember_days, defaultLanguage: row.default_language, accentColor: row.accent_color, logoSha256: row.logo_sha256,
-    createdAt: row.created_at,
+    guestPagePreviewedAt: row.guest_page_previewed_at, createdAt: row.created_at,
   };
 }
 
@@ -26,8 +26,9 @@ export function sqliteVenues({ db, cache }: Connection): VenueStore {
     insertSite: db.prepare(`INSERT INTO sites (name, website_url, timezone, session_minutes, remember_days, default_language, accent_color, created_at)
       VALUES (@name, @websiteUrl, @timezone, @sessionMinutes, @rememberDays, @defaultLanguage, @accentColor, @createdAt)`),
     insertLogo: db.prepare<[string, Buffer, number]>('INSERT OR IGNORE INTO logos (sha256, image, created_at) VALUES (?, ?, ?)'),
-    setSiteLogo: db.prepare<[string, number]>('UPDATE sites SET logo_sha256 = ? WHERE id = ?'),
+    setSiteLogo: db.prepare<[string | null, number]>('UPDATE sites SET logo_sha256 = ? WHERE id = ?'),
     deleteUnusedLogos: db.prepare('DELETE FROM logos WHERE sha256 NOT IN (SELECT logo_sha256 FROM sites WHERE logo_sha256 IS NOT NULL)'),
+    notePreviewed: db.prepare<[number, number]>('UPDATE sites SET guest_page_previewed_at = ? WHERE id = ? AND guest_page_previewed_at IS NULL'),
     logo: db.prepare<[string], { image: Buffer }>('SELECT image FROM logos WHERE sha256 = ?'),
   };
 
@@ -76,6 +77,20 @@ export function sqliteVenues({ db, cache }: Connection): VenueStore {
         sql.deleteUnusedLogos.run();
       }).immediate();
       cache.forgetSites();
+      return existingSite(siteId);
+    },
+
+    async removeLogo(siteId) {
+      db.transaction(() => {
+        sql.setSiteLogo.run(null, siteId);
+        sql.deleteUnusedLogos.run();
+      }).immediate();
+      cache.forgetSites();
+      return existingSite(siteId);
+    },
+
+    async noteGuestPagePreviewed(siteId, at) {
+      if (sql.notePreviewed.run(at, siteId).changes > 0) cache.forgetSites();
       return existingSite(siteId);
     },
 

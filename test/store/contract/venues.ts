@@ -14,6 +14,7 @@ export function venueContract(open: OpenStore): void {
       assert.equal((await store.getSite(other.id))!.name, 'Bar');
       assert.equal(site.logoSha256, null);
       assert.equal(site.createdAt, t0);
+      assert.equal(site.guestPagePreviewedAt, null);
       const updated = await store.updateSite(site.id, { name: 'Café Neu', sessionMinutes: undefined });
       assert.deepEqual(updated, { ...site, name: 'Café Neu' });
       assert.deepEqual(await store.getSite(site.id), updated);
@@ -37,6 +38,31 @@ export function venueContract(open: OpenStore): void {
       assert.deepEqual(await store.getLogo(sha), first);
       await store.setLogo(site.id, logoImage(Buffer.from('second png')), t0 + 1);
       assert.equal(await store.getLogo(sha), undefined);
+    }));
+
+    it('keeps when the guest page was first previewed', withStore(open, async (store) => {
+      const { site } = await venue(store);
+      const other = await store.createSite({ ...site, name: 'Bar' }, t0 + 1);
+      assert.equal((await store.noteGuestPagePreviewed(site.id, t0 + 5)).guestPagePreviewedAt, t0 + 5);
+      assert.equal((await store.getSite(site.id))!.guestPagePreviewedAt, t0 + 5);
+      assert.equal((await store.noteGuestPagePreviewed(site.id, t0 + 9)).guestPagePreviewedAt, t0 + 5, 'the first time is kept');
+      assert.equal((await store.getSite(other.id))!.guestPagePreviewedAt, null);
+    }));
+
+    it('removes the logo: the venue has none, and the picture is gone unless another venue uses it', withStore(open, async (store) => {
+      const { site } = await venue(store);
+      const other = await store.createSite({ ...site, name: 'Bar' }, t0 + 1);
+      const png = Buffer.from('shared png');
+      const { sha256 } = logoImage(png);
+      await store.setLogo(site.id, logoImage(png), t0);
+      await store.setLogo(other.id, logoImage(png), t0);
+      const removed = await store.removeLogo(site.id);
+      assert.equal(removed.logoSha256, null);
+      assert.equal((await store.getSite(site.id))!.logoSha256, null);
+      assert.deepEqual(await store.getLogo(sha256), png, 'still the other venue\'s logo');
+      await store.removeLogo(other.id);
+      assert.equal(await store.getLogo(sha256), undefined);
+      assert.equal((await store.removeLogo(site.id)).logoSha256, null, 'removing no logo changes nothing');
     }));
   });
 }

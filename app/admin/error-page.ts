@@ -1,0 +1,31 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Context } from '../context';
+import { errorAnswer } from '../error-page';
+import { signedInAdmin } from './session';
+
+const sections: Record<string, string> = { dashboard: 'the dashboard', settings: 'the settings', terms: 'the terms', routers: 'the routers' };
+
+/**
+ * The way back from a refused admin request: to the page of the menu it came from; from any other, to
+ * the dashboard when signed in, else to the sign-in page.
+ */
+function wayBack(basePath: string, path: string, signedIn: boolean): { href: string; label: string; section: string | null } {
+  const first = /^\/([a-z]+)/.exec(path)?.[1] ?? '';
+  if (first in sections) return { href: `${basePath}admin/${first}`, label: `Back to ${sections[first]}`, section: first };
+  if (signedIn) return { href: `${basePath}admin/dashboard`, label: `Back to ${sections.dashboard}`, section: 'dashboard' };
+  return { href: `${basePath}admin/login`, label: 'Go to the sign-in page', section: null };
+}
+
+/** Admin errors in the admin's layout, with its menu when signed in and a way back; the status, message and log line are those of every error page. */
+export function adminErrors(ctx: Context): ErrorRequestHandler {
+  return async (error, req, res, _next) => {
+    const answer = errorAnswer(error, { method: req.method, path: req.originalUrl.split('?')[0], ip: req.ip ?? '' });
+    if (res.headersSent) return;
+    // Refused before the sign-in check (a form expired or too large): the session still says who is signed in.
+    const adminUser = res.locals.adminUser ?? (req.session ? await signedInAdmin(ctx, req) : undefined);
+    const back = wayBack(ctx.config.publicUrl.pathname, req.path, adminUser !== undefined);
+    res.status(answer.status).set(answer.headers).render('admin/error', {
+      ...answer.page, active: back.section, back, adminUser, csrfToken: res.locals.csrfToken ?? req.session?.csrfToken,
+    });
+  };
+}
