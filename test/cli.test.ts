@@ -33,12 +33,24 @@ describe('command line', () => {
     for (const placeholder of ['$PORTAL_ACTION$', '$PORTAL_ZONE$', '$PORTAL_REDIRURL$', '$CLIENT_MAC$', '$CLIENT_IP$']) assert.ok(page.out.includes(placeholder));
   });
 
+  it('takes the pfSense address as guests reach it, pasted or typed, and refuses a public one', async () => {
+    assert.equal((await portico('gateway', 'add', '--type', 'pfsense', '--id', 'terrace', '--address', 'http://[fd00::1]:8004/')).code, 0);
+    assert.equal((await portico('gateway', 'add', '--type', 'pfsense', '--id', 'garden', '--address', 'portal.cafe.lan:8002')).code, 0);
+    const refused = await portico('gateway', 'add', '--type', 'pfsense', '--id', 'roof', '--address', '8.8.8.8:8002');
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /8\.8\.8\.8 is a public address/);
+    const gateways = JSON.parse((await portico('gateway', 'list', '--json')).out) as { id: string; settings: unknown }[];
+    assert.deepEqual(gateways.filter((g) => g.id !== 'lobby').map((g) => [g.id, g.settings]),
+      [['garden', { address: 'portal.cafe.lan:8002' }], ['terrace', { address: '[fd00::1]:8004' }]]);
+    for (const id of ['terrace', 'garden']) assert.equal((await portico('gateway', 'remove', id)).code, 0);
+  });
+
   it('refuses a duplicate or malformed gateway without a stack trace', async () => {
     for (const args of [
       ['gateway', 'add', '--type', 'pfsense', '--id', 'lobby'],
       ['gateway', 'add', '--type', 'cisco', '--id', 'x'],
       ['gateway', 'add', '--type', 'pfsense', '--id', 'bad id!'],
-      ['gateway', 'add', '--type', 'pfsense', '--id', 'y', '--address', 'http://x/'],
+      ['gateway', 'add', '--type', 'pfsense', '--id', 'y', '--address', 'http://x/index.php'],
       ['gateway', 'setup', 'missing'],
     ]) {
       const result = await portico(...args);

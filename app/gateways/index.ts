@@ -34,7 +34,7 @@ export function settingsFromOptions(driver: GatewayDriver, given: Record<string,
     if (text !== undefined) settings[option.setting] = option.parse(text);
     else if (kept[option.setting] !== undefined) settings[option.setting] = kept[option.setting];
     else if (option.default !== undefined) settings[option.setting] = option.parse(option.default);
-    else if (option.required) throw new UserError(`--${option.name} is needed: ${option.help}`);
+    else if (option.required) throw new UserError(`${option.label} is needed: ${option.help}`);
   }
   return settings;
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { publicLink } from '../config';
 import type { Context } from '../context';
 import { termsPage } from '../guest/terms-page';
@@ -97,12 +98,24 @@ export const pfsense: GatewayDriver = {
   options: [{
     name: 'address', setting: 'address', label: 'Address', placeholder: '<host[:port]>',
     help: 'the portal address guests reach, host or host:port, e.g. 192.168.10.1:8002',
-    parse(address) {
+    parse(given) {
+      // Owners paste what the browser showed: http://192.168.10.1:8002/ is the same portal address.
+      const pasted = /^https?:\/\/([^/?#]*)\/?$/i.exec(given);
+      if (/^[a-z]+:\/\//i.test(given) && !pasted) {
+        throw new UserError(`Give the pfSense portal's address alone, such as 192.168.10.1:8002, without a path: got "${given}"`);
+      }
+      const address = (pasted ? pasted[1] : given).toLowerCase();
       const match = hostPortPattern.exec(address);
       if (!match || (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535))) {
-        throw new UserError(`--address must be host or host:port (the pfSense portal as guests reach it), got "${address}"`);
+        throw new UserError(`"${given}" is not an address: give the pfSense portal as guests reach it, such as 192.168.10.1:8002`);
       }
-      return address.toLowerCase();
+      // Guests reach the portal on their own network: an IP address outside the ranges routers live in
+      // (private, carrier-grade NAT, loopback) is not this portal's (a typo, or the WAN side).
+      const host = match[1].replace(/^\[|\]$/g, '');
+      if (isIP(host) !== 0 && !isPrivateAddress(host)) {
+        throw new UserError(`${host} is a public address: give the pfSense portal's address on the guest network, such as 192.168.10.1:8002`);
+      }
+      return address;
     },
   }],
 

@@ -314,7 +314,7 @@ export const wifidog: GatewayDriver = {
     default: String(defaultCheckIntervalSeconds),
     parse(text) {
       const seconds = Number(text);
-      if (!/^\d{1,4}$/.test(text) || seconds < 10 || seconds > 3600) throw new UserError('--check-interval must be whole seconds from 10 to 3600');
+      if (!/^\d{1,4}$/.test(text) || seconds < 10 || seconds > 3600) throw new UserError(`The check interval must be whole seconds from 10 to 3600, such as ${defaultCheckIntervalSeconds}: got "${text}"`);
       return seconds;
     },
   }, {
@@ -322,7 +322,7 @@ export const wifidog: GatewayDriver = {
     help: "recommended: the IP address the router's requests come from, e.g. 192.0.2.7; from anywhere else they are refused",
     parse(text) {
       const routerAddress = text.toLowerCase();
-      if (isIP(routerAddress) === 0) throw new UserError(`--router-address must be the IP address the router's requests come from, e.g. 192.0.2.7, got "${routerAddress}"`);
+      if (isIP(routerAddress) === 0) throw new UserError(`"${text}" is not an IP address: give the address the router's requests come from, such as 192.0.2.7`);
       return routerAddress;
     },
   }],

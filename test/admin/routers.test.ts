@@ -36,8 +36,10 @@ describe('admin routers', () => {
     const cases: [Record<string, string>, number, RegExp][] = [
       [{ type: 'cisco', id: 'x' }, 400, /unknown gateway type/],
       [{ type: 'pfsense', id: 'has space' }, 400, /The id must be/],
-      [{ type: 'pfsense', id: 'hall', address: 'http://x/' }, 400, /--address must be host or host:port/],
-      [{ type: 'wifidog', id: 'hall', routerAddress: 'router.example' }, 400, /--router-address must be the IP address/],
+      [{ type: 'pfsense', id: 'hall', address: 'http://192.168.10.1:8002/index.php' }, 400, /Give the pfSense portal&#39;s address alone, such as 192\.168\.10\.1:8002, without a path/],
+      [{ type: 'pfsense', id: 'hall', address: '8.8.8.8:8002' }, 400, /8\.8\.8\.8 is a public address: give the pfSense portal&#39;s address on the guest network/],
+      [{ type: 'pfsense', id: 'hall', address: 'not an address' }, 400, /&#34;not an address&#34; is not an address: give the pfSense portal as guests reach it/],
+      [{ type: 'wifidog', id: 'hall', routerAddress: 'router.example' }, 400, /&#34;router\.example&#34; is not an IP address: give the address the router&#39;s requests come from/],
       [{ type: 'pfsense', id: 'hall', routerAddress: '192.0.2.7' }, 400, /--router-address is for WiFiDog/],
       [{ type: 'pfsense', id: 'lobby' }, 409, /already/],
     ];
@@ -47,6 +49,12 @@ describe('admin routers', () => {
       assert.match(response.text, message);
     }
     assert.equal((await admin.portal.store.listGateways()).length, 1);
+  });
+
+  it('takes a pfSense address pasted from the browser as the portal address it names', async () => {
+    await admin.agent.post('/admin/routers').type('form').send({ _csrf: admin.csrf, type: 'pfsense', id: 'pasted', address: ' HTTP://192.168.10.1:8002/ ' }).expect(303);
+    assert.deepEqual((await admin.portal.store.getGateway('pasted'))?.settings, { address: '192.168.10.1:8002' });
+    await admin.portal.store.removeGateway('pasted');
   });
 
   it('renames a router', async () => {
@@ -93,7 +101,7 @@ describe('admin routers', () => {
     assert.doesNotMatch(pfsense, /name="checkIntervalSeconds"/);
     const refused = await admin.agent.post('/admin/routers').type('form')
       .send({ _csrf: admin.csrf, type: 'wifidog', id: 'slow', checkIntervalSeconds: '5' }).expect(400);
-    assert.match(refused.text, /--check-interval must be whole seconds/);
+    assert.match(refused.text, /The check interval must be whole seconds/);
     assert.match(refused.text, /name="checkIntervalSeconds"[^>]*value="5"/);
   });
 
@@ -114,7 +122,7 @@ describe('admin routers', () => {
 
     const refused = await admin.agent.post('/admin/routers/bar/settings').type('form')
       .send({ _csrf: admin.csrf, checkIntervalSeconds: '30', routerAddress: 'router.example' }).expect(400);
-    assert.match(refused.text, /--router-address must be the IP address/);
+    assert.match(refused.text, /is not an IP address: give the address the router&#39;s requests come from/);
     assert.match(refused.text, /name="routerAddress"[^>]*value="router\.example"/);
     await admin.agent.post('/admin/routers/bar/settings').type('form').send({ checkIntervalSeconds: '40' }).expect(403);
     await admin.agent.post('/admin/routers/nowhere/settings').type('form').send({ _csrf: admin.csrf }).expect(404);

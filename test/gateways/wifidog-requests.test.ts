@@ -152,7 +152,7 @@ describe('gateway add and gateway setup for WiFiDog', () => {
     assert.match(address.err, /--address is for pfSense/);
     const interval = await cli(['gateway', 'add', '--type', 'wifidog', '--id', 'x2', '--check-interval', '5']);
     assert.equal(interval.code, 1);
-    assert.match(interval.err, /--check-interval must be whole seconds from 10 to 3600/);
+    assert.match(interval.err, /The check interval must be whole seconds from 10 to 3600, such as 60/);
   });
 
   it('pins a router to the address its requests come from with --router-address, and recommends it otherwise', async () => {
@@ -160,7 +160,7 @@ describe('gateway add and gateway setup for WiFiDog', () => {
     for (const bad of ['router.example', '10.0.0', '10.0.0.1:2060', '10.0.0.1/24']) {
       const refused = await cli(['gateway', 'add', '--type', 'wifidog', '--id', 'pinbad', '--router-address', bad]);
       assert.equal(refused.code, 1, bad);
-      assert.match(refused.err, /--router-address must be the IP address the router's requests come from/);
+      assert.match(refused.err, /is not an IP address: give the address the router's requests come from/);
     }
     const pfsense = await cli(['gateway', 'add', '--type', 'pfsense', '--id', 'pf', '--router-address', '10.0.0.1']);
     assert.equal(pfsense.code, 1);
