@@ -25,9 +25,16 @@ describe('command line', () => {
       [['lobby', 'pfsense', { address: '192.168.10.1:8002' }]]);
     const setup = await portico('gateway', 'setup', 'lobby');
     assert.equal(setup.code, 0);
-    for (const text of ["None, don't authenticate users", 'After authentication Redirection URL', 'Allowed Hostnames', 'Hostname: 192.168.10.5', 'Logout popup', 'gateway page lobby']) {
+    for (const text of [
+      "Authentication Method: None, don't authenticate users", 'After authentication Redirection URL', 'Logout popup', 'gateway page lobby > portico-lobby.html',
+      'Hard timeout (Minutes): 240', 'Idle timeout (Minutes): 30', 'Allowed IP Addresses tab', 'IP Address: 192.168.10.5', 'Mask: 32', 'Direction: Both',
+      'Default and Maximum lease time', 'lease time, in seconds, longer than the hard timeout: 18000\n', 'DNS Resolver',
+    ]) {
       assert.ok(setup.out.includes(text), `setup mentions ${text}`);
     }
+    assert.doesNotMatch(setup.out, /Allowed Hostnames/, 'an IP address is allowed by address');
+    const byName = await runCli(['gateway', 'setup', 'lobby'], { dataDir, publicUrl: 'https://wifi.harbour.example/', now: clock });
+    assert.match(byName.out, /Allowed Hostnames tab › Add\n +Hostname: wifi\.harbour\.example\n +Direction: Both/);
     const page = await portico('gateway', 'page', 'lobby');
     assert.match(page.out, /action="http:\/\/192\.168\.10\.5:8080\/pfsense\/lobby"/);
     for (const placeholder of ['$PORTAL_ACTION$', '$PORTAL_ZONE$', '$PORTAL_REDIRURL$', '$CLIENT_MAC$', '$CLIENT_IP$']) assert.ok(page.out.includes(placeholder));

@@ -58,7 +58,7 @@ export function routerRoutes(ctx: Context): Router {
     const driver = driverFor(gateway.type);
     res.status(status).set('Cache-Control', 'no-store').render('admin/router', {
       title: gateway.name, active: 'routers', gateway, label: driver?.label ?? gateway.type,
-      setupText: driver?.setupText(gateway, site, ctx.config) ?? null, hasUploadPage: Boolean(driver?.uploadPage),
+      setup: driver?.setup(gateway, site, ctx.config) ?? null, uploadPage: `${routersPage}/${encodeURIComponent(gateway.id)}/upload-page`,
       fields: driver ? optionFields(driver, values) : [], facts: driver?.health.facts(gateway.health ?? {}) ?? [],
       lastContact: gateway.lastContactAt === undefined ? null
         : new Intl.DateTimeFormat('en-GB', { timeZone: site.timezone, dateStyle: 'medium', timeStyle: 'medium' }).format(gateway.lastContactAt),

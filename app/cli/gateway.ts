@@ -1,10 +1,26 @@
 import { publicUrlProblem, settingsFileName } from '../config';
 import { UserError } from '../errors';
+import type { RouterSetup } from '../gateways/driver';
 import { ensureVenue } from '../venue-settings';
 import { options, UsageError, type Command } from './command';
 
 // The drivers and what they import: loaded only when a gateway command runs or its usage is shown, as the other commands' own modules.
 const registry = () => import('../gateways/index.js');
+
+/** A router's setup for a terminal: numbered steps, each field's value beside it, notes after. */
+function setupAsText(setup: RouterSetup, id: string): string {
+  const lines = [setup.title, '', setup.where, ''];
+  setup.steps.forEach((step, index) => {
+    const [only, ...more] = step.values ?? [];
+    const number = `${String(index + 1).padStart(2)}. `;
+    const indent = ' '.repeat(number.length);
+    lines.push(`${number}${step.text}${only && !only.label && more.length === 0 ? `: ${only.value}` : ''}`);
+    if (only && (only.label || more.length > 0)) for (const value of step.values!) lines.push(`${indent}${value.label ? `${value.label}: ` : ''}${value.value}`);
+    if (step.uploadsPage) lines.push(`${indent}Make it with: npx portico gateway page ${id} > portico-${id}.html`);
+    if (step.note) lines.push(`${indent}${step.note}`);
+  });
+  return [...lines, '', ...setup.notes, ''].join('\n');
+}
 
 export const gateway: Command = {
   name: 'gateway',
@@ -65,7 +81,7 @@ export const gateway: Command = {
       if (!found) throw new UserError(`no gateway "${positionals[0]}"; see: npx portico gateway list`);
       const driver = driverFor(found.type)!;
       const gatewaySite = (await store.getSite(found.siteId))!;
-      if (action === 'setup') io.out(driver.setupText(found, gatewaySite, config) + '\n');
+      if (action === 'setup') io.out(setupAsText(driver.setup(found, gatewaySite, config), found.id));
       else if (driver.uploadPage) io.out(driver.uploadPage(found, gatewaySite, config));
       else throw new UserError(`${driver.label} gateways need no uploaded page; see: npx portico gateway setup ${found.id}`);
     } else {

@@ -44,10 +44,37 @@ export interface GatewayDriver {
   handoff(ctx: Context, request: HandoffRequest): Promise<Handoff>;
   /** The origin the accept form ends up at, for the page's Content-Security-Policy form-action. */
   handoffOrigin(state: GuestState): string;
-  /** Step-by-step router settings for this Portico, in the owner's words. */
-  setupText(gateway: Gateway, site: Site, config: Config): string;
+  /** Step-by-step router settings for this Portico, in the owner's words: the admin's router page and `gateway setup`. */
+  setup(gateway: Gateway, site: Site, config: Config): RouterSetup;
   /** The file the router serves to captured guests, for routers that need one uploaded. */
   uploadPage?(gateway: Gateway, site: Site, config: Config): string;
+}
+
+/** What to make on the router, in the order its own pages ask for it. */
+export interface RouterSetup {
+  title: string;
+  /** Where in the router's interface the steps are made. */
+  where: string;
+  steps: SetupStep[];
+  /** What follows from these settings, once they are made. */
+  notes: string[];
+}
+
+/** One thing to do on the router: a field to fill in (its name and the value) or an action. */
+export interface SetupStep {
+  /** The field's name as the router's page shows it, or what to do. */
+  text: string;
+  /** What to type, each shown to copy; a value without a label is the field's own. */
+  values?: SetupValue[];
+  /** Why, or what it leads to. */
+  note?: string;
+  /** Upload the page the driver makes (uploadPage): the admin offers it to download, the command line names the command. */
+  uploadsPage?: boolean;
+}
+
+export interface SetupValue {
+  label?: string;
+  value: string;
 }
 
 /** One setting of a router: a `gateway add` flag and a field of the admin's router forms. */

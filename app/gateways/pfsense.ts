@@ -189,29 +189,35 @@ export const pfsense: GatewayDriver = {
     return originOf(state.handoff.action);
   },
 
-  setupText(gateway, site, config) {
-    const host = config.publicUrl.hostname;
-    return [
-      `pfSense setup for gateway "${gateway.id}" (${gateway.name}) of ${site.name}`,
-      '',
-      'In pfSense, Services > Captive Portal, add or edit the guest zone, tick "Enable Captive Portal", choose the guest interface, then:',
-      '',
-      `1. Portal page contents: upload the file made by`,
-      `     npx portico gateway page ${gateway.id} > portico-${gateway.id}.html`,
-      '   It sends each captured guest on to Portico, with or without JavaScript.',
-      '2. Authentication > Authentication Method: "None, don\'t authenticate users".',
-      '3. After authentication Redirection URL: leave empty. Portico sends guests to its "You\'re online" page',
-      `   (${onlinePageUrl(config, site)}), which links to the venue website ${site.websiteUrl}.`,
-      '4. Pre-authentication redirect URL: leave empty.',
-      '5. Logout popup window: leave unticked (a popup would replace the redirect to the website).',
-      `6. Idle timeout and Hard timeout: the venue's session length is ${site.sessionMinutes} minutes; pfSense enforces it, so set Hard timeout to ${site.sessionMinutes}.`,
-      '7. Save. Then Services > Captive Portal > this zone > Allowed Hostnames > Add:',
-      `     Hostname: ${host}   Direction: Both   Description: Portico`,
-      '   Without it the captured guest cannot reach Portico.',
-      '',
-      `Portico checks that the login form comes from this router${settingsOf(gateway).address ? ` (${settingsOf(gateway).address})` : ' (a private or loopback address; add --address to pin it)'}.`,
-      `Guests reach Portico at ${entryUrl(gateway, config)}.`,
-    ].join('\n');
+  setup(gateway, site, config) {
+    const host = config.publicUrl.hostname.replace(/^\[|\]$/g, '');
+    const minutes = site.sessionMinutes;
+    const idleMinutes = Math.min(30, minutes);
+    const { address } = settingsOf(gateway);
+    // pfSense's zone lets Portico through by name (Allowed Hostnames) or, for an address, by IP (Allowed IP Addresses).
+    const allowed = isIP(host) === 0
+      ? { text: 'Save. Then this zone\'s Allowed Hostnames tab › Add', values: [{ label: 'Hostname', value: host }, { label: 'Direction', value: 'Both' }, { label: 'Description', value: 'Portico' }] }
+      : { text: 'Save. Then this zone\'s Allowed IP Addresses tab › Add', values: [{ label: 'IP Address', value: host }, { label: 'Mask', value: isIP(host) === 4 ? '32' : '128' }, { label: 'Direction', value: 'Both' }, { label: 'Description', value: 'Portico' }] };
+    return {
+      title: `pfSense setup for router "${gateway.id}" (${gateway.name}) of ${site.name}`,
+      where: 'In pfSense, Services › Captive Portal, add or edit the guest zone, tick "Enable Captive Portal", choose the guest interface, then:',
+      steps: [
+        { text: 'Portal page contents: upload the page Portico made for this router', uploadsPage: true, note: 'It sends each captured guest on to Portico, with or without JavaScript.' },
+        { text: 'Authentication Method', values: [{ value: 'None, don\'t authenticate users' }] },
+        { text: 'After authentication Redirection URL: leave empty', note: `Portico sends guests to its "You're online" page (${onlinePageUrl(config, site)}), which links to the venue website ${site.websiteUrl}.` },
+        { text: 'Pre-authentication redirect URL: leave empty' },
+        { text: 'Logout popup window: leave unticked', note: 'A popup would replace the redirect to the website.' },
+        { text: 'Hard timeout (Minutes)', values: [{ value: String(minutes) }], note: `The venue's session length: pfSense ends each guest's session after it.` },
+        { text: 'Idle timeout (Minutes)', values: [{ value: String(idleMinutes) }], note: 'A guest who leaves frees the session after this long without traffic; one who is back later sees the terms again.' },
+        allowed,
+        { text: 'Services › DHCP Server › the guest interface: Default and Maximum lease time, in seconds, longer than the hard timeout', values: [{ value: String(minutes * 60 + 3600) }], note: 'pfSense knows a guest by address: a phone given a new one mid-session would be captured again.' },
+        { text: 'Services › DNS Resolver: enabled, listening on the guest interface', note: 'Guests must resolve names before they log in, or their phone never sees the portal.' },
+      ],
+      notes: [
+        `Portico checks that the login form comes from this router${address ? ` (${address})` : ': any private or loopback address, until you give its address'}.`,
+        `Guests reach Portico at ${entryUrl(gateway, config)}.`,
+      ],
+    };
   },
 
   uploadPage(gateway, site, config) {

@@ -40,6 +40,8 @@ const loginTokenKeyPurpose = 'wifidog-login-token';
 /** WiFiDog's own default CheckInterval (src/conf.h). */
 export const defaultCheckIntervalSeconds = 60;
 /** The gateway's own web server port as DD-WRT sets it by default. */
+/** Guests at once a venue's router should take: DD-WRT's default of 10 is a table or two. */
+const recommendedMaxUsers = 250;
 const defaultGatewayPort = 2060;
 const unknownGatewayWarningMs = 10 * 60 * 1000;
 /**
@@ -487,7 +489,7 @@ export const wifidog: GatewayDriver = {
     return gatewayOrigin(state.handoff.gatewayAddress, state.handoff.gatewayPort);
   },
 
-  setupText(gateway, site, config) {
+  setup(gateway, site, config) {
     const url = config.publicUrl;
     const ssl = url.protocol === 'https:';
     const port = url.port || (ssl ? '443' : '80');
@@ -495,38 +497,34 @@ export const wifidog: GatewayDriver = {
     const sessionSeconds = site.sessionMinutes * 60;
     // Idle guests are logged out after CheckInterval × ClientTimeout: about five minutes, never longer than a session.
     const clientTimeout = Math.max(1, Math.min(Math.floor(300 / interval), Math.floor(sessionSeconds / interval)));
-    return [
-      `DD-WRT (WiFiDog) setup for gateway "${gateway.id}" (${gateway.name}) of ${site.name}`,
-      '',
-      'In DD-WRT, Services > Hotspot > WiFiDog, set:',
-      '',
-      '  WiFiDog daemon ............ Enable',
-      `  Gateway ID ................ ${gateway.id}`,
-      `  Port (gateway port) ....... ${defaultGatewayPort}`,
-      `  Check Interval (sec.) ..... ${interval}`,
-      `  Client Timeout ............ ${clientTimeout}`,
-      `  AuthServer Hostname ....... ${url.hostname}`,
-      `  AuthServer SSL Available .. ${ssl ? 'Enable' : 'Disable'}`,
-      ssl ? `  AuthServer SSL Port ....... ${port}` : `  AuthServer HTTP Port ...... ${port}`,
-      `  AuthServer Path ........... ${url.pathname}wifidog/`,
-      '',
-      'Then Save and Apply Settings.',
-      '',
-      'The Gateway ID must be typed exactly as above: Portico only serves routers it knows by that id.',
-      'WiFiDog lets guests reach the auth server before login by itself; nothing else needs opening.',
-      ...(routerAddress
-        ? [`Portico takes this router's own requests (auth/, ping/) only from ${routerAddress}, the address it is pinned to.`]
-        : ['Recommended: pin the router to the address its requests reach Portico from (its WAN address, or the venue\'s public',
-          'address when Portico is in the cloud), so that no guest can answer for it: set its router address on this',
-          'router\'s page in the admin, or when adding a router, with',
-          `  npx portico gateway add --type wifidog --id ${gateway.id} --router-address <address>`,
-          'Returning devices are let through without the terms (remember_days) only on a pinned router.']),
-      ...(ssl ? ['SSL needs a WiFiDog built with SSL support; if the router\'s pings never arrive, give the router a plain-HTTP address for Portico.'] : []),
-      '',
-      `Session length: ${site.sessionMinutes} minutes. The router asks Portico every ${interval} s, and Portico`,
-      `disconnects the guest at the first check after that (at most ${interval} s late).`,
-      `Idle guests are logged out after ${interval * clientTimeout} s without traffic (Check Interval x Client Timeout).`,
-      `The router pings Portico every ${interval} s; after ${interval * silentIntervalsForDown} s of silence it counts as down.`,
-    ].join('\n');
+    const field = (text: string, value: string | number, note?: string) => ({ text, values: [{ value: String(value) }], note });
+    return {
+      title: `DD-WRT (WiFiDog) setup for router "${gateway.id}" (${gateway.name}) of ${site.name}`,
+      where: 'In DD-WRT, Services › Hotspot › WiFiDog, set these, then Save and Apply Settings:',
+      steps: [
+        field('WiFiDog daemon', 'Enable'),
+        { text: 'Gateway Interface: the guest network\'s interface (the guest Wi-Fi or its bridge, such as br1 or wl0.1)', note: 'Only that network is captured; the staff LAN stays as it is.' },
+        field('Gateway ID', gateway.id, 'Exactly as here: Portico serves only routers it knows by their id.'),
+        field('Port', defaultGatewayPort),
+        field('Max Users', recommendedMaxUsers, 'DD-WRT\'s default of 10 leaves the eleventh guest without Wi-Fi: give as many as the venue holds at its busiest.'),
+        field('Check Interval (sec.)', interval),
+        field('Client Timeout', clientTimeout, `Idle guests are logged out after ${interval * clientTimeout} s without traffic (Check Interval × Client Timeout).`),
+        field('AuthServer Hostname', url.hostname),
+        field('AuthServer SSL Available', ssl ? 'Enable' : 'Disable', ssl ? 'SSL needs a WiFiDog built with SSL support; if the router\'s pings never arrive, give the router a plain-HTTP address for Portico.' : undefined),
+        ssl ? field('AuthServer SSL Port', port) : field('AuthServer HTTP Port', port),
+        field('AuthServer Path', `${url.pathname}wifidog/`, 'With the slash at the end: DD-WRT\'s own default, /wifidog, lacks it.'),
+      ],
+      notes: [
+        'WiFiDog lets guests reach the auth server before login by itself; nothing else needs opening.',
+        routerAddress
+          ? `Portico takes this router's own requests (auth/, ping/) only from ${routerAddress}, the address it is pinned to.`
+          : 'Recommended: pin the router to the address its requests reach Portico from (its WAN address, or the venue\'s public '
+            + 'address when Portico is in the cloud), so that no guest can answer for it: set its router address on this router\'s page '
+            + `in the admin, or with npx portico gateway add --type wifidog --id ${gateway.id} --router-address <address> when adding it. `
+            + 'Returning devices are let through without the terms (remember_days) only on a pinned router.',
+        `Session length: ${site.sessionMinutes} minutes. The router asks Portico every ${interval} s, and Portico disconnects the guest at the first check after that (at most ${interval} s late).`,
+        `The router pings Portico every ${interval} s; after ${interval * silentIntervalsForDown} s of silence it counts as down.`,
+      ],
+    };
   },
 };

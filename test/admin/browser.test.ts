@@ -114,4 +114,32 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     assert.deepEqual(errors, [], 'no script or CSP errors');
     await page.close();
   });
+  it('shows each router\'s setup as numbered steps on a 360 px phone, with buttons that copy the values', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: portal.url });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    await page.goto(`${portal.url}admin/login`);
+    await page.fill('#username', 'owner');
+    await page.fill('#password', 'a long enough password');
+    await page.click('button:has-text("Sign in")');
+    const routers = await portal.store.listGateways();
+    assert.deepEqual([...new Set(routers.map((router) => router.type))].sort(), ['pfsense', 'wifidog'], 'both kinds of router are looked at');
+    for (const router of routers) {
+      await page.goto(`${portal.url}admin/routers/${encodeURIComponent(router.id)}`);
+      assert.ok(await page.locator('ol.setup-steps > li').count() >= 8, router.id);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `${router.id}: the page is ${width} px wide at 360`);
+      // The longest value (a URL or the router's id) is the one most worth copying and the likeliest to overflow.
+      const button = page.locator('button.copy').filter({ visible: true }).last();
+      const value = await button.getAttribute('data-copy');
+      await button.click();
+      await page.locator('button.copy:has-text("Copied")').waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), value);
+    }
+    await screenshot(page, path.join(screenshots, 'admin-router-phone.png'), { fullPage: true });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 });

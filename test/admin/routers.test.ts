@@ -22,7 +22,11 @@ describe('admin routers', () => {
       { type: 'pfsense', name: 'Lobby pfSense', settings: { address: '192.168.10.1:8002' } });
 
     const page = await admin.agent.get('/admin/routers/lobby').expect(200);
-    assert.match(page.text, /Hostname: 192\.168\.10\.5/);
+    assert.match(page.text, /<ol class="setup-steps">/);
+    assert.match(page.text, /<span>IP Address<\/span> <code>192\.168\.10\.5<\/code> <button type="button" class="copy" data-copy="192\.168\.10\.5" hidden>Copy<\/button>/);
+    assert.match(page.text, /href="\/admin\/routers\/lobby\/upload-page" download>/);
+    assert.doesNotMatch(page.text, /npx portico gateway page/, 'the admin offers the download, not a shell command');
+    assert.match(page.text, /<script src="\/copy-values\.js" defer><\/script>/);
     assert.match(page.text, /http:\/\/192\.168\.10\.5:8080\/pfsense\/lobby/);
     assert.match(page.text, /\(192\.168\.10\.1:8002\)/);
     const upload = await admin.agent.get('/admin/routers/lobby/upload-page').expect(200);
@@ -118,7 +122,7 @@ describe('admin routers', () => {
     assert.deepEqual((await admin.portal.store.getGateway('bar'))?.settings, { checkIntervalSeconds: 30 });
     const saved = (await admin.agent.get('/admin/routers/bar?saved').expect(200)).text;
     assert.match(saved, /Settings saved/);
-    assert.match(saved, /Check Interval \(sec\.\) \.\.\.\.\. 30/);
+    assert.match(saved, /<p>Check Interval \(sec\.\)<\/p>\s*<p class="setup-value"><code>30<\/code>/);
 
     const refused = await admin.agent.post('/admin/routers/bar/settings').type('form')
       .send({ _csrf: admin.csrf, checkIntervalSeconds: '30', routerAddress: 'router.example' }).expect(400);

@@ -123,15 +123,18 @@ describe('gateway add and gateway setup for WiFiDog', () => {
 
     const setup = await cli(['gateway', 'setup', 'testgw1']);
     assert.equal(setup.code, 0, setup.err);
-    assert.match(setup.out, /Services > Hotspot > WiFiDog/);
-    assert.match(setup.out, /Gateway ID \.+ testgw1\n/);
-    assert.match(setup.out, /Port \(gateway port\) \.+ 2060\n/);
-    assert.match(setup.out, /Check Interval \(sec\.\) \.+ 60\n/);
-    assert.match(setup.out, /Client Timeout \.+ 5\n/);
-    assert.match(setup.out, /AuthServer Hostname \.+ portal\.example\n/);
-    assert.match(setup.out, /AuthServer SSL Available \.+ Disable\n/);
-    assert.match(setup.out, /AuthServer HTTP Port \.+ 8080\n/);
-    assert.match(setup.out, /AuthServer Path \.+ \/wifidog\/\n/);
+    assert.match(setup.out, /Services › Hotspot › WiFiDog/);
+    assert.match(setup.out, /^ ?\d{1,2}\. Gateway Interface: the guest network's interface/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. Max Users: 250\n +DD-WRT's default of 10/m);
+    assert.match(setup.out, /AuthServer Path: \/wifidog\/\n +With the slash at the end/);
+    assert.match(setup.out, /^ ?\d{1,2}\. Gateway ID: testgw1\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. Port: 2060\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. Check Interval \(sec\.\): 60\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. Client Timeout: 5\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. AuthServer Hostname: portal\.example\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. AuthServer SSL Available: Disable\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. AuthServer HTTP Port: 8080\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. AuthServer Path: \/wifidog\/\n/m);
     assert.match(setup.out, /Session length: 120 minutes/);
     assert.match(setup.out, /after 180 s of silence it counts as down/);
   });
@@ -139,11 +142,11 @@ describe('gateway add and gateway setup for WiFiDog', () => {
   it('prints SSL, the HTTPS port and a path prefix from PUBLIC_URL, and the chosen check interval', async () => {
     assert.equal((await cli(['gateway', 'add', '--type', 'wifidog', '--id', 'terrace', '--check-interval', '30'])).code, 0);
     const setup = await cli(['gateway', 'setup', 'terrace'], 'https://wifi.example/portico/');
-    assert.match(setup.out, /AuthServer SSL Available \.+ Enable\n/);
-    assert.match(setup.out, /AuthServer SSL Port \.+ 443\n/);
-    assert.match(setup.out, /AuthServer Path \.+ \/portico\/wifidog\/\n/);
-    assert.match(setup.out, /Check Interval \(sec\.\) \.+ 30\n/);
-    assert.match(setup.out, /Client Timeout \.+ 10\n/);
+    assert.match(setup.out, /^ ?\d{1,2}\. AuthServer SSL Available: Enable\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. AuthServer SSL Port: 443\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. AuthServer Path: \/portico\/wifidog\/\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. Check Interval \(sec\.\): 30\n/m);
+    assert.match(setup.out, /^ ?\d{1,2}\. Client Timeout: 10\n/m);
   });
 
   it('refuses options that do not fit a WiFiDog router', async () => {
