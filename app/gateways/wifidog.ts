@@ -466,7 +466,20 @@ export const wifidog: GatewayDriver = {
       return { headers: { 'Cache-Control': 'no-store' }, view: { name: 'error', locals: page } };
     } };
 
-    return [login, auth, ping, portal, gatewayMessage];
+    const endpoints = [login, auth, ping, portal, gatewayMessage];
+    // DD-WRT's own default AuthServer Path is /wifidog, without the final slash, and wifidog-gateway joins
+    // the path and its fragments as they are: the router then asks /wifidogping/, /wifidoglogin/, …
+    // Served the same, so that its guests get online, with a line now and then telling the owner what to change.
+    const slashless = endpoints.map((endpoint): Endpoint => ({
+      ...endpoint,
+      path: endpoint.path.replace('/wifidog/', '/wifidog'),
+      handle(exchange) {
+        const gatewayId = typeof exchange.query.gw_id === 'string' ? exchange.query.gw_id.slice(0, 64) : undefined;
+        warnNowAndThen('slashless path', ctx.now(), `a WiFiDog router asks for ${endpoint.path.replace('/wifidog/', '/wifidog')}: its AuthServer Path lacks the final slash; set it to ${ctx.config.publicUrl.pathname}wifidog/ in DD-WRT's Services › Hotspot › WiFiDog`, { gateway: gatewayId });
+        return endpoint.handle(exchange);
+      },
+    }));
+    return [...endpoints, ...slashless];
   },
 
   checkAcceptForm(_form, state) {

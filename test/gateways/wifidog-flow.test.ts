@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { loginTokenLifetimeMs } from '../../app/gateways/wifidog';
 import { countRows, listeningPortal } from '../helpers';
+import { captureLog } from '../log-capture';
 import { TestBrowser } from '../sim/browser';
 import { startWifiDog, wifidogVersion, type WifiDogOptions } from '../sim/wifidog';
 import { rawDatabase } from '../store/raw';
@@ -104,6 +105,28 @@ describe('DD-WRT WiFiDog, end to end through a simulated wifidog-gateway 1.3.0',
     assert.equal(counted.bytes_in, 2995);
     assert.equal(counted.bytes_out, 1085);
     assert.equal(counted.last_counters_at, portal.clock());
+  });
+
+  it('serves a router whose AuthServer Path is DD-WRT\'s default /wifidog, without the slash, and says once in a while what to change', async () => {
+    const router = await gateway({ gatewayId: 'testgw2', clientIp: '10.99.0.7', clientMac: '02:00:00:00:99:07', path: '/wifidog' });
+    const { result: online, lines } = await captureLog(async () => {
+      assert.equal(await router.ping(), true);
+      const browser = new TestBrowser();
+      const terms = await browser.request('GET', `${router.url}news`, undefined, hosts(router));
+      assert.equal(new URL(browser.hops[1].url).pathname, '/wifidoglogin/');
+      assert.equal(terms.status, 200, terms.html);
+      const accepted = await browser.submit(terms, 'form.accept', terms.document.querySelector('form.accept button'), hosts(router));
+      assert.match(router.requests.at(-1)!, /^GET \/wifidogauth\/\?stage=login&ip=10\.99\.0\.7&mac=02:00:00:00:99:07&token=[\w-]+&incoming=0&outgoing=0&gw_id=testgw2 HTTP\/1\.0\r\n/);
+      for (let check = 0; check < 20; check++) assert.deepEqual(await router.syncCounters(), [1]);
+      return accepted;
+    });
+    assert.equal(online.status, 200);
+    assert.equal(new URL(online.url).pathname, '/wifidogportal/');
+    assert.match(online.html, /You&#39;re online/);
+    assert.deepEqual(router.clients.map((c) => c.allowed), [true]);
+    const hints = lines.split('\n').filter((line) => line.includes('AuthServer Path lacks the final slash'));
+    assert.equal(hints.length, 1, lines);
+    assert.match(hints[0], /a WiFiDog router asks for \/wifidogping: its AuthServer Path lacks the final slash; set it to \/wifidog\/ in DD-WRT's Services › Hotspot › WiFiDog gateway=testgw2/);
   });
 
   it('answers ping with Pong and stores the router health', async () => {
