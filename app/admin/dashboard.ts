@@ -102,10 +102,11 @@ function percent(part: number, whole: number): string {
 
 const statusLabels: Record<RouterHealth['status'], string> = { up: 'Up', down: 'Down', never: 'No reports' };
 
-function routerRow(router: RouterHealth, timezone: string) {
+function routerRow(router: RouterHealth, timezone: string, basePath: string) {
   const venueTime = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, dateStyle: 'medium', timeStyle: 'short' });
   return {
-    name: router.name, id: router.id, type: router.type, status: router.status, statusLabel: statusLabels[router.status],
+    name: router.name, id: router.id, kind: driverFor(router.type)?.label ?? router.type, href: `${basePath}admin/routers/${encodeURIComponent(router.id)}`,
+    status: router.status, statusLabel: statusLabels[router.status],
     lastContact: router.lastContactAt === null ? 'never' : venueTime.format(new Date(router.lastContactAt)),
     uptime: router.uptimeSeconds === null ? '–' : formatDuration(router.uptimeSeconds),
     load: router.load === null ? '–' : router.load.toFixed(2),
@@ -161,7 +162,7 @@ function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePa
       { title: 'Language', rows: breakdown(stats.byLanguage.map((l) => ({ label: l.language, acceptances: l.acceptances }))) },
       { title: 'Device', rows: breakdown(stats.byDeviceFamily.map((f) => ({ label: deviceFamilyLabels[f.family as DeviceFamily] ?? f.family, acceptances: f.acceptances }))) },
     ],
-    routers: stats.routers.map((router) => routerRow(router, stats.timezone)),
+    routers: stats.routers.map((router) => routerRow(router, stats.timezone, basePath)),
     randomisedShare: stats.randomisedMacShare === null ? '–' : percent(stats.randomisedMacDevices, stats.devicesWithMac),
     randomMacNote: randomMacNote(stats.randomisedMacShare),
   };

@@ -51,7 +51,12 @@ describe('GET /admin/dashboard', () => {
     assert.deepEqual([cards(res.text)['Acceptances'], cards(res.text)['New devices']], ['2', '2']);
     const page = parse(res.text);
     assert.equal(page.querySelector('select[name=gateway] option[selected]')!.getAttribute('value'), 'terrace');
-    assert.match(page.querySelector('#routers-title')!.parentNode!.text, /Terrace[\s\S]*No reports/);
+    const routers = page.querySelector('#routers-title')!.parentNode!;
+    assert.match(routers.text, /Terrace[\s\S]*No reports/);
+    // Each router by name, kind and id, linked to its page.
+    const terrace = routers.querySelectorAll('th[scope=row]').find((cell) => cell.text.includes('Terrace'))!;
+    assert.equal(terrace.querySelector('a')!.getAttribute('href'), '/admin/routers/terrace');
+    assert.match(terrace.text, /(DD-WRT|pfSense)[^·]*· id terrace/);
   });
 
   it('counts "today" and "7 days" in the venue\'s days', async () => {
