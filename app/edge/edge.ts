@@ -119,7 +119,8 @@ export function createEdge(
       const html = answer.view && await render(answer.view.name, answer.view.locals);
       write(req, res, answer, html);
     } catch (error) {
-      const answer = policy.errorAnswer(error, { method: req.method ?? '', path: (req.url ?? '').split('?')[0], ip: exchange.ip });
+      const answer = policy.errorAnswer(error, { method: req.method ?? '', path: (req.url ?? '').split('?')[0], ip: exchange.ip },
+        { lang: exchange.query.lang, acceptLanguage: req.headers['accept-language'] });
       if (res.headersSent) return;
       const html = await render(answer.view.name, answer.view.locals).catch((renderError: unknown) => {
         log.error('error page failed', { error: (renderError as Error | null)?.stack ?? String(renderError) });

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { securityHeaderMap } from '../content-security';
 import type { Context } from '../context';
 import { errorAnswer, type ErrorAnswer, type FailedRequest } from '../error-page';
+import { guestErrorWords } from '../guest/error-messages';
 import { answered } from '../metrics';
 import { checkRateLimit } from '../rate-limit';
 
@@ -18,7 +19,8 @@ export interface Policy {
   limitAddress(ip: string | undefined, path: string): void;
   /** Counts the answer once sent, under its route pattern (`routeOf` asked then); nothing without METRICS_TOKEN. */
   count(req: IncomingMessage, res: ServerResponse, routeOf: () => string): void;
-  errorAnswer(error: unknown, request: FailedRequest): ErrorAnswer;
+  /** The error page, in the language the request asks for (the `lang` choice, else Accept-Language); its log line stays English. */
+  errorAnswer(error: unknown, request: FailedRequest, asked: AskedLanguage): ErrorAnswer;
   express: {
     count: RequestHandler;
     secure: RequestHandler;
@@ -26,6 +28,11 @@ export interface Policy {
     /** The error page for the admin, monitoring and the files. */
     errors: ErrorRequestHandler;
   };
+}
+
+export interface AskedLanguage {
+  lang: unknown;
+  acceptLanguage: string | undefined;
 }
 
 /** The route pattern Express matched (e.g. /admin/routers/:id), or a fixed word: never the raw path. */
@@ -45,7 +52,11 @@ export function createPolicy(ctx: Context): Policy {
     count(req, res, routeOf) {
       if (counting) res.on('finish', () => answered(ctx.metrics, routeOf(), req, res));
     },
-    errorAnswer,
+    errorAnswer(error, request, asked) {
+      const answer = errorAnswer(error, request);
+      const words = guestErrorWords(answer.page, asked.lang, asked.acceptLanguage);
+      return { ...answer, view: { ...answer.view, locals: { ...answer.view.locals, ...words } } };
+    },
   };
 
   return {
@@ -64,7 +75,7 @@ export function createPolicy(ctx: Context): Policy {
         next();
       },
       errors(error, req, res, _next) {
-        const answer = policy.errorAnswer(error, { method: req.method, path: req.path, ip: req.ip ?? '' });
+        const answer = policy.errorAnswer(error, { method: req.method, path: req.path, ip: req.ip ?? '' }, { lang: req.query.lang, acceptLanguage: req.headers['accept-language'] });
         if (res.headersSent) return;
         res.status(answer.status).set(answer.headers).render(answer.view.name, answer.view.locals);
       },

@@ -3,6 +3,7 @@ import { BlockList, isIP } from 'node:net';
 import type { Context } from '../context';
 import { deviceIdFor } from '../device-id';
 import type { Answer, Endpoint, Exchange } from '../endpoint';
+import { guestErrorWords } from '../guest/error-messages';
 import { guestView } from '../guest/guest-view';
 import type { GuestState } from '../guest/state';
 import { termsPage } from '../guest/terms-page';
@@ -463,7 +464,7 @@ export const wifidog: GatewayDriver = {
       const name = optionalField(exchange.query, 'message', { max: 32 }) ?? '';
       const page = Object.hasOwn(gatewayMessages, name) ? gatewayMessages[name] : undefined;
       if (!page) throw new HttpError(400, 'The Wi-Fi router sent a message this portal does not know. Open any website to try again.');
-      return { headers: { 'Cache-Control': 'no-store' }, view: { name: 'error', locals: page } };
+      return { headers: { 'Cache-Control': 'no-store' }, view: { name: 'error', locals: { ...guestErrorWords(page, exchange.query.lang, exchange.req.headers['accept-language']) } } };
     } };
 
     const endpoints = [login, auth, ping, portal, gatewayMessage];
