@@ -3,7 +3,7 @@ import type { Context } from './context';
 import { normalizeMac } from './network-address';
 import { deviceIdFor } from './device-id';
 import { log, maskMac } from './log';
-import type { GuestRecords, PersonalDataChange } from './store/types';
+import type { Acceptance, GuestSession, PersonalDataChange } from './store/types';
 import { UserError } from './errors';
 
 /*
@@ -49,13 +49,35 @@ function parseGuestMac(text: string): string {
   return mac;
 }
 
+const isoTime = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** One acceptance as the guest reads it: named fields, times in ISO 8601 UTC. */
+function acceptanceForGuest(acceptance: Acceptance) {
+  return {
+    id: acceptance.id, acceptedAt: isoTime(acceptance.acceptedAt), venueDay: acceptance.localDay, router: acceptance.gatewayId,
+    termsRelease: acceptance.termsVersionId, language: acceptance.language, deviceId: acceptance.deviceId,
+    clientMac: acceptance.clientMac, clientIp: acceptance.clientIp, userAgent: acceptance.userAgent,
+  };
+}
+
+function sessionForGuest(session: GuestSession) {
+  return {
+    id: session.id, acceptanceId: session.acceptanceId, router: session.gatewayId, startedAt: isoTime(session.startedAt),
+    endedAt: isoTime(session.endedAt), endReason: session.endReason, bytesIn: session.bytesIn, bytesOut: session.bytesOut,
+    deviceId: session.deviceId, clientMac: session.clientMac, clientIp: session.clientIp,
+  };
+}
+
 /** Everything held about one device, found by its MAC and by its device id (which outlives the MAC). */
-export async function exportGuest(ctx: Context, macText: string): Promise<GuestRecords & { mac: string; deviceId: string }> {
+export async function exportGuest(ctx: Context, macText: string) {
   const mac = parseGuestMac(macText);
   const deviceId = deviceIdFor(ctx.keys.deviceId, mac);
   const records = await ctx.store.findGuestRecords(mac, deviceId);
   log.info('guest data exported', { mac: maskMac(mac), acceptances: records.acceptances.length, guest_sessions: records.guestSessions.length });
-  return { mac, deviceId, ...records };
+  return {
+    mac, deviceId, exportedAt: isoTime(ctx.now()),
+    acceptances: records.acceptances.map(acceptanceForGuest), guestSessions: records.guestSessions.map(sessionForGuest),
+  };
 }
 
 /** Deletes what is held about one device; its acceptances stay, without anything linking them to it. */

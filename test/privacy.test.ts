@@ -107,9 +107,12 @@ describe('privacy: retention, purge, export and forget', () => {
     assert.equal(exported.acceptances.length, 2, 'found by device id after the MAC was purged');
     assert.equal(exported.guestSessions.length, 1);
     assert.equal('token_hash' in exported.guestSessions[0], false);
+    assert.equal(exported.guestSessions[0].startedAt, new Date(portal.clock()).toISOString(), 'times in ISO 8601 UTC');
+    assert.equal(exported.guestSessions[0].router, 'cafe');
 
     assert.deepEqual(await forgetGuest(portal.ctx, alice.mac), { acceptances: 2, guestSessions: 1 });
-    assert.deepEqual(await exportGuest(portal.ctx, alice.mac), { mac: alice.mac, deviceId: aliceId, acceptances: [], guestSessions: [] });
+    assert.deepEqual(await exportGuest(portal.ctx, alice.mac),
+      { mac: alice.mac, deviceId: aliceId, exportedAt: new Date(portal.clock()).toISOString(), acceptances: [], guestSessions: [] });
     const rows = acceptances(portal);
     assert.equal(rows.length, 3, 'the acceptances stay as evidence');
     assert.equal(rows.filter((row) => row.device_id === deviceIdFor(portal.ctx.keys.deviceId, bob.mac)).length, 1, 'other guests untouched');
@@ -122,7 +125,11 @@ describe('privacy: retention, purge, export and forget', () => {
     assert.equal(exportRun.code, 0);
     const exported = JSON.parse(exportRun.out);
     assert.equal(exported.acceptances.length, 1, 'found by MAC');
-    assert.equal(exported.acceptances[0].client_ip, alice.ip);
+    assert.deepEqual(Object.keys(exported.acceptances[0]),
+      ['id', 'acceptedAt', 'venueDay', 'router', 'termsRelease', 'language', 'deviceId', 'clientMac', 'clientIp', 'userAgent']);
+    assert.equal(exported.acceptances[0].clientIp, alice.ip);
+    assert.match(exported.acceptances[0].acceptedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    assert.equal(exported.acceptances[0].router, 'cafe');
     const forget = await runCli(['guest', 'forget', alice.mac], cliOn(portal));
     assert.equal(forget.code, 0);
     assert.match(forget.out, /1 acceptances unlinked, 0 guest sessions deleted/);

@@ -1,7 +1,10 @@
-/** Everything held about one device, for a data-subject request: rows as stored, column names as in the database. */
+import type { Acceptance } from './acceptances';
+import type { GuestSession } from './guest-sessions';
+
+/** What is held about one device, oldest first. */
 export interface GuestRecords {
-  acceptances: Record<string, unknown>[];
-  guestSessions: Record<string, unknown>[];
+  acceptances: Acceptance[];
+  guestSessions: GuestSession[];
 }
 
 /** How many rows a purge or a forget changed. */

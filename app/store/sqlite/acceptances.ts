@@ -1,13 +1,13 @@
 import type { Acceptance, AcceptanceExportRow, AcceptanceFilter, AcceptanceRecord, AcceptanceStore } from '../types';
 import type { Connection } from './connection';
 
-interface AcceptanceRow {
+export interface AcceptanceRow {
   id: number; accepted_at: number; local_day: string; site_id: number; gateway_id: string | null; terms_version_id: number;
   device_id: string | null; client_mac: string | null; client_ip: string | null; user_agent: string | null; language: string; handoff: string;
   state_nonce: string | null;
 }
 
-function toAcceptance(row: AcceptanceRow): Acceptance {
+export function toAcceptance(row: AcceptanceRow): Acceptance {
   return {
     id: row.id, acceptedAt: row.accepted_at, localDay: row.local_day, siteId: row.site_id, gatewayId: row.gateway_id,
     termsVersionId: row.terms_version_id, deviceId: row.device_id, clientMac: row.client_mac, clientIp: row.client_ip,

@@ -1,14 +1,14 @@
 import type { GuestSession, GuestSessionEndReason, GuestSessionStore, NewGuestSession, SessionStart } from '../types';
 import type { Connection } from './connection';
 
-interface GuestSessionRow {
+export interface GuestSessionRow {
   id: number; acceptance_id: number | null; site_id: number; gateway_id: string | null; session_key: string; device_id: string | null;
   client_mac: string | null; client_ip: string | null; start_by: number; started_at: number | null; local_day: string | null;
   last_counters_at: number | null; bytes_in: number; bytes_out: number; ended_at: number | null; end_reason: GuestSessionEndReason | null;
   report_due_at: number | null;
 }
 
-function toGuestSession(row: GuestSessionRow): GuestSession {
+export function toGuestSession(row: GuestSessionRow): GuestSession {
   return {
     id: row.id, acceptanceId: row.acceptance_id, siteId: row.site_id, gatewayId: row.gateway_id, deviceId: row.device_id,
     clientMac: row.client_mac, clientIp: row.client_ip, startBy: row.start_by, startedAt: row.started_at,

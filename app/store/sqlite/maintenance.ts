@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type { MaintenanceStore, PersonalDataChange } from '../types';
 import { createPrivateFile } from '../private-files';
+import { toAcceptance, type AcceptanceRow } from './acceptances';
 import type { Connection } from './connection';
+import { toGuestSession, type GuestSessionRow } from './guest-sessions';
 
 /** Rows a purge batch changes: a few milliseconds of work between two turns of the event loop. */
 const purgeBatchRows = 2000;
@@ -24,9 +26,9 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
       WHERE id IN (SELECT id FROM guest_sessions WHERE id > @after AND (client_mac IS NOT NULL OR client_ip IS NOT NULL)
         AND (ended_at < @before OR (started_at IS NULL AND start_by < @before)) ORDER BY id LIMIT @limit)
       RETURNING id`),
-    guestAcceptances: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
+    guestAcceptances: db.prepare<{ mac: string; deviceId: string }, AcceptanceRow>(
       'SELECT * FROM acceptances WHERE client_mac = @mac OR device_id = @deviceId ORDER BY accepted_at, id'),
-    guestSessions: db.prepare<{ mac: string; deviceId: string }, Record<string, unknown>>(
+    guestSessions: db.prepare<{ mac: string; deviceId: string }, GuestSessionRow>(
       'SELECT * FROM guest_sessions WHERE client_mac = @mac OR device_id = @deviceId ORDER BY id'),
     forgetAcceptances: db.prepare<{ mac: string; deviceId: string }>(`UPDATE acceptances
       SET client_mac = NULL, client_ip = NULL, user_agent = NULL, device_id = NULL WHERE client_mac = @mac OR device_id = @deviceId`),
@@ -70,10 +72,8 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
     },
 
     async findGuestRecords(mac, deviceId) {
-      const guestSessions = sql.guestSessions.all({ mac, deviceId });
-      // The session key identifies a login to its router (a hash the driver chose), not the guest; it stays out.
-      for (const session of guestSessions) delete session.session_key;
-      return { acceptances: sql.guestAcceptances.all({ mac, deviceId }), guestSessions };
+      // A session's key identifies a login to its router (a hash the driver chose), not the guest: the mapping leaves it out.
+      return { acceptances: sql.guestAcceptances.all({ mac, deviceId }).map(toAcceptance), guestSessions: sql.guestSessions.all({ mac, deviceId }).map(toGuestSession) };
     },
 
     async forgetGuest(mac, deviceId) {
