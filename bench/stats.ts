@@ -88,7 +88,7 @@ async function measure(dataDir: string, endAt: number): Promise<void> {
   for (let i = 0; i < 1 + warmRuns; i++) {
     let printed = '';
     const started = process.hrtime.bigint();
-    await run(['stats', '--json', '--from', from, '--to', today], { env: { DATA_DIR: dataDir }, folder: dataDir, out: (t) => { printed += t; }, err: () => {}, now: () => endAt, readStdin: async () => '' });
+    await run(['stats', '--json', '--from', from, '--to', today], { env: { DATA_DIR: dataDir }, folder: dataDir, out: (t) => { printed += t; }, err: () => {}, now: () => endAt, readPassword: async () => '' });
     cliTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
     if (!printed.includes('"acceptances"')) throw new Error('stats --json printed no figures');
   }

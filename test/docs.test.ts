@@ -13,7 +13,7 @@ const read = (file: string) => fs.readFileSync(path.join(projectRoot, file), 'ut
 /** The commands and subcommands `npx portico --help` lists, e.g. gateway → {add, list, …}; stats → {}. */
 async function commandForms(): Promise<Map<string, Set<string>>> {
   let usage = '';
-  const code = await run(['--help'], { env: {}, folder: projectRoot, out: (text) => { usage += text; }, err: () => {}, now: Date.now, readStdin: async () => '' });
+  const code = await run(['--help'], { env: {}, folder: projectRoot, out: (text) => { usage += text; }, err: () => {}, now: Date.now, readPassword: async () => '' });
   assert.equal(code, 0);
   const forms = new Map<string, Set<string>>();
   for (const [, command, first] of usage.matchAll(/^ {2}([a-z]+)(?: (\S+))?/gm)) {

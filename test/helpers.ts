@@ -95,7 +95,7 @@ export async function runCli(argv: string[], options: { dataDir: string; publicU
     out: (text) => { out += text; },
     err: (text) => { err += text; },
     now: options.now ?? (() => Date.UTC(2026, 10, 27, 12)),
-    readStdin: async () => options.stdin ?? '',
+    readPassword: async () => (options.stdin ?? '').split(/\r?\n/)[0],
   });
   return { code, out, err };
 }

@@ -113,7 +113,7 @@ describe('statistics over a hand-counted fixture (Europe/Berlin, both DST change
   it('prints the same figures with stats --json, and a readable text without', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const io = { env: { DATA_DIR: portal.dataDir }, folder: portal.dataDir, out: (t: string) => out.push(t), err: (t: string) => err.push(t), now: portal.clock, readStdin: async () => '' };
+    const io = { env: { DATA_DIR: portal.dataDir }, folder: portal.dataDir, out: (t: string) => out.push(t), err: (t: string) => err.push(t), now: portal.clock, readPassword: async () => '' };
     assert.equal(await run(['stats', '--from', '2026-03-28', '--to', '2026-03-30', '--json'], io), 0, err.join(''));
     const json = JSON.parse(out.join('')) as VenueStatistics;
     assert.deepEqual(

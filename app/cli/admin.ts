@@ -5,8 +5,8 @@ import { options, UsageError, type Command } from './command';
 export const admin: Command = {
   name: 'admin',
   usage: () => [
-    { form: 'add <username> --password-stdin', help: 'create an admin account (the password is the first line of input)' },
-    { form: 'passwd <username> --password-stdin', help: 'set an admin\'s password (and lift its sign-in lock)' },
+    { form: 'add <username> [--password-stdin]', help: 'create an admin account; on a terminal it asks for the password (not shown as you type), otherwise it reads the first line of input' },
+    { form: 'passwd <username> [--password-stdin]', help: 'set an admin\'s password, asked or read the same way (and lift its sign-in lock)' },
     { form: 'list', help: 'admins: created, last sign-in, locked or not' },
     { form: 'remove <username>', help: 'delete an admin and end its sessions (never the last one)' },
     { form: 'unlock <username>', help: 'clear an admin\'s failed sign-ins, from every address' },
@@ -25,10 +25,10 @@ export const admin: Command = {
     };
     const time = (at: number) => new Date(at).toISOString();
     if (action === 'add' || action === 'passwd') {
-      const { values, positionals: [username] } = options(rest, { 'password-stdin': { type: 'boolean' } }, 1);
-      if (!values['password-stdin']) throw new UsageError('give the password on standard input with --password-stdin, never as an argument');
+      // The flag says where the password comes from, never the password itself: an argument would stay in the shell's history.
+      const { positionals: [username] } = options(rest, { 'password-stdin': { type: 'boolean' } }, 1);
       const { checkNewPassword, checkUsername, hashPassword } = await import('../admin/passwords.js');
-      const password = checkNewPassword((await io.readStdin()).split(/\r?\n/)[0]);
+      const password = checkNewPassword(await io.readPassword(username));
       if (action === 'add') {
         await store.addAdminUser(checkUsername(username), await hashPassword(password), io.now());
         io.out(`Added admin "${username}". Sign in at ${publicLink(config, 'admin/login')}\n`);
@@ -42,7 +42,7 @@ export const admin: Command = {
     } else if (action === 'list') {
       options(rest, {}, 0);
       const users = await store.listAdminUsers();
-      if (users.length === 0) io.out('No admins yet. Add one with: npx portico admin add <username> --password-stdin\n');
+      if (users.length === 0) io.out('No admins yet. Add one with: npx portico admin add <username>\n');
       for (const user of users) {
         const lock = await store.signInLockout(accountKey(user.username), signInLimits, io.now());
         io.out([
@@ -65,7 +65,7 @@ export const admin: Command = {
       options(rest, {}, 0);
       const { createSetupLink } = await import('../admin/setup-link.js');
       const link = await createSetupLink({ config, store, now: io.now });
-      if (!link) throw new UserError('an admin account exists already: sign in with it, or add another with: npx portico admin add <username> --password-stdin');
+      if (!link) throw new UserError('an admin account exists already: sign in with it, or add another with: npx portico admin add <username>');
       io.out(`Open this one-time link to create the admin account (it works once, until a newer link is made):\n${link}\n`);
     } else {
       throw new UsageError(`unknown admin command "${action ?? ''}"`);

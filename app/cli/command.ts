@@ -11,8 +11,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   now: () => number;
-  /** All of standard input, for --password-stdin. */
-  readStdin: () => Promise<string>;
+  /** A new password for the account named: typed twice without echo on a terminal, else the first line of standard input. */
+  readPassword: (username: string) => Promise<string>;
 }
 
 export interface Invocation {

@@ -109,10 +109,6 @@ export function main(argv: string[]): Promise<number> {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     now: Date.now,
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
-    },
+    readPassword: async (username) => (await import('./password-input.js')).readNewPassword(process.stdin, process.stderr, username),
   });
 }
