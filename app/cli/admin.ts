@@ -1,8 +1,8 @@
 import { publicLink } from '../config';
 import { UserError } from '../errors';
-import { options, UsageError, type Command } from './command';
+import { options, UsageError, type StoreCommand } from './command';
 
-export const admin: Command = {
+export const admin: StoreCommand = {
   name: 'admin',
   usage: () => [
     { form: 'add <username> [--password-stdin]', help: 'create an admin account; on a terminal it asks for the password (not shown as you type), otherwise it reads the first line of input' },

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { UserError } from '../errors';
-import { options, type Command } from './command';
+import { options, type StoreCommand } from './command';
 
-export const backup: Command = {
+export const backup: StoreCommand = {
   name: 'backup',
   usage: () => [{ form: '<file>', help: 'a consistent copy of the database, safe while Portico runs' }],
 

@@ -15,12 +15,15 @@ export interface CliIo {
   readPassword: (username: string) => Promise<string>;
 }
 
-export interface Invocation {
+export interface CommandInput {
   /** The words after the command's name. */
   args: string[];
   config: Config;
-  store: Store;
   io: CliIo;
+}
+
+export interface Invocation extends CommandInput {
+  store: Store;
 }
 
 /** One way to call a command, for usage: its words and flags after the command's name, and what it does. */
@@ -34,10 +37,14 @@ export interface CommandForm {
  * One `portico <name>` command. Its module imports what only it uses when it runs: `stats` is run by
  * hand and by scripts, and each module loaded at start is a few milliseconds of its wait.
  */
-export interface Command {
+interface CommandBase {
   name: string;
   /** Its forms, for usage; async for those whose flags come from modules loaded only when needed (the drivers). */
   usage(): CommandForm[] | Promise<CommandForm[]>;
+}
+
+/** A command on the installation's database. */
+export interface StoreCommand extends CommandBase {
   run(invocation: Invocation): Promise<void>;
   /**
    * Whether this call may create the database when there is none: only a call that stores what the owner
@@ -45,6 +52,13 @@ export interface Command {
    */
   creates?(args: string[]): boolean;
 }
+
+/** A command with a database of its own (the demo's), never the installation's: none is opened for it. */
+export interface StandaloneCommand extends CommandBase {
+  runAlone(input: CommandInput): Promise<void>;
+}
+
+export type Command = StoreCommand | StandaloneCommand;
 
 /** Wrong words or flags: the command's usage is shown and the exit code is 2. */
 export class UsageError extends Error {}

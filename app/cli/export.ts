@@ -1,8 +1,8 @@
 import { isCalendarDay } from '../statistics';
 import { ensureVenue } from '../venue-settings';
-import { options, UsageError, type Command } from './command';
+import { options, UsageError, type StoreCommand } from './command';
 
-export const exportCommand: Command = {
+export const exportCommand: StoreCommand = {
   name: 'export',
   usage: () => [{ form: 'acceptances [--format csv|json] [--from YYYY-MM-DD] [--to YYYY-MM-DD]' }],
 

@@ -2,7 +2,7 @@ import { publicUrlProblem, settingsFileName } from '../config';
 import { UserError } from '../errors';
 import type { RouterSetup } from '../gateways/driver';
 import { ensureVenue } from '../venue-settings';
-import { options, UsageError, type Command } from './command';
+import { options, UsageError, type StoreCommand } from './command';
 
 // The drivers and what they import: loaded only when a gateway command runs or its usage is shown, as the other commands' own modules.
 const registry = () => import('../gateways/index.js');
@@ -22,7 +22,7 @@ function setupAsText(setup: RouterSetup, id: string): string {
   return [...lines, '', ...setup.notes, ''].join('\n');
 }
 
-export const gateway: Command = {
+export const gateway: StoreCommand = {
   name: 'gateway',
   async usage() {
     const { drivers } = await registry();

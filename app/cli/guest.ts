@@ -1,6 +1,6 @@
-import { commandContext, options, UsageError, type Command } from './command';
+import { commandContext, options, UsageError, type StoreCommand } from './command';
 
-export const guest: Command = {
+export const guest: StoreCommand = {
   name: 'guest',
   usage: () => [
     { form: 'export <mac>', help: 'everything held about one device, as JSON' },

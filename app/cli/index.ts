@@ -9,6 +9,7 @@ import type { Store } from '../store/types';
 import { admin } from './admin';
 import { backup } from './backup';
 import { UsageError, type CliIo, type Command } from './command';
+import { demo } from './demo';
 import { exportCommand } from './export';
 import { gateway } from './gateway';
 import { guest } from './guest';
@@ -20,7 +21,7 @@ import { terms } from './terms';
 export type { CliIo } from './command';
 
 const commands: ReadonlyMap<string, Command> = new Map(
-  [gateway, settings, terms, exportCommand, admin, stats, backup, purge, guest].map((command) => [command.name, command]),
+  [gateway, settings, terms, exportCommand, admin, stats, backup, purge, guest, demo].map((command) => [command.name, command]),
 );
 
 const header = 'Usage: npx portico <command>   (settings from ./portico.env and the environment; data in DATA_DIR, default ./data)\n'
@@ -74,6 +75,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     for (const warning of warnings) io.err(`portico: ${warning}\n`);
     const config = loadConfig(settings);
     log.setFormat(config.logFormat);
+    if ('runAlone' in command) {
+      await command.runAlone({ args, config, io });
+      return 0;
+    }
     const existed = storeExists(config);
     if (!existed && !command.creates?.(args)) {
       throw new UserError(`there is no Portico database at ${storeLocation(config)}, and this command only reads one. Run it in the folder where you run npm start, or set DATA_DIR to Portico's data folder.`);

@@ -1,6 +1,6 @@
-import { commandContext, options, type Command } from './command';
+import { commandContext, options, type StoreCommand } from './command';
 
-export const purge: Command = {
+export const purge: StoreCommand = {
   name: 'purge',
   usage: () => [{ form: '', help: 'clear MAC, IP and user agent older than RETENTION_DAYS now' }],
 

@@ -1,7 +1,7 @@
 import { checkDefaultLanguage, ensureVenue, parseSiteSetting, siteSettingKeys } from '../venue-settings';
-import { options, UsageError, type Command } from './command';
+import { options, UsageError, type StoreCommand } from './command';
 
-export const settings: Command = {
+export const settings: StoreCommand = {
   name: 'settings',
   usage: () => [{ form: 'show' }, { form: 'set <key> <value>', help: `keys: ${siteSettingKeys.join(', ')}` }],
 

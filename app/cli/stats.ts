@@ -1,8 +1,8 @@
 import { choosePeriod, statisticsText, venueStatistics, venueToday } from '../statistics';
 import { ensureVenue } from '../venue-settings';
-import { options, type Command } from './command';
+import { options, type StoreCommand } from './command';
 
-export const stats: Command = {
+export const stats: StoreCommand = {
   name: 'stats',
   usage: () => [{
     form: '[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--gateway <id>] [--json]',

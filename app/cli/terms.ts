@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { termsTexts } from '../content-digests';
 import { UserError } from '../errors';
 import { ensureVenue, nextRelease, parseLanguage, parseTermsText, sameAsCurrentRelease } from '../venue-settings';
-import { options, UsageError, type Command } from './command';
+import { options, UsageError, type StoreCommand } from './command';
 
-export const terms: Command = {
+export const terms: StoreCommand = {
   name: 'terms',
   usage: () => [{ form: 'publish <file> [--language <code>]' }, { form: 'list' }],
 
