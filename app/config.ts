@@ -36,6 +36,15 @@ export interface Config {
   /** Requests allowed per minute, per source address, per gateway and per login token. */
   rateLimits: RateLimits;
   connections: ConnectionLimits;
+  /** Where the RADIUS server listens for pfSense (RADIUS mode) and CoovaChilli routers; null when turned off. */
+  radius: RadiusListen | null;
+}
+
+export interface RadiusListen {
+  /** Interface to bind; empty means all interfaces. */
+  host: string;
+  authPort: number;
+  acctPort: number;
 }
 
 export interface RateLimits {
@@ -66,6 +75,7 @@ const settingNames = [
   'SQLITE_SYNCHRONOUS', 'RETENTION_DAYS', 'METRICS_TOKEN', 'LOG_FORMAT', 'LOG_LEVEL',
   'RATE_LIMIT_ADDRESS', 'RATE_LIMIT_GATEWAY', 'RATE_LIMIT_TOKEN',
   'CONNECTIONS_PER_ADDRESS', 'HEADERS_TIMEOUT_SECONDS', 'REQUEST_TIMEOUT_SECONDS',
+  'RADIUS_HOST', 'RADIUS_PORT', 'RADIUS_ACCT_PORT',
 ] as const;
 type SettingName = (typeof settingNames)[number];
 type Settings = Partial<Record<SettingName, string>>;
@@ -123,11 +133,21 @@ function fromEnvironment(env: Env): Settings {
   return Object.fromEntries(settingNames.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
 }
 
-function parsePort(value: string | undefined, fallback: number): number {
+function parsePort(value: string | undefined, fallback: number, name = 'PORT'): number {
   if (value === undefined || value === '') return fallback;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${value}"`);
+  if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`${name} must be a port number, got "${value}"`);
   return port;
+}
+
+/** RFC 2865's and 2866's ports unless set; RADIUS_PORT=off turns the RADIUS server off. */
+function radiusListen(env: Settings): RadiusListen | null {
+  if (env.RADIUS_PORT?.toLowerCase() === 'off') return null;
+  return {
+    host: env.RADIUS_HOST || env.HOST || '',
+    authPort: parsePort(env.RADIUS_PORT, 1812, 'RADIUS_PORT'),
+    acctPort: parsePort(env.RADIUS_ACCT_PORT, 1813, 'RADIUS_ACCT_PORT'),
+  };
 }
 
 function parseWholeNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
@@ -213,6 +233,7 @@ export function loadConfig(env: Settings = fromEnvironment(process.env)): Config
       perToken: parseWholeNumber('RATE_LIMIT_TOKEN', env.RATE_LIMIT_TOKEN, 30, 1, 1_000_000),
     },
     connections: connectionLimits(env),
+    radius: radiusListen(env),
   };
 }
 

@@ -23,7 +23,8 @@ export async function startListeners(drivers: Iterable<Pick<GatewayDriver, 'list
       }
     }));
   };
-  for (const listener of [...drivers].flatMap((driver) => driver.listeners?.(ctx) ?? [])) {
+  // Drivers that share a server (pfSense and CoovaChilli share the RADIUS one) hand out the same listener: it starts once.
+  for (const listener of new Set([...drivers].flatMap((driver) => driver.listeners?.(ctx) ?? []))) {
     try {
       await listener.start();
     } catch (error) {

@@ -15,6 +15,7 @@ const families = {
   portico_router_contacts_total: 'Requests from routers (pings, auth checks), by gateway type and kind.',
   portico_errors_total: 'Requests that failed with a server error.',
   portico_rate_limited_total: 'Requests refused by a rate limit (429).',
+  portico_radius_packets_total: 'RADIUS packets, by port (auth, acct) and outcome (accept, reject, response, resent, or why one was dropped).',
 } as const;
 
 export type MetricName = keyof typeof families;

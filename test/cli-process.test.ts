@@ -38,7 +38,7 @@ describe('the command line and the server as processes: plain words, never a sta
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const { port } = holder.address() as AddressInfo;
     try {
-      const result = await runNode('dist/app/server.js', [], { DATA_DIR: tempDir(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+      const result = await runNode('dist/app/server.js', [], { DATA_DIR: tempDir(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', RADIUS_PORT: '0', RADIUS_ACCT_PORT: '0' });
       assert.equal(result.code, 1);
       assert.match(result.err, new RegExp(`port ${port} is in use \\(127\\.0\\.0\\.1:${port}\\): stop what uses it, or set PORT to another port`));
       assert.doesNotMatch(result.err, /^ {4}at /m);

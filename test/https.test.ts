@@ -37,7 +37,7 @@ describe('HTTPS served by Portico itself (TLS_CERT, TLS_KEY)', () => {
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
     const port = await freePort();
     const server = spawn(process.execPath, [path.join(projectRoot, 'dist/app/server.js')], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data'), TLS_CERT: cert, TLS_KEY: key, LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'data'), TLS_CERT: cert, TLS_KEY: key, LOG_LEVEL: 'warn', RADIUS_PORT: '0', RADIUS_ACCT_PORT: '0' },
       stdio: 'ignore',
     });
     try {

@@ -7,7 +7,7 @@ import { projectRoot } from '../app/paths';
 /*
  * app/ read as layers, each importing only the ones below it: the composition (app.ts, server.ts,
  * listeners.ts, cli/) → the HTTP stacks (the edge with its policy, the admin, monitoring) → the portal flows →
- * the router drivers → the guest pages → the venue domain → the store → what every layer uses
+ * the router drivers → the RADIUS server they share → the guest pages → the venue domain → the store → what every layer uses
  * (errors, log, paths, config). Read from the source, so a new file is checked without being listed, and a
  * file in a new folder fails until the folder is given its layer here.
  */
@@ -22,6 +22,7 @@ const layers: { name: string; holds: (file: string) => boolean }[] = [
   { name: 'http', holds: (file) => /^(?:edge|admin)\//.test(file) || file === 'monitoring.ts' },
   { name: 'portal', holds: (file) => file.startsWith('portal/') },
   { name: 'drivers', holds: (file) => file.startsWith('gateways/') },
+  { name: 'radius', holds: (file) => file.startsWith('radius/') },
   { name: 'pages', holds: (file) => file.startsWith('guest/') },
   { name: 'domain', holds: (file) => !file.includes('/') && !baseFiles.includes(file) },
   { name: 'store', holds: (file) => file.startsWith('store/') },

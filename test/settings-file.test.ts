@@ -96,7 +96,7 @@ describe('portico.env: one settings file for the server and the command line', (
     const folder = folderWith('DATA_DIR=./venue-data\nPUBLIC_URL=http://192.168.10.5:8080/\nHOST=127.0.0.1\nLOG_FORMAT=json\nPORT=1\n');
     await runIn(folder, 'bin/portico.js', ['gateway', 'add', '--type', 'pfsense', '--id', 'lobby', '--address', '192.168.10.1:8002']);
     const port = await freePort();
-    const server = await runIn(folder, 'dist/app/server.js', [], { PORT: String(port) }, /"message":"stopped"|guest page preview/);
+    const server = await runIn(folder, 'dist/app/server.js', [], { PORT: String(port), RADIUS_PORT: '0', RADIUS_ACCT_PORT: '0' }, /"message":"stopped"|guest page preview/);
     const lines = server.err.trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
     const serving = lines.find((line) => line.message === 'Portico is serving')!;
     assert.equal(serving.data, path.join(folder, 'venue-data'));
@@ -149,7 +149,7 @@ describe('PUBLIC_URL that guests cannot reach', () => {
   it('the server warns at start when a router is registered, and only then', async () => {
     const start = async (dataDir: string) => {
       const port = await freePort();
-      return runIn(tempDir(), 'dist/app/server.js', [], { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}/` }, /guest page preview/);
+      return runIn(tempDir(), 'dist/app/server.js', [], { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}/`, RADIUS_PORT: '0', RADIUS_ACCT_PORT: '0' }, /guest page preview/);
     };
     const withoutRouters = await start(tempDir());
     assert.doesNotMatch(withoutRouters.err, / warn /);

@@ -32,6 +32,11 @@ export interface GatewayDriver {
   shortLabel: string;
   /** The settings the owner gives this router; `gateway add`, the admin's router forms and the stored settings come from them. */
   options: DriverOption[];
+  /**
+   * The settings checked together and completed with what follows from them (a shared secret made when
+   * the owner gave none), after each option was parsed; throws a UserError in plain words.
+   */
+  settle?(settings: Record<string, unknown>): Record<string, unknown>;
   /** Whether and how the router reports itself, and how its state is worded. */
   health: HealthModel;
   /** Long-running servers beyond HTTP (a RADIUS socket), started after the store opens and stopped before it closes. */
@@ -39,7 +44,7 @@ export interface GatewayDriver {
   /** The endpoints the router and the captured browser call, served on the edge. */
   endpoints(ctx: Context): Endpoint[];
   /** Refuses an accept form that does not fit the state it carries, before anything is recorded. */
-  checkAcceptForm(form: Record<string, unknown>, state: GuestState, site: Site): void;
+  checkAcceptForm(ctx: Context, form: Record<string, unknown>, state: GuestState, site: Site): void;
   /** Lets the guest online, after the acceptance is committed. */
   handoff(ctx: Context, request: HandoffRequest): Promise<Handoff>;
   /** The origin the accept form ends up at, for the page's Content-Security-Policy form-action. */

@@ -36,7 +36,7 @@ export function settingsFromOptions(driver: GatewayDriver, given: Record<string,
     else if (option.default !== undefined) settings[option.setting] = option.parse(option.default);
     else if (option.required) throw new UserError(`${option.label} is needed: ${option.help}`);
   }
-  return settings;
+  return driver.settle ? driver.settle(settings) : settings;
 }
 
 export interface NewGatewayInput {

@@ -8,15 +8,23 @@ import { log, maskMac } from '../log';
 import { memoized, memoizedPerObject } from '../memo';
 import { guestSource, isPrivateAddress, reportedAddresses } from '../network-address';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
+import { interimSeconds } from '../radius/access';
+import { issueLogin, loginFor } from '../radius/credentials';
+import type { RadiusSettings } from '../radius/routers';
+import { radiusServer } from '../radius/server';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
-import { gatewayIdPattern, type GatewayDriver } from './driver';
+import { gatewayIdPattern, type GatewayDriver, type SetupStep } from './driver';
+import { newSharedSecret, pinningNote, radiusFromOption, radiusSecretOption } from './radius-options';
 
 /*
  * pfSense has no external-portal mode (pfsense/pfsense src/usr/local/captiveportal/index.php).
  * The zone's uploaded "Portal page contents" (uploadPage below) forwards the captured browser to
  * us with pfSense's placeholders; after the acceptance the guest's own browser must POST to
  * $PORTAL_ACTION$, because index.php logs in whoever sends that POST (by source IP and ARP MAC).
+ * In RADIUS mode ("Use an Authentication backend") the same POST carries a one-time login that
+ * pfSense checks with Portico's RADIUS server before it opens the firewall, and pfSense's accounting
+ * then reports the session (../shared/reference/radius.md, part A).
  */
 
 const zonePattern = /^[a-z0-9_]{1,32}$/i;
@@ -24,14 +32,21 @@ const zonePattern = /^[a-z0-9_]{1,32}$/i;
 const placeholderPattern = /^\$[A-Z_]{1,32}\$$/;
 const hostPortPattern = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i;
 
-interface PfSenseSettings {
+interface PfSenseSettings extends Partial<RadiusSettings> {
   /** host[:port] of the pfSense portal; when set, $PORTAL_ACTION$ must point exactly there. */
   address?: string;
+  /** "none": pfSense lets in whoever posts; "radius": it asks Portico's RADIUS server first. */
+  mode: 'none' | 'radius';
 }
 
 function settingsOf(gateway: Gateway): PfSenseSettings {
-  return gateway.settings as PfSenseSettings;
+  return { ...(gateway.settings as Partial<PfSenseSettings>), mode: gateway.settings.mode === 'radius' ? 'radius' : 'none' };
 }
+
+const asksRadius = (gateway: Gateway) => settingsOf(gateway).mode === 'radius';
+
+/** The RADIUS server's view of pfSense: 2.7 and 2.8 never sign an Access-Request, so one is checked when signed. */
+const radiusKind = { type: 'pfsense', alwaysSignsRequests: false, asksRadius };
 
 /**
  * The portal action to POST the guest's login to, rebuilt from its checked parts, or null when it is
@@ -117,13 +132,49 @@ export const pfsense: GatewayDriver = {
       }
       return address;
     },
-  }],
+  }, {
+    name: 'mode', setting: 'mode', label: 'Authentication', placeholder: '<none|radius>', default: 'none',
+    help: 'none: pfSense lets in whoever posts the login; radius: pfSense asks Portico\'s RADIUS server, and reports sessions and data',
+    parse(given) {
+      const mode = given.toLowerCase();
+      if (mode !== 'none' && mode !== 'radius') throw new UserError(`Authentication is "none" or "radius", not "${given}"`);
+      return mode;
+    },
+  }, {
+    name: 'nas-id', setting: 'nasId', label: 'NAS Identifier', placeholder: '<name>',
+    help: 'RADIUS mode: the zone\'s NAS Identifier, 3 to 64 letters, digits or . _ : - (default: the router\'s id)',
+    parse(given) {
+      if (!/^[A-Za-z0-9._:-]{3,64}$/.test(given)) throw new UserError(`The NAS Identifier must be 3 to 64 letters, digits, ".", "_", ":" or "-": got "${given.slice(0, 80)}"`);
+      return given;
+    },
+  }, radiusSecretOption, radiusFromOption],
 
-  // pfSense has no call of its own to Portico: its state is only what guests' acceptances show.
+  settle(settings) {
+    if (settings.mode !== 'radius') {
+      // "None" mode asks no RADIUS server: nothing of it is kept.
+      const { nasId, radiusSecret, radiusFrom, ...none } = settings;
+      void nasId; void radiusSecret; void radiusFrom;
+      return none;
+    }
+    return { ...settings, radiusSecret: settings.radiusSecret ?? newSharedSecret() };
+  },
+
+  // In "None" mode pfSense has no call of its own to Portico: its state is only what guests' acceptances
+  // show. In RADIUS mode its accounting says it is alive, but only while guests are online.
   health: {
-    reportIntervalSeconds: () => null,
+    reportIntervalSeconds: (settings) => (settings.mode === 'radius' ? interimSeconds : null),
     facts: () => [],
-    explain: () => 'This router has not reported itself (pfSense never does).',
+    explain: ({ status, reportIntervalSeconds }) => {
+      if (reportIntervalSeconds === null) return 'This router has not reported itself (pfSense never does in "None" mode).';
+      if (status === 'never') return 'No RADIUS packet from this router yet: it sends them once a guest logs in.';
+      return status === 'down' ? 'No RADIUS accounting for a few minutes: normal while no guest is online; otherwise check its accounting settings.' : '';
+    },
+  },
+
+  listeners(ctx) {
+    const server = radiusServer(ctx);
+    server.serve(radiusKind);
+    return [server.listener];
   },
 
   endpoints(ctx) {
@@ -166,22 +217,32 @@ export const pfsense: GatewayDriver = {
         gateway, site, mac, ip,
         handoff: { action: action.href, zone, redirurl },
         formFields: { zone, redirurl },
+        // In RADIUS mode the 307 re-posts this form to pfSense: the one-time login must be in it already.
+        pageFields: asksRadius(gateway) ? (nonce) => {
+          const { username, password } = loginFor(ctx, nonce);
+          return { auth_user: username, auth_pass: password };
+        } : undefined,
         handoffOrigin: action.origin,
       });
     } }];
   },
 
-  checkAcceptForm(form, state) {
+  checkAcceptForm(ctx, form, state) {
     // These fields go on to pfSense with the 307; they must be the ones the page was given.
     const zone = optionalField(form, 'zone', { max: 32 });
     const redirurl = optionalField(form, 'redirurl', { max: 2048 });
-    if (zone !== state.handoff.zone || redirurl !== state.handoff.redirurl) {
+    const user = optionalField(form, 'auth_user', { max: 64 });
+    const login = user === undefined ? undefined : loginFor(ctx, state.nonce);
+    if (zone !== state.handoff.zone || redirurl !== state.handoff.redirurl
+      || (login && (user !== login.username || optionalField(form, 'auth_pass', { max: 64 }) !== login.password))) {
       throw new HttpError(400, 'This page is out of date. Please open any website to see the terms again.', 'Page out of date');
     }
   },
 
-  async handoff(_ctx, { state }) {
-    // 307 keeps the method and body: the guest's browser POSTs accept, zone and redirurl to pfSense.
+  async handoff(ctx, { gateway, state, acceptance }) {
+    // The login pfSense will ask the RADIUS server about, bound to this router and the addresses pfSense reported.
+    if (asksRadius(gateway) && state.ip !== null) await issueLogin(ctx, gateway, acceptance, state.nonce, { mac: state.mac, ip: state.ip });
+    // 307 keeps the method and body: the guest's browser POSTs accept, zone and redirurl (and the login) to pfSense.
     return { status: 307, location: state.handoff.action };
   },
 
@@ -193,17 +254,32 @@ export const pfsense: GatewayDriver = {
     const host = config.publicUrl.hostname.replace(/^\[|\]$/g, '');
     const minutes = site.sessionMinutes;
     const idleMinutes = Math.min(30, minutes);
-    const { address } = settingsOf(gateway);
+    const settings = settingsOf(gateway);
+    const radius = settings.mode === 'radius';
     // pfSense's zone lets Portico through by name (Allowed Hostnames) or, for an address, by IP (Allowed IP Addresses).
-    const allowed = isIP(host) === 0
+    const allowed: SetupStep = isIP(host) === 0
       ? { text: 'Save. Then this zone\'s Allowed Hostnames tab › Add', values: [{ label: 'Hostname', value: host }, { label: 'Direction', value: 'Both' }, { label: 'Description', value: 'Portico' }] }
       : { text: 'Save. Then this zone\'s Allowed IP Addresses tab › Add', values: [{ label: 'IP Address', value: host }, { label: 'Mask', value: isIP(host) === 4 ? '32' : '128' }, { label: 'Direction', value: 'Both' }, { label: 'Description', value: 'Portico' }] };
+    const radiusServerSteps: SetupStep[] = radius ? radiusServerSetup(gateway, config, settings) : [];
+    const authentication: SetupStep[] = radius ? [
+      { text: 'Authentication Method', values: [{ value: 'Use an Authentication backend' }] },
+      { text: 'Authentication Server', values: [{ value: 'radius - Portico' }] },
+      { text: 'NAS Identifier', values: [{ value: settings.nasId ?? gateway.id }], note: 'Portico knows the router by it.' },
+      { text: 'Reauthenticate Users: leave unticked', note: 'Portico ends each session through its Session-Timeout; ticked also works, and a session past the venue\'s session length is then refused.' },
+      { text: 'Session timeout: tick "Use RADIUS Session-Timeout attributes"', note: 'pfSense then ends each session when the venue\'s session length is over.' },
+      { text: 'Accounting: tick "Send RADIUS accounting packets"; Accounting Server', values: [{ value: 'radius - Portico' }] },
+      { text: 'Send accounting updates', values: [{ value: 'Interim' }], note: 'Each session\'s time and data then reach the dashboard every minute.' },
+      { text: 'Accounting style: leave "Invert Acct-Input-Octets and Acct-Output-Octets" unticked' },
+    ] : [{ text: 'Authentication Method', values: [{ value: 'None, don\'t authenticate users' }] }];
     return {
-      title: `pfSense setup for router "${gateway.id}" (${gateway.name}) of ${site.name}`,
-      where: 'In pfSense, Services › Captive Portal, add or edit the guest zone, tick "Enable Captive Portal", choose the guest interface, then:',
+      title: `pfSense setup for router "${gateway.id}" (${gateway.name}) of ${site.name}${radius ? ', RADIUS mode' : ''}`,
+      where: radius
+        ? 'In pfSense, first add Portico as a RADIUS server (System › User Manager › Authentication Servers › Add), then in Services › Captive Portal add or edit the guest zone, tick "Enable Captive Portal", choose the guest interface, then:'
+        : 'In pfSense, Services › Captive Portal, add or edit the guest zone, tick "Enable Captive Portal", choose the guest interface, then:',
       steps: [
+        ...radiusServerSteps,
         { text: 'Portal page contents: upload the page Portico made for this router', uploadsPage: true, note: 'It sends each captured guest on to Portico, with or without JavaScript.' },
-        { text: 'Authentication Method', values: [{ value: 'None, don\'t authenticate users' }] },
+        ...authentication,
         { text: 'After authentication Redirection URL: leave empty', note: `Portico sends guests to its "You're online" page (${onlinePageUrl(config, site)}), which links to the venue website ${site.websiteUrl}.` },
         { text: 'Pre-authentication redirect URL: leave empty' },
         { text: 'Logout popup window: leave unticked', note: 'A popup would replace the redirect to the website.' },
@@ -214,7 +290,11 @@ export const pfsense: GatewayDriver = {
         { text: 'Services › DNS Resolver: enabled, listening on the guest interface', note: 'Guests must resolve names before they log in, or their phone never sees the portal.' },
       ],
       notes: [
-        `Portico checks that the login form comes from this router${address ? ` (${address})` : ': any private or loopback address, until you give its address'}.`,
+        `Portico checks that the login form comes from this router${settings.address ? ` (${settings.address})` : ': any private or loopback address, until you give its address'}.`,
+        ...(radius ? [
+          'Only guests who accepted the terms get online: each gets a one-time login that works for this router and their phone only.',
+          pinningNote(settings.radiusFrom),
+        ] : []),
         `Guests reach Portico at ${entryUrl(gateway, config)}.`,
       ],
     };
@@ -246,3 +326,19 @@ export const pfsense: GatewayDriver = {
 `;
   },
 };
+
+/** pfSense's RADIUS server form (System › User Manager › Authentication Servers), field by field. */
+function radiusServerSetup(gateway: Gateway, config: Context['config'], settings: PfSenseSettings): SetupStep[] {
+  const host = config.publicUrl.hostname.replace(/^\[|\]$/g, '');
+  return [
+    { text: 'RADIUS server: Descriptive name', values: [{ value: 'Portico' }] },
+    { text: 'Type', values: [{ value: 'RADIUS' }] },
+    { text: 'Protocol', values: [{ value: 'PAP' }], note: 'Not the default MS-CHAPv2: Portico checks PAP and MD5-CHAP logins.' },
+    { text: 'Hostname or IP address', values: [{ value: host }] },
+    { text: 'Shared Secret', values: [{ value: String(settings.radiusSecret) }] },
+    { text: 'Services offered', values: [{ value: 'Authentication and Accounting' }] },
+    { text: 'Authentication port and Accounting port', values: [{ label: 'Authentication port', value: String(config.radius?.authPort ?? 1812) }, { label: 'Accounting port', value: String(config.radius?.acctPort ?? 1813) }] },
+    { text: 'Authentication Timeout', values: [{ value: '5' }] },
+    { text: 'RADIUS NAS IP Attribute: the guest interface (the zone\'s)', note: `pfSense sends its packets to Portico over UDP from its own address: let them through any firewall between them. Save, then go on to the zone (router "${gateway.id}").` },
+  ];
+}

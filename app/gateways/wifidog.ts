@@ -9,12 +9,13 @@ import type { GuestState } from '../guest/state';
 import { termsPage } from '../guest/terms-page';
 import { HttpError, UserError } from '../errors';
 import { log, maskMac, warningsNowAndThen } from '../log';
+import { plausibleCounters } from '../session-counters';
 import { memoizedPerObject } from '../memo';
 import { guestSource, isPrivateAddress, normalizeMac, parseClientIp, reportedAddresses } from '../network-address';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import { silentIntervalsForDown } from '../statistics';
-import type { Acceptance, Gateway, GuestSession, ReportedHealth, Site } from '../store/types';
+import type { Acceptance, Gateway, ReportedHealth, Site } from '../store/types';
 import { localCalendar } from '../venue-time';
 import { gatewayIdPattern, type GatewayDriver } from './driver';
 
@@ -155,21 +156,6 @@ async function wifidogGateway(ctx: Context, gatewayId: string): Promise<Gateway 
 function bytesCounter(query: Record<string, unknown>, name: string): number | undefined {
   const text = optionalField(query, name, { max: 20, pattern: counterPattern });
   return text === undefined || text === '' ? undefined : Math.min(Number(text), Number.MAX_SAFE_INTEGER);
-}
-
-/** The fastest link a router could report for one guest, each way: 10 Gbit/s, in bytes per second. */
-const maxBytesPerSecond = 10e9 / 8;
-/** Allowance for the router's interval and ours not lining up. */
-const counterSlackSeconds = 60;
-
-/**
- * Counters the session could really have reached: WiFiDog's counters only grow, and no faster than a
- * link since the session's previous report. Anything else is not stored, so no report can inflate the figures.
- */
-function plausibleCounters(session: GuestSession, bytes: { in: number; out: number }, now: number): boolean {
-  const seconds = Math.max(0, now - (session.lastCountersAt ?? session.startedAt ?? now)) / 1000 + counterSlackSeconds;
-  const most = maxBytesPerSecond * seconds;
-  return bytes.in >= session.bytesIn && bytes.out >= session.bytesOut && bytes.in - session.bytesIn <= most && bytes.out - session.bytesOut <= most;
 }
 
 /**
@@ -483,7 +469,7 @@ export const wifidog: GatewayDriver = {
     return [...endpoints, ...slashless];
   },
 
-  checkAcceptForm(_form, state) {
+  checkAcceptForm(_ctx, _form, state) {
     // The state is signed by us, but it may come from a page made for another router type.
     if (!state.handoff.gatewayAddress || !state.handoff.gatewayPort || state.ip === null) {
       throw new HttpError(400, 'This page is out of date. Please open any website to see the terms again.', 'Page out of date');

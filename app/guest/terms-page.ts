@@ -19,6 +19,8 @@ export interface Arrival {
   handoff: Record<string, string>;
   /** Fields the router expects to receive back with the accept form (a zone, a redirect URL). */
   formFields: Record<string, string>;
+  /** More such fields, made from the page's own nonce (a RADIUS router's one-time login). */
+  pageFields?(nonce: string): Record<string, string>;
   /** Origin the accept form ends up at, allowed in the page's CSP form-action. */
   handoffOrigin: string | null;
 }
@@ -114,6 +116,7 @@ export async function termsPage(ctx: Context, exchange: Exchange, arrival: Arriv
   const language = chooseLanguage(exchange.query.lang, req.headers['accept-language'], site.defaultLanguage);
   const terms = await ctx.store.currentTerms(site.id, language);
   if (!terms) throw new HttpError(503, 'This venue has not published its Wi-Fi terms yet. Please ask the staff.', 'Wi-Fi not ready');
+  const nonce = newStateNonce();
   const state = signState(ctx.keys.guestState, {
     gatewayId: arrival.gateway?.id ?? null,
     termsVersionId: terms.id,
@@ -121,7 +124,7 @@ export async function termsPage(ctx: Context, exchange: Exchange, arrival: Arriv
     ip: arrival.ip,
     language,
     handoff: arrival.handoff,
-    nonce: newStateNonce(),
+    nonce,
     expiresAt: ctx.now() + guestStateLifetimeMs,
   });
   const routerType = arrival.gateway?.type ?? 'preview';
@@ -129,7 +132,7 @@ export async function termsPage(ctx: Context, exchange: Exchange, arrival: Arriv
   const { page, slots } = variants.get(key) ?? await renderVariant(exchange, key,
     termsViewLocals(site, language, terms, termsHtml(terms), { preview: arrival.gateway === null, draft: false, guestFields: slot('guestFields'), entryQuery: slot('entryQuery') }));
   const values: Record<string, string> = {
-    guestFields: hiddenInputs({ state, ...arrival.formFields }),
+    guestFields: hiddenInputs({ state, ...arrival.formFields, ...arrival.pageFields?.(nonce) }),
     entryQuery: entryQueryPrefix(req.url ?? ''),
   };
   const slotTexts = slots.map((name) => values[name]);

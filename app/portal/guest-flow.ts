@@ -47,7 +47,7 @@ export function guestFlow(ctx: Context): GuestFlow {
     const driver = gateway && driverFor(gateway.type);
     const site = gateway && await ctx.store.getSite(gateway.siteId);
     if (!gateway || !driver || !site || site.id !== terms.siteId) throw expired();
-    driver.checkAcceptForm(form, state, site);
+    driver.checkAcceptForm(ctx, form, state, site);
     // The page may have been carried to another device of the guest LAN, to accept in this one's name.
     if (state.ip !== null) checkReportedIp(guestSource(ctx.config, exchange.ip), state.ip);
 

@@ -8,6 +8,7 @@ import type { AcceptanceStore } from './contract/acceptances';
 import type { AdminStore } from './contract/admin';
 import type { GuestSessionStore } from './contract/guest-sessions';
 import type { MaintenanceStore } from './contract/maintenance';
+import type { RadiusCredentialStore } from './contract/radius';
 import type { RouterStore } from './contract/routers';
 import type { StatisticsStore } from './contract/statistics';
 import type { TermsStore } from './contract/terms';
@@ -17,10 +18,11 @@ export type * from './contract/acceptances';
 export type * from './contract/admin';
 export type * from './contract/guest-sessions';
 export type * from './contract/maintenance';
+export type * from './contract/radius';
 export type * from './contract/routers';
 export type * from './contract/statistics';
 export type * from './contract/terms';
 export type * from './contract/venues';
 
 export interface Store extends VenueStore, TermsStore, RouterStore, AcceptanceStore, GuestSessionStore, AdminStore, StatisticsStore,
-  MaintenanceStore {}
+  MaintenanceStore, RadiusCredentialStore {}

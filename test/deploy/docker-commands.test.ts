@@ -118,7 +118,7 @@ describe('the image\'s commands, run in a clean folder as an unprivileged user',
     fs.mkdirSync(dataDir);
     if (asUser.uid !== undefined) fs.chownSync(dataDir, asUser.uid, asUser.gid!);
     port = await freePort();
-    env = { PATH: process.env.PATH!, ...environment(runtime), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
+    env = { PATH: process.env.PATH!, ...environment(runtime), DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', RADIUS_PORT: '0', RADIUS_ACCT_PORT: '0' };
     const [command, ...args] = execForm(argsOf(runtime, 'CMD')[0]);
     server = spawn(command, args, { cwd: image, env, stdio: ['ignore', 'ignore', 'pipe'], ...asUser });
     server.stderr!.setEncoding('utf8').on('data', (text: string) => { output += text; });

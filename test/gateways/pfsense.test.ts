@@ -59,10 +59,10 @@ describe('pfSense driver', () => {
       assert.equal(checkPortalAction('http://192.168.1.2:8002/index.php?zone=guest', 'guest', pinned), null);
     });
     it('checks --address when the gateway is added: the portal on the guest network, pasted or typed', () => {
-      assert.deepEqual(settingsFromOptions(pfsense, { address: 'Portal.Example:8002' }), { address: 'portal.example:8002' });
-      assert.deepEqual(settingsFromOptions(pfsense, { address: 'http://192.168.10.1:8002/' }), { address: '192.168.10.1:8002' });
-      assert.deepEqual(settingsFromOptions(pfsense, { address: 'https://10.0.0.1' }), { address: '10.0.0.1' });
-      assert.deepEqual(settingsFromOptions(pfsense, {}), {});
+      assert.deepEqual(settingsFromOptions(pfsense, { address: 'Portal.Example:8002' }), { address: 'portal.example:8002', mode: 'none' });
+      assert.deepEqual(settingsFromOptions(pfsense, { address: 'http://192.168.10.1:8002/' }), { address: '192.168.10.1:8002', mode: 'none' });
+      assert.deepEqual(settingsFromOptions(pfsense, { address: 'https://10.0.0.1' }), { address: '10.0.0.1', mode: 'none' });
+      assert.deepEqual(settingsFromOptions(pfsense, {}), { mode: 'none' });
       for (const refused of ['http://x/index.php', 'http://x/?zone=a', 'ftp://10.0.0.1/', '8.8.8.8:8002', '[2001:db8::1]:8002', 'a b']) {
         assert.throws(() => settingsFromOptions(pfsense, { address: refused }), UserError, refused);
       }

@@ -27,7 +27,7 @@ export async function startServerProcess(dataDir: string, env: Record<string, st
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const child = spawn(process.execPath, [path.join(projectRoot, 'dist/app/server.js')], {
-    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, LOG_LEVEL: 'info', RADIUS_PORT: '0', RADIUS_ACCT_PORT: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let output = '';

@@ -16,7 +16,12 @@ export interface NewGuestSession {
   startBy: number;
 }
 
-export type GuestSessionEndReason = 'logout' | 'session_length' | 'replaced';
+/**
+ * Why a session ended: the guest logged out, the venue's session length ran out, a newer login of the
+ * device replaced it, or (as RADIUS routers report) it was idle, the router's admin ended it, the router
+ * restarted, or the router ended it for another reason.
+ */
+export type GuestSessionEndReason = 'logout' | 'session_length' | 'replaced' | 'idle' | 'admin' | 'router_restart' | 'router';
 
 /** A session offered to a router and, once the router started it, the guest's time online there. */
 export interface GuestSession {

@@ -12,6 +12,7 @@ import { groupCommit } from './group-commit';
 import { sqliteGuestSessions } from './guest-sessions';
 import { sqliteMaintenance } from './maintenance';
 import { applyMigrations } from './migrate';
+import { sqliteRadiusCredentials } from './radius';
 import { prepareRollUps } from './roll-ups';
 import { sqliteRouters } from './routers';
 import { sqliteStatistics } from './statistics';
@@ -71,6 +72,7 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     ...sqliteAdmin(connection),
     ...sqliteStatistics(connection),
     ...sqliteMaintenance(connection),
+    ...sqliteRadiusCredentials(connection),
     async close() {
       await checkpointer?.stop();
       if (db.open) db.close();

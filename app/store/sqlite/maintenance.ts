@@ -26,6 +26,8 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
       WHERE id IN (SELECT id FROM guest_sessions WHERE id > @after AND (client_mac IS NOT NULL OR client_ip IS NOT NULL)
         AND (ended_at < @before OR (started_at IS NULL AND start_by < @before)) ORDER BY id LIMIT @limit)
       RETURNING id`),
+    // A RADIUS login checks the guest's MAC and IP while its session may re-authenticate: two days at most past retention.
+    purgeRadiusCredentials: db.prepare<{ before: number }>('DELETE FROM radius_credentials WHERE issued_at < @before - 2 * 86400000'),
     guestAcceptances: db.prepare<{ mac: string; deviceId: string }, AcceptanceRow>(
       'SELECT * FROM acceptances WHERE client_mac = @mac OR device_id = @deviceId ORDER BY accepted_at, id'),
     guestSessions: db.prepare<{ mac: string; deviceId: string }, GuestSessionRow>(
@@ -33,6 +35,7 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
     forgetAcceptances: db.prepare<{ mac: string; deviceId: string }>(`UPDATE acceptances
       SET client_mac = NULL, client_ip = NULL, user_agent = NULL, device_id = NULL WHERE client_mac = @mac OR device_id = @deviceId`),
     forgetSessions: db.prepare<{ mac: string; deviceId: string }>('DELETE FROM guest_sessions WHERE client_mac = @mac OR device_id = @deviceId'),
+    forgetRadiusCredentials: db.prepare<{ mac: string }>('DELETE FROM radius_credentials WHERE client_mac = @mac'),
     // The statistics' per-device days keep counting the device, under a random id nothing links back.
     unlinkDeviceDays: db.prepare<{ deviceId: string; replacement: string }>('UPDATE device_days SET device_id = @replacement WHERE device_id = @deviceId'),
   };
@@ -68,6 +71,7 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
           await new Promise((resolve) => setImmediate(resolve)); // let guests' requests in between batches
         }
       }
+      db.transaction(() => sql.purgeRadiusCredentials.run({ before })).immediate();
       return change;
     },
 
@@ -79,6 +83,7 @@ export function sqliteMaintenance({ db }: Connection): Omit<MaintenanceStore, 'c
     async forgetGuest(mac, deviceId) {
       const forget = db.transaction(() => {
         sql.unlinkDeviceDays.run({ deviceId, replacement: randomBytes(16).toString('hex') });
+        sql.forgetRadiusCredentials.run({ mac });
         return {
           guestSessions: sql.forgetSessions.run({ mac, deviceId }).changes,
           acceptances: sql.forgetAcceptances.run({ mac, deviceId }).changes,
