@@ -26,6 +26,7 @@ const catalogue: Record<string, Translations> = {
   'Please wait': { de: 'Bitte warten', fr: 'Veuillez patienter', es: 'Espere, por favor', it: 'Attendi', nl: 'Even geduld' },
   'Not connected': { de: 'Nicht verbunden', fr: 'Non connecté', es: 'Sin conexión', it: 'Non connesso', nl: 'Niet verbonden' },
   'Almost there': { de: 'Fast geschafft', fr: 'Presque prêt', es: 'Casi listo', it: 'Quasi fatto', nl: 'Bijna klaar' },
+  'Logged out': { de: 'Abgemeldet', fr: 'Déconnecté', es: 'Sesión cerrada', it: 'Disconnesso', nl: 'Afgemeld' },
 
   'This page has expired. Open any website to see the Wi-Fi terms again.': {
     de: 'Diese Seite ist abgelaufen. Öffnen Sie eine beliebige Website, um die WLAN-Bedingungen erneut zu sehen.',
@@ -126,6 +127,20 @@ const catalogue: Record<string, Translations> = {
     es: 'Este acceso al Wi-Fi ha caducado o ya se ha usado. Abra cualquier sitio web para ver de nuevo las condiciones.',
     it: 'Questo accesso al Wi-Fi è scaduto o è già stato usato. Apri un sito web qualsiasi per rivedere le condizioni.',
     nl: 'Deze wifi-login is verlopen of al gebruikt. Open een willekeurige website om de voorwaarden opnieuw te zien.',
+  },
+  'The Wi-Fi router could not log you in. Open any website to see the terms again.': {
+    de: 'Der WLAN-Router konnte Sie nicht anmelden. Öffnen Sie eine beliebige Website, um die Bedingungen erneut zu sehen.',
+    fr: 'Le routeur Wi-Fi n’a pas pu vous connecter. Ouvrez n’importe quel site web pour revoir les conditions.',
+    es: 'El router Wi-Fi no ha podido iniciar su sesión. Abra cualquier sitio web para ver de nuevo las condiciones.',
+    it: 'Il router Wi-Fi non è riuscito a collegarti. Apri un sito web qualsiasi per rivedere le condizioni.',
+    nl: 'De wifirouter kon je niet aanmelden. Open een willekeurige website om de voorwaarden opnieuw te zien.',
+  },
+  'You are logged out of the Wi-Fi. Open any website to log in again.': {
+    de: 'Sie sind vom WLAN abgemeldet. Öffnen Sie eine beliebige Website, um sich erneut anzumelden.',
+    fr: 'Vous êtes déconnecté du Wi-Fi. Ouvrez n’importe quel site web pour vous reconnecter.',
+    es: 'Ha cerrado la sesión del Wi-Fi. Abra cualquier sitio web para volver a conectarse.',
+    it: 'Sei disconnesso dal Wi-Fi. Apri un sito web qualsiasi per accedere di nuovo.',
+    nl: 'Je bent afgemeld van de wifi. Open een willekeurige website om opnieuw aan te melden.',
   },
   'Your Wi-Fi access is being activated. Open any website in a moment.': {
     de: 'Ihr WLAN-Zugang wird gerade freigeschaltet. Öffnen Sie gleich eine beliebige Website.',
