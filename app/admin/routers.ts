@@ -16,6 +16,8 @@ interface OptionField {
   value: string;
   required: boolean;
   inputType: 'text' | 'password';
+  /** The values to choose from, for an option that has a few (shown as a list). */
+  choices: string[] | null;
 }
 
 /** The option fields of a driver's form, filled with what the owner typed or the router has; a secret is never filled. */
@@ -23,7 +25,7 @@ function optionFields(driver: GatewayDriver, values: Record<string, unknown>): O
   return driver.options.map((option) => ({
     name: option.setting, label: option.label, help: option.help, required: Boolean(option.required),
     value: option.secret || values[option.setting] === undefined ? '' : String(values[option.setting]),
-    inputType: option.secret ? 'password' : 'text',
+    inputType: option.secret ? 'password' : 'text', choices: option.choices ?? null,
   }));
 }
 

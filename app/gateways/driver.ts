@@ -98,6 +98,8 @@ export interface DriverOption {
   secret?: boolean;
   /** What is stored when the owner gives nothing. */
   default?: string;
+  /** The only values it takes, when there are a few (the admin offers them as a list). */
+  choices?: string[];
   /** The value to store, from what the owner typed (trimmed, never empty); throws a UserError in plain words. */
   parse(text: string): string | number;
 }

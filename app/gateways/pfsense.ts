@@ -133,7 +133,7 @@ export const pfsense: GatewayDriver = {
       return address;
     },
   }, {
-    name: 'mode', setting: 'mode', label: 'Authentication', placeholder: '<none|radius>', default: 'none',
+    name: 'mode', setting: 'mode', label: 'Authentication', placeholder: '<none|radius>', default: 'none', choices: ['none', 'radius'],
     help: 'none: pfSense lets in whoever posts the login; radius: pfSense asks Portico\'s RADIUS server, and reports sessions and data',
     parse(given) {
       const mode = given.toLowerCase();

@@ -1,4 +1,4 @@
-/** The router types Portico speaks: adding one is its driver module and its line here. */
-export { coovachilli } from './coovachilli';
+/** The router types Portico speaks, in the order the owner is offered them: adding one is its driver module and its line here. */
 export { pfsense } from './pfsense';
 export { wifidog } from './wifidog';
+export { coovachilli } from './coovachilli';
