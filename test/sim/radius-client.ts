@@ -132,8 +132,11 @@ export function decodeReply(raw: Buffer, request: Buffer, secret: string): Reply
   const at = messageAuthenticatorAt(raw);
   let messageAuthenticatorCheck: Reply['messageAuthenticator'] = 'absent';
   if (at >= 0) {
-    withRequestAuthenticator.fill(0, at, at + 16);
-    messageAuthenticatorCheck = createHmac('md5', secret).update(withRequestAuthenticator).digest().equals(raw.subarray(at, at + 16)) ? 'valid' : 'invalid';
+    // Over the Request Authenticator for Access replies (RFC 3579 3.2); over zeros for an Accounting-Response,
+    // as FreeRADIUS makes and checks it (src/lib/radius.c).
+    const signed = Buffer.from(withRequestAuthenticator).fill(0, at, at + 16);
+    if (raw[0] === code.accountingResponse) signed.fill(0, 4, 20);
+    messageAuthenticatorCheck = createHmac('md5', secret).update(signed).digest().equals(raw.subarray(at, at + 16)) ? 'valid' : 'invalid';
   }
   return { code: raw[0], identifier: raw[1], attributes, authentic, messageAuthenticator: messageAuthenticatorCheck, raw };
 }
