@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers';
+import { captureLog } from '../log-capture';
 import { acctStatus, sweepIntervalMs } from '../sim/pfsense-radius';
 import {
   accessRequest, accountingRequest, ask, code, integer, ipv4, messageAuthenticator, rawPacket, RadiusSocket, text, userPassword, type Attr,
@@ -141,6 +142,15 @@ describe('RADIUS packets Portico does not answer, and routers it learns of while
     for (const series of ['port="auth",outcome="reject"', 'port="auth",outcome="resent"', 'port="acct",outcome="response"', 'port="auth",outcome="dropped: malformed"']) {
       assert.match(metrics, new RegExp(`^portico_radius_packets_total\\{${series}\\} [1-9]\\d*$`, 'm'));
     }
+  });
+
+  it('logs drops now and then, not once per packet', async () => {
+    portal.clock.advance(61_000);
+    const { lines } = await captureLog(async () => {
+      for (let packet = 0; packet < 5; packet++) await assertDropped('auth', Buffer.alloc(10), 'malformed');
+    });
+    assert.equal(lines.match(/radius packet dropped: malformed/g)?.length, 1, lines);
+    assert.match(lines, /port=auth source=127\.0\.0\.1/);
   });
 
   it('takes bytes only as a link could carry them, and answers the Interim-Update all the same', async () => {
