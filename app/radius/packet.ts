@@ -118,7 +118,9 @@ export function accountingRequestIsSigned(request: Packet, secret: Buffer): bool
 
 /**
  * The reply to a request, with a Message-Authenticator (always: RFC 3579 and the BlastRADIUS advice)
- * and the Response Authenticator over it (RFC 2865 3).
+ * and the Response Authenticator over it (RFC 2865 3). An Accounting-Response's Message-Authenticator is
+ * made over 16 zero octets in the authenticator field, as the Accounting-Request's, the way FreeRADIUS
+ * signs and checks it (src/lib/radius.c, rad_sign and rad_verify): radclient drops one made otherwise.
  */
 export function encodeReply(request: Packet, replyCode: number, attributes: Attribute[], secret: Buffer): Buffer {
   const body = Buffer.concat([...attributes.map(encodeAttribute), Buffer.from([messageAuthenticatorType, 18]), Buffer.alloc(16)]);
@@ -128,7 +130,8 @@ export function encodeReply(request: Packet, replyCode: number, attributes: Attr
   packet[1] = request.identifier;
   packet.writeUInt16BE(packet.length, 2);
   const offset = packet.length - 16;
-  messageAuthenticator(packet, request.authenticator, secret, offset).copy(packet, offset);
+  const signedOver = replyCode === code.accountingResponse ? Buffer.alloc(16) : request.authenticator;
+  messageAuthenticator(packet, signedOver, secret, offset).copy(packet, offset);
   request.authenticator.copy(packet, 4);
   md5(packet, secret).copy(packet, 4);
   return packet;
