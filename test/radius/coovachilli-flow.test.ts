@@ -41,7 +41,7 @@ describe('CoovaChilli through Portico\'s RADIUS server, as 1.8 and 1.9 send it',
   for (const version of ['1.8', '1.9'] as const) {
     it(`${version}: a guest gets online with a one-time login, its data and end reach the dashboard, and the login is not good again`, async () => {
       const guest: ChilliGuest = { called: '02-00-00-00-95-01', mac: version === '1.8' ? '02:00:00:00:95:18' : '02:00:00:00:95:19', ip: version === '1.8' ? '10.95.0.18' : '10.95.0.19' };
-      const chilli = coovaChilli({ router, guest, radiusSecret, ...ports, version, now: portal.clock });
+      const chilli = coovaChilli({ router, guest, radiusSecret, authPort: ports.auth, acctPort: ports.acct, version, now: portal.clock });
       try {
         assert.equal((await chilli.accountingOn())?.code, 5, 'Accounting-On answered');
         const logonUrl = await acceptAs(chilli);
@@ -86,7 +86,7 @@ describe('CoovaChilli through Portico\'s RADIUS server, as 1.8 and 1.9 send it',
 
   it('Accounting-Off ends what the router had online', async () => {
     const guest: ChilliGuest = { called: '02-00-00-00-95-01', mac: '02:00:00:00:95:30', ip: '10.95.0.30' };
-    const chilli = coovaChilli({ router, guest, radiusSecret, ...ports, version: '1.9', now: portal.clock });
+    const chilli = coovaChilli({ router, guest, radiusSecret, authPort: ports.auth, acctPort: ports.acct, version: '1.9', now: portal.clock });
     try {
       assert.equal((await chilli.logon(await acceptAs(chilli))).reply?.code, 2);
       assert.equal((await portal.store.liveGuestSessions('bar-router')).length, 1);
