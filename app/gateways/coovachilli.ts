@@ -5,7 +5,7 @@ import type { Context } from '../context';
 import type { Exchange } from '../endpoint';
 import { HttpError } from '../errors';
 import { guestErrorWords } from '../guest/error-messages';
-import { guestView } from '../guest/guest-view';
+import { guestView, onlinePageUrl } from '../guest/guest-view';
 import { termsPage } from '../guest/terms-page';
 import { log, maskMac, warningsNowAndThen } from '../log';
 import { memoizedPerObject } from '../memo';
@@ -17,7 +17,8 @@ import { radiusServer } from '../radius/server';
 import { checkRateLimit, gatewayKey } from '../rate-limit';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
-import { gatewayIdPattern, type GatewayDriver } from './driver';
+import type { GatewayDriver } from './driver';
+import { entryGateway } from './entry';
 import { newSharedSecret, pinningNote, radiusFromOption, radiusSecretOption, sharedSecret } from './radius-options';
 
 /*
@@ -113,16 +114,11 @@ export const coovachilli: GatewayDriver = {
 
   endpoints(ctx) {
     const warnNowAndThen = warningsNowAndThen(10 * 60_000);
-    const onlinePage = memoizedPerObject((site: Site) => publicLink(ctx.config, `online/${site.id}`));
+    const onlinePage = memoizedPerObject((site: Site) => onlinePageUrl(ctx.config, site));
     const parameters = ['res', 'uamip', 'uamport', 'challenge', 'called', 'mac', 'ip', 'nasid', 'sessionid', 'userurl', 'md', 'uid', 'timeleft', 'reply', 'reason', 'lang'];
     return [{ method: 'GET', path: '/chilli/:gatewayId', parameters, async handle(exchange) {
-      const { query, params } = exchange;
-      const gatewayId = requiredField(params, 'gatewayId', { max: 64, pattern: gatewayIdPattern });
-      const gateway = await ctx.store.getGateway(gatewayId);
-      if (!gateway || gateway.type !== 'coovachilli') {
-        log.warn('chilli entry for an unknown gateway', { gateway: gatewayId });
-        throw new HttpError(404, 'This Wi-Fi network is not set up on this portal. Please tell the staff.', 'Unknown network');
-      }
+      const { query } = exchange;
+      const gateway = await entryGateway(ctx, exchange.params, 'coovachilli');
       const uamServer = uamServerUrl(ctx.config, gateway);
       if (!signedByRouter(exchange, uamServer, settingsOf(gateway).uamSecret)) {
         warnNowAndThen(`md ${gateway.id}`, ctx.now(), `chilli entry not signed with the router's UAM secret: the router's UAM Secret and Redirect URL must be exactly those of "npx portico gateway setup ${gateway.id}" (${uamServer})`, { gateway: gateway.id });

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { publicLink } from '../config';
 import type { Context } from '../context';
+import { onlinePageUrl } from '../guest/guest-view';
 import { termsPage } from '../guest/terms-page';
 import type { GuestState } from '../guest/state';
 import { HttpError, UserError } from '../errors';
@@ -14,7 +15,8 @@ import type { RadiusSettings } from '../radius/routers';
 import { radiusServer } from '../radius/server';
 import { optionalField, requiredField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
-import { gatewayIdPattern, type GatewayDriver, type SetupStep } from './driver';
+import type { GatewayDriver, SetupStep } from './driver';
+import { entryGateway } from './entry';
 import { newSharedSecret, pinningNote, radiusFromOption, radiusSecretOption } from './radius-options';
 
 /*
@@ -93,10 +95,6 @@ const portalActionsOf = memoizedPerObject((gateway: Gateway) => memoized((zoneAn
 
 // Parsed once per portal action (a router has one), not once per acceptance.
 const originOf = memoized((href: string) => new URL(href).origin);
-
-function onlinePageUrl(config: Context['config'], site: Site): string {
-  return publicLink(config, `online/${site.id}`);
-}
 
 function entryUrl(gateway: Gateway, config: Context['config']): string {
   return publicLink(config, `pfsense/${encodeURIComponent(gateway.id)}`);
@@ -182,13 +180,8 @@ export const pfsense: GatewayDriver = {
     // The uploaded page submits pfSense's placeholders here as a GET form.
     const parameters = ['zone', 'portal_action', 'redirurl', 'client_mac', 'client_ip', 'lang'];
     return [{ method: 'GET', path: '/pfsense/:gatewayId', parameters, async handle(exchange) {
-      const { query, params } = exchange;
-      const gatewayId = requiredField(params, 'gatewayId', { max: 64, pattern: gatewayIdPattern });
-      const gateway = await ctx.store.getGateway(gatewayId);
-      if (!gateway || gateway.type !== 'pfsense') {
-        log.warn('pfsense entry for an unknown gateway', { gateway: gatewayId });
-        throw new HttpError(404, 'This Wi-Fi network is not set up on this portal. Please tell the staff.', 'Unknown network');
-      }
+      const { query } = exchange;
+      const gateway = await entryGateway(ctx, exchange.params, 'pfsense');
       // The page pfSense serves was not the one it fills in: the guest learns the Wi-Fi is misconfigured, the log says how to fix it.
       if (['zone', 'portal_action', 'redirurl'].some((name) => typeof query[name] === 'string' && placeholderPattern.test(query[name]))) {
         log.warn(`pfsense entry with pfSense's placeholders left as they are: upload the page from "npx portico gateway page ${gateway.id}" as the zone's Portal page contents, which pfSense fills in`, { gateway: gateway.id });

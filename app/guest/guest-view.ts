@@ -1,3 +1,4 @@
+import { publicLink, type Config } from '../config';
 import type { Answer, Exchange } from '../endpoint';
 import type { Site } from '../store/types';
 import { chooseLanguage, messages } from './messages';
@@ -10,4 +11,9 @@ export function guestView(exchange: Exchange, view: string, site: Site, locals: 
     headers: { 'Cache-Control': 'no-store', 'Content-Language': language },
     view: { name: view, locals: { site, language, t: messages[language], stylesheet: stylesheetPath(site.accentColor), ...locals } },
   };
+}
+
+/** The "You're online" page of a venue, where routers send guests once they are let in. */
+export function onlinePageUrl(config: Pick<Config, 'publicUrl'>, site: Pick<Site, 'id'>): string {
+  return publicLink(config, `online/${site.id}`);
 }

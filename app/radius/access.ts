@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { publicLink } from '../config';
 import type { Context } from '../context';
 import { guestErrorWords } from '../guest/error-messages';
+import { onlinePageUrl } from '../guest/guest-view';
 import type { RadiusCredential, Site } from '../store/types';
 import { address, attribute, find, integerAttribute, text, textAttribute, vendor, wispr } from './attributes';
 import { passwordFor } from './credentials';
@@ -54,7 +54,7 @@ function accept(ctx: Context, site: Site, endsAt: number, reason: string): Acces
       integerAttribute(attribute.acctInterimInterval, interimSeconds),
       textAttribute(wispr.sessionTerminateTime, wisprTime(endsAt), vendor.wispr),
       // Where pfSense sends the browser after the login: the "You're online" page, which links to the venue website.
-      textAttribute(wispr.redirectionUrl, publicLink(ctx.config, `online/${site.id}`), vendor.wispr),
+      textAttribute(wispr.redirectionUrl, onlinePageUrl(ctx.config, site), vendor.wispr),
     ],
   };
 }
