@@ -22,7 +22,7 @@ describe('command line', () => {
     assert.equal((await portico('gateway', 'add', '--type', 'pfsense', '--id', 'lobby', '--name', 'Lobby', '--address', '192.168.10.1:8002')).code, 0);
     const list = await portico('gateway', 'list', '--json');
     assert.deepEqual(JSON.parse(list.out).map((g: { id: string; type: string; settings: unknown }) => [g.id, g.type, g.settings]),
-      [['lobby', 'pfsense', { address: '192.168.10.1:8002' }]]);
+      [['lobby', 'pfsense', { address: '192.168.10.1:8002', mode: 'none' }]]);
     const setup = await portico('gateway', 'setup', 'lobby');
     assert.equal(setup.code, 0);
     for (const text of [
@@ -48,7 +48,7 @@ describe('command line', () => {
     assert.match(refused.err, /8\.8\.8\.8 is a public address/);
     const gateways = JSON.parse((await portico('gateway', 'list', '--json')).out) as { id: string; settings: unknown }[];
     assert.deepEqual(gateways.filter((g) => g.id !== 'lobby').map((g) => [g.id, g.settings]),
-      [['garden', { address: 'portal.cafe.lan:8002' }], ['terrace', { address: '[fd00::1]:8004' }]]);
+      [['garden', { address: 'portal.cafe.lan:8002', mode: 'none' }], ['terrace', { address: '[fd00::1]:8004', mode: 'none' }]]);
     for (const id of ['terrace', 'garden']) assert.equal((await portico('gateway', 'remove', id)).code, 0);
   });
 

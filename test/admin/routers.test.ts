@@ -19,7 +19,7 @@ describe('admin routers', () => {
       .expect(303).expect('Location', '/admin/routers/lobby');
     const gateway = await admin.portal.store.getGateway('lobby');
     assert.deepEqual({ type: gateway?.type, name: gateway?.name, settings: gateway?.settings },
-      { type: 'pfsense', name: 'Lobby pfSense', settings: { address: '192.168.10.1:8002' } });
+      { type: 'pfsense', name: 'Lobby pfSense', settings: { address: '192.168.10.1:8002', mode: 'none' } });
 
     const page = await admin.agent.get('/admin/routers/lobby').expect(200);
     assert.match(page.text, /<ol class="setup-steps">/);
@@ -57,7 +57,7 @@ describe('admin routers', () => {
 
   it('takes a pfSense address pasted from the browser as the portal address it names', async () => {
     await admin.agent.post('/admin/routers').type('form').send({ _csrf: admin.csrf, type: 'pfsense', id: 'pasted', address: ' HTTP://192.168.10.1:8002/ ' }).expect(303);
-    assert.deepEqual((await admin.portal.store.getGateway('pasted'))?.settings, { address: '192.168.10.1:8002' });
+    assert.deepEqual((await admin.portal.store.getGateway('pasted'))?.settings, { address: '192.168.10.1:8002', mode: 'none' });
     await admin.portal.store.removeGateway('pasted');
   });
 
@@ -144,11 +144,11 @@ describe('admin routers', () => {
 
   it('sets a pfSense router\'s portal address from its page', async () => {
     await admin.agent.post('/admin/routers').type('form').send({ _csrf: admin.csrf, type: 'pfsense', id: 'hall' }).expect(303);
-    assert.deepEqual((await admin.portal.store.getGateway('hall'))?.settings, {});
+    assert.deepEqual((await admin.portal.store.getGateway('hall'))?.settings, { mode: 'none' });
     assert.doesNotMatch((await admin.agent.get('/admin/routers/hall').expect(200)).text, /What it reports/);
     await admin.agent.post('/admin/routers/hall/settings').type('form').send({ _csrf: admin.csrf, address: 'Portal.Example:8002' })
       .expect(303).expect('Location', '/admin/routers/hall?saved');
-    assert.deepEqual((await admin.portal.store.getGateway('hall'))?.settings, { address: 'portal.example:8002' });
+    assert.deepEqual((await admin.portal.store.getGateway('hall'))?.settings, { address: 'portal.example:8002', mode: 'none' });
     const refused = await admin.agent.post('/admin/routers/hall/settings').type('form')
       .send({ _csrf: admin.csrf, address: 'portal.example', routerAddress: '192.0.2.7' }).expect(400);
     assert.match(refused.text, /--router-address is for WiFiDog/);
