@@ -59,7 +59,8 @@ async function start(ctx: Context, router: RadiusRouter, request: Packet, sessio
     deviceId: deviceMac ? deviceIdFor(ctx.keys.deviceId, deviceMac) : null, clientMac: credential.clientMac,
     clientIp: credential.clientIp, startBy: now + 60_000,
   });
-  const session = mac && await ctx.store.startGuestSession({
+  // A guest pfSense let in without a MAC (MAC filtering off, a routed guest network) has none in its login nor here.
+  const session = await ctx.store.startGuestSession({
     gatewayId: router.gateway.id, sessionKey, clientMac: mac, clientIp: ip, at: now, localDay: localCalendar(now, site.timezone).day, reportDueAt: now + reportDueMs,
   });
   if (!session) {

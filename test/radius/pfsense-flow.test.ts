@@ -139,6 +139,25 @@ describe('pfSense in RADIUS mode: a simulated zone, the guest\'s browser and Por
     }
   });
 
+  it('keeps the session of a guest pfSense knows no MAC of (a routed guest network, MAC filtering off)', async () => {
+    const zone = portal.zone({ disableMacFiltering: true });
+    const guest = { mac: '', ip: `10.20.0.${guests++}` };
+    const { answer } = await zone.guestLogsIn(guest);
+    assert.equal(answer.status, 302, answer.message);
+    const [login, start] = zone.exchanges;
+    assert.deepEqual(typesOf(login), [6, 1, 2, 4, 32, 30, 61, 5, 8], 'no Calling-Station-Id');
+    assert.equal(start.reply?.code, 5);
+    const session = answer.session!;
+    let row = await stored(session.sessionId);
+    assert.equal(row?.startedAt, portal.clock(), 'the session started');
+    assert.equal(row?.clientMac, null);
+    portal.clock.advance(sweepIntervalMs);
+    zone.traffic(session, { upload: 10, download: 20 });
+    await zone.logout(session);
+    row = await stored(session.sessionId);
+    assert.deepEqual([row?.endReason, row?.bytesIn, row?.bytesOut], ['logout', 20, 10]);
+  });
+
   it('ends the session when its Session-Timeout is over, at the sweep after it', async () => {
     const zone = portal.zone();
     const { answer } = await zone.guestLogsIn(nextGuest());

@@ -3,7 +3,7 @@ import { startListeners } from '../../app/listeners';
 import { radiusServer } from '../../app/radius/server';
 import { testPortal, type TestPortal } from '../helpers';
 import { pfsenseRouterAddress } from '../sim/pfsense-guest';
-import { pfSenseRadiusZone, type PfSenseRadiusOptions } from '../sim/pfsense-radius';
+import { pfSenseRadiusZone, type PfSenseRadius, type PfSenseRadiusOptions } from '../sim/pfsense-radius';
 
 /** The shared secret of the test's pfSense router "cafe", and the NAS Identifier of its zone. */
 export const cafeSecret = 'cafe-radius-secret-0123456789';
@@ -14,7 +14,7 @@ export interface RadiusPortal extends TestPortal {
   /** RADIUS packets counted in /metrics for this port and outcome. */
   counted(port: 'auth' | 'acct', outcome: string): number;
   /** A simulated pfSense zone of router "cafe" talking to this Portico. */
-  zone(options?: Partial<PfSenseRadiusOptions>): ReturnType<typeof pfSenseRadiusZone>;
+  zone(options?: Partial<PfSenseRadiusOptions>): PfSenseRadius;
 }
 
 /**

@@ -73,6 +73,8 @@ export interface PfSenseRadiusOptions {
   macFormat?: MacFormat;
   /** "Reauthenticate connected users every minute". */
   reauthenticate?: boolean;
+  /** "Disable MAC filtering": a guest whose MAC ARP does not know (a routed guest network) may log in. */
+  disableMacFiltering?: boolean;
   /** "Use RADIUS Session-Timeout attributes" (the setup asks for it). */
   useSessionTimeout?: boolean;
   /** The firewall's clock, in ms. */
@@ -236,7 +238,7 @@ export function pfSenseRadiusZone(options: PfSenseRadiusOptions) {
     if (connected) return { status: 200, message: 'The portal session is connected.', session: connected };
     // A POST to another host than the portal's own is redirected there, its body lost.
     if (target.host !== pfsenseRouterAddress) return { status: 302, location: `${portalUrl}&redirurl=${encodeURIComponent(redirurl)}` };
-    if (!client.mac) return { status: 200, message: 'An error occurred.  Please check the system logs for more information.' };
+    if (!client.mac && !options.disableMacFiltering) return { status: 200, message: 'An error occurred.  Please check the system logs for more information.' };
     const accept = fields.get('accept') ?? '';
     if (accept === '' || accept === '0') return { status: 200, message: 'login page' };
 
@@ -287,8 +289,6 @@ export function pfSenseRadiusZone(options: PfSenseRadiusOptions) {
     sessions,
     exchanges,
     indexPhp,
-    /** The Access-Request pfSense would send for this login (4.2 or 4.3), for tests that send it themselves. */
-    loginRequest: (user: string, password: string, client: { ip: string; mac: string | null }, pipe = 2000) => accessRequestFor(user, password, client, pipe),
     /** The Accounting-Request of 6.2 for this status (and session). */
     accountingPacket: (status: number, session?: PortalSession, cause?: number) => accountingRequestFor(status, session, cause),
     guestAccepts,
@@ -312,8 +312,6 @@ export function pfSenseRadiusZone(options: PfSenseRadiusOptions) {
     stop,
     /** The guest pressed Disconnect (logout_id). */
     logout: (session: PortalSession) => stop(session, terminateCause.userRequest),
-    /** Section 7: the cached login again, NAS-Port the session's pipe. */
-    reauthenticate: (session: PortalSession) => send('auth', accessRequestFor(session.user, session.password, session, session.pipe)),
     /** captiveportal_prune_old: Session-Timeout, then the Interim-Update, then reauthentication, for each session. */
     async sweep() {
       for (const session of [...sessions.values()]) {
@@ -325,6 +323,7 @@ export function pfSenseRadiusZone(options: PfSenseRadiusOptions) {
         const interval = session.interimInterval;
         if (interval === undefined || interval <= 60 || (seconds > interval && seconds % interval <= 59)) await send('acct', accountingRequestFor(acctStatus.interimUpdate, session));
         if (options.reauthenticate) {
+          // Section 7: the cached login again, NAS-Port the session's pipe; a Reject ends the session.
           const reply = await send('auth', accessRequestFor(session.user, session.password, session, session.pipe));
           if (reply?.code === 3) await stop(session, terminateCause.userError);
         }

@@ -48,7 +48,8 @@ export interface GuestSession {
 export interface SessionStart {
   gatewayId: string;
   sessionKey: string;
-  clientMac: string;
+  /** Null when neither the router nor the offer knows it (pfSense without MAC filtering on a routed guest network). */
+  clientMac: string | null;
   clientIp: string;
   at: number;
   /** The venue-local day of `at` (YYYY-MM-DD), derived above the store. */
