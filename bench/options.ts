@@ -8,9 +8,12 @@ export interface BenchOptions {
   skip10m: boolean;
   /** Where Portico writes V8 CPU profiles of the load phase; none when null. */
   cpuProfileDir: string | null;
+  /** Requests per RADIUS scenario, server and round (bench/radius.ts); 0 skips the RADIUS section. */
+  radiusCount: number;
 }
 
 export const usage = `Usage: npm run bench -- [--quick] [--rounds N] [--duration SECONDS] [--connections N] [--skip-10m] [--cpu-prof DIR]
+                        [--radius-count N] [--skip-radius]
 
   --quick        1 round of 2 s per scenario, without the 10 million acceptances (for development)
   --rounds N     interleaved rounds of every load scenario (default 3)
@@ -18,6 +21,8 @@ export const usage = `Usage: npm run bench -- [--quick] [--rounds N] [--duration
   --connections  concurrent connections (default 50)
   --skip-10m     statistics at 1 million acceptances only
   --cpu-prof DIR write Portico's CPU profile of the load phase into DIR (open it in Chrome DevTools)
+  --radius-count N  RADIUS requests per scenario, server and round, against FreeRADIUS (default 20000; --quick 5000)
+  --skip-radius  leave out the RADIUS section (it also skips itself, saying why, without freeradius)
 `;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
@@ -32,7 +37,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       quick: { type: 'boolean' }, rounds: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' },
-      'skip-10m': { type: 'boolean' }, 'cpu-prof': { type: 'string' }, help: { type: 'boolean' },
+      'skip-10m': { type: 'boolean' }, 'cpu-prof': { type: 'string' }, 'radius-count': { type: 'string' }, 'skip-radius': { type: 'boolean' },
+      help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -47,5 +53,6 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     connections: Math.round(positiveNumber('connections', values.connections, 50)),
     skip10m: (values['skip-10m'] ?? false) || quick,
     cpuProfileDir: values['cpu-prof'] ?? null,
+    radiusCount: values['skip-radius'] ? 0 : Math.round(positiveNumber('radius-count', values['radius-count'], quick ? 5000 : 20_000)),
   };
 }

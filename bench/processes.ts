@@ -58,10 +58,12 @@ export interface PorticoOptions {
   dataDir: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeFlags?: string[];
+  /** Settings beyond the bench's own, e.g. RADIUS_PORT (the RADIUS server is off unless given). */
+  env?: Record<string, string>;
 }
 
 /** Portico as shipped: `node dist/app/server.js` on loopback, its log going to DATA_DIR/portico.log. */
-export async function startPortico({ dataDir, nodeFlags = [] }: PorticoOptions): Promise<ServerProcess> {
+export async function startPortico({ dataDir, nodeFlags = [], env = {} }: PorticoOptions): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   fs.mkdirSync(dataDir, { recursive: true });
@@ -69,9 +71,10 @@ export async function startPortico({ dataDir, nodeFlags = [] }: PorticoOptions):
   const child = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/app/server.js')], {
     // Every simulated phone and router shares 127.0.0.1 here, where a real crowd has an address each:
     // the per-address and per-router request budgets are raised so that they do not refuse the crowd.
+    // The RADIUS server stays off unless asked for, so that a RADIUS server on 1812/1813 never stops the HTTP bench.
     env: {
       ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url,
-      RATE_LIMIT_ADDRESS: '1000000', RATE_LIMIT_GATEWAY: '1000000',
+      RATE_LIMIT_ADDRESS: '1000000', RATE_LIMIT_GATEWAY: '1000000', RADIUS_PORT: 'off', ...env,
     },
     stdio: ['ignore', logFd, logFd],
   });

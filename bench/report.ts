@@ -69,3 +69,26 @@ export interface Verdict {
 export function verdictLines(verdicts: Verdict[]): string {
   return verdicts.map((v) => `${v.met === null ? 'NOT MEASURED' : v.met ? 'met    ' : 'NOT met'}  ${v.target}: ${v.measured}`).join('\n');
 }
+
+/** The RADIUS section: each scenario's FreeRADIUS row, then Portico's with its ratio to that FreeRADIUS row (latencies to 0.1 ms). */
+export function radiusTable(pairs: { freeradius: ScenarioFigures; portico: ScenarioFigures }[]): string {
+  const lines = [
+    `${pad('scenario', 44)}${lpad('rps', 8)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('×FreeRADIUS', 13)}${lpad('CPU µs/req', 12)}${lpad('peak MB', 9)}  notes`,
+  ];
+  for (const { freeradius, portico } of pairs) {
+    const reference = summarize(freeradius);
+    for (const scenario of [freeradius, portico]) {
+      const s = summarize(scenario);
+      if (!s) {
+        lines.push(`${pad(scenario.name, 44)}${lpad('—', 8)}  not measured: ${scenario.missing ?? 'no run'}`);
+        continue;
+      }
+      const notes = [scenario.note, s.failures > 0 ? `${s.failures} of ${s.requests} failed` : ''].filter(Boolean).join('; ');
+      lines.push(pad(scenario.name, 44) + lpad(s.rps.toFixed(0), 8) + lpad(s.p50.toFixed(1), 8) + lpad(s.p99.toFixed(1), 8)
+        + lpad(reference ? (s.rps / reference.rps).toFixed(2) : '—', 13)
+        + lpad(scenario.cpuMicrosPerRequest === null ? '—' : scenario.cpuMicrosPerRequest.toFixed(0), 12)
+        + lpad(scenario.peakMb === null ? '—' : scenario.peakMb.toFixed(0), 9) + (notes ? `  ${notes}` : ''));
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,7 +1,8 @@
 /*
  * `npm run bench`: Portico as shipped against a bare node:http server and a minimal Express 5 app
- * serving the same bytes, on loopback, interleaved over several rounds; then the dashboard and
- * `stats --json` over 1 and 10 million acceptances. Ends with a verdict per target of issue 7.
+ * serving the same bytes, on loopback, interleaved over several rounds; then its RADIUS server against
+ * FreeRADIUS (bench/radius.ts, when freeradius is installed); then the dashboard and `stats --json`
+ * over 1 and 10 million acceptances. Ends with a verdict per target of issues 7 and 15.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { request } from './http-client';
 import { runLoad, type Load } from './load';
 import { parseBenchOptions, type BenchOptions } from './options';
 import { cpuSecondsOf, memoryOf, portico, resetPeakMemory, startPortico, startReference, type ServerProcess } from './processes';
+import { defaultRadiusOptions, radiusPhase, radiusReport, type RadiusSection } from './radius';
 import { loadTable, summarize, verdictLines, type ScenarioFigures, type Verdict } from './report';
 import { seedDemoData } from './seed';
 import { rawDatabase } from '../test/store/raw';
@@ -304,6 +306,21 @@ async function main(): Promise<void> {
   say(`Portico benchmark: ${options.rounds} round(s) × ${options.duration} s per scenario, ${options.connections} connections; data in ${root}`);
   try {
     const load = await loadPhase(options, root);
+    let radius: RadiusSection;
+    if (options.radiusCount === 0) {
+      radius = { skipped: 'skipped (--skip-radius)', header: 'RADIUS: skipped (--skip-radius)', pairs: [], verdicts: [] };
+    } else {
+      try {
+        radius = await radiusPhase({
+          ...defaultRadiusOptions, count: options.radiusCount, rounds: options.rounds,
+          cpuProfileDir: options.cpuProfileDir && path.join(options.cpuProfileDir, 'radius'),
+        }, root);
+      } catch (error) {
+        // Like the history phase: the HTTP figures stand on their own.
+        const reason = `failed: ${(error as Error).message.split('\n')[0]}`;
+        radius = { skipped: reason, header: `RADIUS: ${reason}`, pairs: [], verdicts: [{ target: 'RADIUS ≥ 1 × FreeRADIUS (sql on SQLite)', met: null, measured: reason }] };
+      }
+    }
     const history: HistoryFigures[] = [];
     const historyFailures: string[] = [];
     for (const count of options.skip10m ? [1_000_000] : [1_000_000, 10_000_000]) {
@@ -332,6 +349,7 @@ async function main(): Promise<void> {
         + `Portico peak ${h.peakMb.toFixed(0)} MB under load`);
     }
     for (const failure of historyFailures) out.push(`history phase failed at ${failure}`);
+    out.push('', radiusReport(radius));
     out.push('', 'Verdict per target of issue 7:');
 
     const ratioVerdict = (name: string, minimum: number, p99Limit?: number): Verdict => {
@@ -357,6 +375,7 @@ async function main(): Promise<void> {
     ];
     if (load.termsPage.encoding === 'none') verdicts[0].measured += ' (page not compressed: Portico ignored Accept-Encoding)';
     out.push(verdictLines(verdicts));
+    if (radius.verdicts.length) out.push('', 'Verdict per target of issue 15:', verdictLines(radius.verdicts));
     process.stdout.write(out.join('\n') + '\n');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
