@@ -5,9 +5,9 @@ import type { DriverOption } from './driver';
 
 /** The options every router that asks Portico's RADIUS server has (pfSense in RADIUS mode, CoovaChilli). */
 
-/** A shared secret of 144 random bits, in letters, digits, "-" and "_", which every router's form takes. */
+/** A shared secret of 144 random bits in hex digits: every router's form takes it, and none starts like a flag. */
 export function newSharedSecret(): string {
-  return randomBytes(18).toString('base64url');
+  return randomBytes(18).toString('hex');
 }
 
 /** Printable ASCII without spaces or quotes, 16 to 128 characters: what both routers' forms and config files carry. */
