@@ -20,18 +20,19 @@ const replyMessage = 'This Wi-Fi login has expired or was already used. Open any
 /** A UDP relay on loopback that loses the first reply of each client port: pfSense must retransmit. */
 async function lossyRelay(serverPort: number) {
   const front = dgram.createSocket('udp4');
-  const upstreams = new Map<number, { socket: dgram.Socket; replies: number }>();
+  const upstreams = new Map<number, { socket: dgram.Socket; bound: Promise<void>; replies: number }>();
   front.on('message', (datagram, from) => {
     let upstream = upstreams.get(from.port);
     if (!upstream) {
       const socket = dgram.createSocket('udp4');
-      const entry = { socket, replies: 0 };
+      const entry = { socket, bound: new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve())), replies: 0 };
       socket.on('message', (reply) => {
         if (entry.replies++ > 0) front.send(reply, from.port, from.address);
       });
       upstreams.set(from.port, (upstream = entry));
     }
-    upstream.socket.send(datagram, serverPort, '127.0.0.1');
+    const { socket, bound } = upstream;
+    void bound.then(() => socket.send(datagram, serverPort, '127.0.0.1'));
   });
   await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', () => resolve()));
   return {

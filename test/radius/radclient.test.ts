@@ -26,6 +26,7 @@ function radclient(port: number, command: 'auth' | 'acct', secret: string, lines
     child.on('error', (error) => reject(new Error(`radclient could not run (apt-get install freeradius-utils): ${error.message}`)));
     child.on('close', (status) => {
       clearTimeout(timer);
+      if (!/^Sent \S+ Id \d+ from 127\.0\.0\.1:/m.test(out)) return reject(new Error(`radclient did not send from loopback:\n${out}`));
       const sent = /^Sent [^\n]*\n((?:\t[^\n]*\n)*)/m.exec(out)?.[1] ?? '';
       const reply = /^Received (\S+) Id \d+ [^\n]*\n((?:\t[^\n]*\n?)*)/m.exec(out);
       const received = reply && {
@@ -37,7 +38,8 @@ function radclient(port: number, command: 'auth' | 'acct', secret: string, lines
       };
       resolve({ status, out, sent, received });
     });
-    child.stdin.end(`${lines.join('\n')}\n`);
+    // Its socket on loopback too (radclient binds the wildcard address otherwise).
+    child.stdin.end(`${[...lines, 'Packet-Src-IP-Address = 127.0.0.1'].join('\n')}\n`);
   });
 }
 
