@@ -11,7 +11,7 @@ describe('npm start on a fresh machine', () => {
   it('creates the database, seeds a venue, logs the preview URL, serves it and stops on SIGTERM', async () => {
     const dataDir = path.join(tempDir(), 'data');
     const child = spawn(process.execPath, [serverScript], {
-      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', RADIUS_PORT: '0', RADIUS_ACCT_PORT: '0' },
+      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', RADIUS_PORT: '0', RADIUS_ACCT_PORT: '0', RADIUS_HOST: '127.0.0.1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';

@@ -18,7 +18,8 @@ function endReason(cause: number | undefined): GuestSessionEndReason {
   switch (cause) {
     case 1: return 'logout';
     case 4: return 'idle';
-    case 5: return 'session_length';
+    // pfSense's User-Error: its re-authentication was refused, which Portico does once the session length is over.
+    case 5: case 17: return 'session_length';
     case 6: return 'admin';
     case 7: case 11: return 'router_restart';
     default: return 'router';
