@@ -3,6 +3,7 @@ import { acceptanceContract } from './acceptances';
 import { adminContract } from './admin';
 import { guestSessionContract } from './guest-sessions';
 import { maintenanceContract } from './maintenance';
+import { routerAuthorisationContract } from './router-authorisations';
 import { routerContract } from './routers';
 import { statisticsContract } from './statistics';
 import { termsContract } from './terms';
@@ -20,5 +21,6 @@ export function storeContract(name: string, open: OpenStore): void {
     adminContract(open);
     statisticsContract(open);
     maintenanceContract(open);
+    routerAuthorisationContract(open);
   });
 }
