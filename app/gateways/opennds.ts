@@ -436,7 +436,13 @@ export const opennds: GatewayDriver = {
     const faspath = `${url.pathname}opennds/${encodeURIComponent(gateway.id)}/`;
     // openNDS opens its firewall to fasremoteip before login: an address, so a name is looked up here.
     let address = isIP(host) ? host : null;
-    if (address === null) address = await lookup(host, { family: 4 }).then((found) => found.address, () => null);
+    // Bounded: the admin's router page waits for it, and a resolver that does not answer must not hang it.
+    if (address === null) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), 2000); });
+      address = await Promise.race([lookup(host, { family: 4 }).then((found) => found.address, () => null), timeout]);
+      clearTimeout(timer);
+    }
     const remoteIp = address ?? `<the IPv4 address of ${host}>`;
     const options: [string, string][] = [
       ['gatewayname', gateway.id], ['enable_serial_number_suffix', '0'], ['login_option_enabled', '0'],
