@@ -3,7 +3,7 @@ import type { AcceptanceExportRow } from './store/types';
 /** The columns of an acceptances CSV, from `export acceptances` and the dashboard's download alike. */
 export const acceptanceCsvColumns: (keyof AcceptanceExportRow)[] = [
   'id', 'acceptedAt', 'localDay', 'gatewayId', 'termsRelease', 'termsLanguage', 'termsSha256',
-  'clientMac', 'clientIp', 'userAgent', 'language', 'handoff',
+  'clientMac', 'clientIp', 'userAgent', 'language', 'handoff', 'routerUnauthenticated',
 ];
 
 /**

@@ -202,7 +202,7 @@ describe('command line', () => {
     }
     await store.close();
     const csv = (await portico('export', 'acceptances')).out.split('\r\n');
-    assert.equal(csv[0], 'id,acceptedAt,localDay,gatewayId,termsRelease,termsLanguage,termsSha256,clientMac,clientIp,userAgent,language,handoff');
+    assert.equal(csv[0], 'id,acceptedAt,localDay,gatewayId,termsRelease,termsLanguage,termsSha256,clientMac,clientIp,userAgent,language,handoff,routerUnauthenticated');
     assert.equal(csv.length, 4); // header, two rows, trailing empty
     assert.ok(csv[1].includes('"Phone, ""quoted"""'));
     assert.ok(csv[2].includes(`"'=HYPERLINK(""x"")"`), 'formula neutralised');

@@ -60,7 +60,7 @@ export function routerRoutes(ctx: Context): Router {
     const driver = driverFor(gateway.type);
     res.status(status).set('Cache-Control', 'no-store').render('admin/router', {
       title: gateway.name, active: 'routers', gateway, label: driver?.label ?? gateway.type,
-      setup: driver?.setup(gateway, site, ctx.config) ?? null, uploadPage: `${routersPage}/${encodeURIComponent(gateway.id)}/upload-page`,
+      setup: driver ? await driver.setup(gateway, site, ctx.config) : null, uploadPage: `${routersPage}/${encodeURIComponent(gateway.id)}/upload-page`,
       fields: driver ? optionFields(driver, values) : [], facts: driver?.health.facts(gateway.health ?? {}) ?? [],
       lastContact: gateway.lastContactAt === undefined ? null
         : new Intl.DateTimeFormat('en-GB', { timeZone: site.timezone, dateStyle: 'medium', timeStyle: 'medium' }).format(gateway.lastContactAt),
@@ -91,7 +91,7 @@ export function routerRoutes(ctx: Context): Router {
     };
     let gateway: Gateway;
     try {
-      gateway = await ctx.store.addGateway(parseNewGateway({ type: values.type, id: values.id, name: values.name, options: given }, site.id), ctx.now());
+      gateway = await ctx.store.addGateway(parseNewGateway({ type: values.type, id: values.id, name: values.name, options: given }, site.id, ctx.config), ctx.now());
     } catch (error) {
       if (error instanceof UserError) return renderList(res, 400, site, values, error.message);
       if (error instanceof StoreConflictError) return renderList(res, 409, site, values, `There is a router with the id "${values.id}" already.`);
@@ -116,7 +116,7 @@ export function routerRoutes(ctx: Context): Router {
     const kept = Object.fromEntries(driver.options.filter((option) => option.secret).map((option) => [option.setting, gateway.settings[option.setting]]));
     let settings: Record<string, unknown>;
     try {
-      settings = settingsFromOptions(driver, given, kept);
+      settings = settingsFromOptions(driver, given, kept, ctx.config);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       const typed = Object.fromEntries(driver.options.map((option) => [option.setting, given[option.name] ?? '']));

@@ -52,7 +52,7 @@ export const gateway: StoreCommand = {
       const { values } = options(rest, { type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, ...driverFlags }, 0);
       const { type, id, name, ...given } = values as Record<string, string | undefined>;
       if (!type || !id) throw new UsageError('gateway add needs --type and --id');
-      const added = await store.addGateway(parseNewGateway({ type, id, name, options: given }, site.id), io.now());
+      const added = await store.addGateway(parseNewGateway({ type, id, name, options: given }, site.id, config), io.now());
       io.out(`Added ${driverFor(added.type)!.label} "${added.id}". Next: npx portico gateway setup ${added.id}\n`);
     } else if (action === 'list') {
       const { values } = options(rest, { json: { type: 'boolean' } }, 0);
@@ -81,7 +81,7 @@ export const gateway: StoreCommand = {
       if (!found) throw new UserError(`no gateway "${positionals[0]}"; see: npx portico gateway list`);
       const driver = driverFor(found.type)!;
       const gatewaySite = (await store.getSite(found.siteId))!;
-      if (action === 'setup') io.out(setupAsText(driver.setup(found, gatewaySite, config), found.id));
+      if (action === 'setup') io.out(setupAsText(await driver.setup(found, gatewaySite, config), found.id));
       else if (driver.uploadPage) io.out(driver.uploadPage(found, gatewaySite, config));
       else throw new UserError(`${driver.label} gateways need no uploaded page; see: npx portico gateway setup ${found.id}`);
     } else {

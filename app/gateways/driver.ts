@@ -34,9 +34,10 @@ export interface GatewayDriver {
   options: DriverOption[];
   /**
    * The settings checked together and completed with what follows from them (a shared secret made when
-   * the owner gave none), after each option was parsed; throws a UserError in plain words.
+   * the owner gave none), after each option was parsed; throws a UserError in plain words. `portal` is this
+   * Portico's address where the caller knows it (a setting that needs HTTPS is refused on a plain-HTTP one).
    */
-  settle?(settings: Record<string, unknown>): Record<string, unknown>;
+  settle?(settings: Record<string, unknown>, portal?: Pick<Config, 'publicUrl'>): Record<string, unknown>;
   /** Whether and how the router reports itself, and how its state is worded. */
   health: HealthModel;
   /** Long-running servers beyond HTTP (a RADIUS socket), started after the store opens and stopped before it closes. */
@@ -47,10 +48,18 @@ export interface GatewayDriver {
   checkAcceptForm(ctx: Context, form: Record<string, unknown>, state: GuestState, site: Site): void;
   /** Lets the guest online, after the acceptance is committed. */
   handoff(ctx: Context, request: HandoffRequest): Promise<Handoff>;
+  /**
+   * Whether the router's description of the guest that this page was made from could have been written by
+   * anyone (openNDS level 1): recorded with the acceptance. Not given: it could not.
+   */
+  unauthenticatedArrival?(state: GuestState): boolean;
   /** The origin the accept form ends up at, for the page's Content-Security-Policy form-action. */
   handoffOrigin(state: GuestState): string;
-  /** Step-by-step router settings for this Portico, in the owner's words: the admin's router page and `gateway setup`. */
-  setup(gateway: Gateway, site: Site, config: Config): RouterSetup;
+  /**
+   * Step-by-step router settings for this Portico, in the owner's words: the admin's router page and `gateway setup`.
+   * A promise where the text needs a lookup first (openNDS takes Portico's IP address, not its name).
+   */
+  setup(gateway: Gateway, site: Site, config: Config): RouterSetup | Promise<RouterSetup>;
   /** The file the router serves to captured guests, for routers that need one uploaded. */
   uploadPage?(gateway: Gateway, site: Site, config: Config): string;
 }

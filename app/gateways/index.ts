@@ -1,6 +1,7 @@
 import { gatewayIdPattern, type DriverOption, type GatewayDriver } from './driver';
 import * as registered from './registered';
 import type { Gateway } from '../store/types';
+import type { Config } from '../config';
 import { UserError } from '../errors';
 
 /** Every router type Portico speaks, by the type name stored with each gateway. */
@@ -19,9 +20,12 @@ export function allOptions(): DriverOption[] {
 
 /**
  * The settings stored for a router, from the options the owner gave by name (an empty one is not given);
- * `kept` are settings it has that stay where their option is not given again (a secret left blank). Throws a UserError.
+ * `kept` are settings it has that stay where their option is not given again (a secret left blank); `portal` is this
+ * Portico's address, for settings that depend on it. Throws a UserError.
  */
-export function settingsFromOptions(driver: GatewayDriver, given: Record<string, string | undefined>, kept: Record<string, unknown> = {}): Record<string, unknown> {
+export function settingsFromOptions(
+  driver: GatewayDriver, given: Record<string, string | undefined>, kept: Record<string, unknown> = {}, portal?: Pick<Config, 'publicUrl'>,
+): Record<string, unknown> {
   for (const [name, value] of Object.entries(given)) {
     if (value === undefined || value.trim() === '' || driver.options.some((option) => option.name === name)) continue;
     const owners = [...drivers.values()].filter((other) => other.options.some((option) => option.name === name)).map((other) => other.shortLabel);
@@ -36,7 +40,7 @@ export function settingsFromOptions(driver: GatewayDriver, given: Record<string,
     else if (option.default !== undefined) settings[option.setting] = option.parse(option.default);
     else if (option.required) throw new UserError(`${option.label} is needed: ${option.help}`);
   }
-  return driver.settle ? driver.settle(settings) : settings;
+  return driver.settle ? driver.settle(settings, portal) : settings;
 }
 
 export interface NewGatewayInput {
@@ -56,12 +60,12 @@ export function routerName(text: string): string {
 }
 
 /** A router as the owner described it (command line or admin form), checked; throws UserError. */
-export function parseNewGateway(input: NewGatewayInput, siteId: number): Omit<Gateway, 'createdAt'> {
+export function parseNewGateway(input: NewGatewayInput, siteId: number, portal: Pick<Config, 'publicUrl'>): Omit<Gateway, 'createdAt'> {
   const driver = driverFor(input.type);
   if (!driver) throw new UserError(`unknown gateway type "${input.type}"; types: ${[...drivers.keys()].join(', ')}`);
   if (!gatewayIdPattern.test(input.id)) throw new UserError('The id must be 1 to 64 letters, digits, ".", "_", ":" or "-".');
   const name = routerName(input.name?.trim() || input.id);
-  return { id: input.id, siteId, type: driver.type, name, settings: settingsFromOptions(driver, input.options) };
+  return { id: input.id, siteId, type: driver.type, name, settings: settingsFromOptions(driver, input.options, {}, portal) };
 }
 
 /** Seconds between a router's reports of itself, as its driver reads them from its settings; null when it never reports. */

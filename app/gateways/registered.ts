@@ -2,3 +2,4 @@
 export { pfsense } from './pfsense';
 export { wifidog } from './wifidog';
 export { coovachilli } from './coovachilli';
+export { opennds } from './opennds';

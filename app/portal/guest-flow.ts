@@ -60,6 +60,7 @@ export function guestFlow(ctx: Context): GuestFlow {
       language: state.language,
       handoff: `${driver.type} ${driver.handoffOrigin(state)}`,
       stateNonce: state.nonce,
+      routerUnauthenticated: driver.unauthenticatedArrival?.(state) ?? false,
     }));
     if (acceptance.repeat) {
       // The same page again (a double tap, a reload, a replay): its first acceptance stands, handed on the same way.

@@ -9,6 +9,7 @@ import type { AdminStore } from './contract/admin';
 import type { GuestSessionStore } from './contract/guest-sessions';
 import type { MaintenanceStore } from './contract/maintenance';
 import type { RadiusCredentialStore } from './contract/radius';
+import type { RouterAuthorisationStore } from './contract/router-authorisations';
 import type { RouterStore } from './contract/routers';
 import type { StatisticsStore } from './contract/statistics';
 import type { TermsStore } from './contract/terms';
@@ -19,10 +20,11 @@ export type * from './contract/admin';
 export type * from './contract/guest-sessions';
 export type * from './contract/maintenance';
 export type * from './contract/radius';
+export type * from './contract/router-authorisations';
 export type * from './contract/routers';
 export type * from './contract/statistics';
 export type * from './contract/terms';
 export type * from './contract/venues';
 
 export interface Store extends VenueStore, TermsStore, RouterStore, AcceptanceStore, GuestSessionStore, AdminStore, StatisticsStore,
-  MaintenanceStore, RadiusCredentialStore {}
+  MaintenanceStore, RadiusCredentialStore, RouterAuthorisationStore {}

@@ -10,6 +10,8 @@ export interface NewAcceptance {
   handoff: string;
   /** The nonce of the terms page's state (guests' acceptances): unique, so that a page is accepted once. */
   stateNonce?: string | null;
+  /** The router's description of the guest could have been written by anyone (openNDS level 1): false when not said. */
+  routerUnauthenticated?: boolean;
 }
 
 /** An acceptance with the figures it counts under, derived above the store (app/acceptance-record.ts). */
@@ -49,6 +51,7 @@ export interface AcceptanceExportRow {
   userAgent: string | null;
   language: string;
   handoff: string;
+  routerUnauthenticated: boolean;
 }
 
 export interface AcceptanceFilter {

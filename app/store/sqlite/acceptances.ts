@@ -4,7 +4,7 @@ import type { Connection } from './connection';
 export interface AcceptanceRow {
   id: number; accepted_at: number; local_day: string; site_id: number; gateway_id: string | null; terms_version_id: number;
   device_id: string | null; client_mac: string | null; client_ip: string | null; user_agent: string | null; language: string; handoff: string;
-  state_nonce: string | null;
+  state_nonce: string | null; router_unauthenticated: number;
 }
 
 export function toAcceptance(row: AcceptanceRow): Acceptance {
@@ -12,6 +12,7 @@ export function toAcceptance(row: AcceptanceRow): Acceptance {
     id: row.id, acceptedAt: row.accepted_at, localDay: row.local_day, siteId: row.site_id, gatewayId: row.gateway_id,
     termsVersionId: row.terms_version_id, deviceId: row.device_id, clientMac: row.client_mac, clientIp: row.client_ip,
     userAgent: row.user_agent, language: row.language, handoff: row.handoff, stateNonce: row.state_nonce,
+    routerUnauthenticated: row.router_unauthenticated === 1,
   };
 }
 
@@ -30,9 +31,11 @@ export function sqliteAcceptances({ db, commitSoon, rollUps }: Connection): Acce
   const sql = {
     // A repeated state nonce inserts nothing, and counts nothing either (migration 013).
     insertAcceptance: db.prepare(`INSERT INTO acceptances (accepted_at, local_day, local_hour, local_weekday, site_id, gateway_id,
-        terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff, device_family, mac_randomised, state_nonce)
+        terms_version_id, device_id, client_mac, client_ip, user_agent, language, handoff, device_family, mac_randomised, state_nonce,
+        router_unauthenticated)
       VALUES (@acceptedAt, @localDay, @localHour, @localWeekday, @siteId, @gatewayId,
-        @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff, @deviceFamily, @macRandomised, @stateNonce)
+        @termsVersionId, @deviceId, @clientMac, @clientIp, @userAgent, @language, @handoff, @deviceFamily, @macRandomised, @stateNonce,
+        @routerUnauthenticated)
       ON CONFLICT (state_nonce) DO NOTHING`),
     acceptanceByStateNonce: db.prepare<[string], AcceptanceRow>('SELECT * FROM acceptances WHERE state_nonce = ?'),
     // The device's newest acceptance of each of the release's languages: one index row each (migration 013),
@@ -57,7 +60,7 @@ export function sqliteAcceptances({ db, commitSoon, rollUps }: Connection): Acce
   // quarter of an acceptance's time in the store).
   function insert(acceptance: AcceptanceRecord): number | AcceptanceRow {
     const macRandomised = acceptance.macRandomised === null ? null : Number(acceptance.macRandomised);
-    const { changes, lastInsertRowid } = sql.insertAcceptance.run({ ...acceptance, macRandomised });
+    const { changes, lastInsertRowid } = sql.insertAcceptance.run({ ...acceptance, macRandomised, routerUnauthenticated: Number(acceptance.routerUnauthenticated ?? false) });
     if (changes === 0) return sql.acceptanceByStateNonce.get(acceptance.stateNonce!)!;
     rollUps.acceptanceStored(acceptance, macRandomised);
     return Number(lastInsertRowid);
@@ -73,6 +76,7 @@ export function sqliteAcceptances({ db, commitSoon, rollUps }: Connection): Acce
       const { acceptedAt, gatewayId, termsVersionId, deviceId, clientMac, clientIp, userAgent, language, handoff, siteId, localDay } = acceptance;
       return {
         id: recorded, acceptedAt, gatewayId, termsVersionId, deviceId, clientMac, clientIp, userAgent, language, handoff, stateNonce, siteId, localDay,
+        routerUnauthenticated: acceptance.routerUnauthenticated ?? false,
         repeat: false,
       };
     },
@@ -82,17 +86,18 @@ export function sqliteAcceptances({ db, commitSoon, rollUps }: Connection): Acce
       // Read in pages, never holding a statement open across a yield: while one is open, better-sqlite3
       // refuses every write on the connection, and a guest's acceptance must not wait for a download.
       // (local_day, id) is the order of the acceptances_site_day index, so each page is a seek, not a sort.
-      const page = db.prepare<Record<string, string | number>, Omit<AcceptanceExportRow, 'acceptedAt'> & { acceptedAt: number }>(`
+      const page = db.prepare<Record<string, string | number>, Omit<AcceptanceExportRow, 'acceptedAt' | 'routerUnauthenticated'> & { acceptedAt: number; routerUnauthenticated: number }>(`
         SELECT a.id, a.accepted_at AS acceptedAt, a.local_day AS localDay, a.gateway_id AS gatewayId,
           t.release AS termsRelease, t.language AS termsLanguage, t.sha256 AS termsSha256,
-          a.client_mac AS clientMac, a.client_ip AS clientIp, a.user_agent AS userAgent, a.language, a.handoff
+          a.client_mac AS clientMac, a.client_ip AS clientIp, a.user_agent AS userAgent, a.language, a.handoff,
+          a.router_unauthenticated AS routerUnauthenticated
         FROM acceptances a JOIN terms_versions t ON t.id = a.terms_version_id
         ${where ? `${where} AND` : 'WHERE'} (a.local_day, a.id) > (@afterDay, @afterId)
         ORDER BY a.local_day, a.id LIMIT 1000`);
       let after = { afterDay: '', afterId: 0 };
       for (;;) {
         const rows = page.all({ ...params, ...after });
-        for (const row of rows) yield { ...row, acceptedAt: new Date(row.acceptedAt).toISOString() };
+        for (const row of rows) yield { ...row, acceptedAt: new Date(row.acceptedAt).toISOString(), routerUnauthenticated: row.routerUnauthenticated === 1 };
         if (rows.length < 1000) return;
         after = { afterDay: rows[rows.length - 1].localDay, afterId: rows[rows.length - 1].id };
       }

@@ -13,6 +13,7 @@ import { sqliteGuestSessions } from './guest-sessions';
 import { sqliteMaintenance } from './maintenance';
 import { applyMigrations } from './migrate';
 import { sqliteRadiusCredentials } from './radius';
+import { sqliteRouterAuthorisations } from './router-authorisations';
 import { prepareRollUps } from './roll-ups';
 import { sqliteRouters } from './routers';
 import { sqliteStatistics } from './statistics';
@@ -73,6 +74,7 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     ...sqliteStatistics(connection),
     ...sqliteMaintenance(connection),
     ...sqliteRadiusCredentials(connection),
+    ...sqliteRouterAuthorisations(connection),
     async close() {
       await checkpointer?.stop();
       if (db.open) db.close();

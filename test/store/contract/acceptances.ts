@@ -40,14 +40,16 @@ export function acceptanceContract(open: OpenStore): void {
       await store.addGateway({ id: 'bar', siteId: site.id, type: 'pfsense', name: 'Bar', settings: {} }, t0);
       await accept(store, site, { termsVersionId: terms.id, acceptedAt: t0 + day, clientMac: '02:00:00:00:00:01' });
       await accept(store, site, { termsVersionId: terms.id, acceptedAt: t0, gatewayId: 'bar', userAgent: 'UA' });
-      await accept(store, site, { termsVersionId: terms.id, acceptedAt: t0 + 1 });
+      await accept(store, site, { termsVersionId: terms.id, acceptedAt: t0 + 1, routerUnauthenticated: true });
       const rows = [];
       for await (const row of store.exportAcceptances({ siteId: site.id })) rows.push(row);
       assert.deepEqual(rows.map((row) => [row.localDay, row.gatewayId]), [['2026-05-04', 'bar'], ['2026-05-04', 'hall'], ['2026-05-05', 'hall']]);
       assert.deepEqual(rows[0], {
         id: rows[0].id, acceptedAt: new Date(t0).toISOString(), localDay: '2026-05-04', gatewayId: 'bar', termsRelease: 1, termsLanguage: 'en',
         termsSha256: terms.sha256, clientMac: null, clientIp: '10.0.0.2', userAgent: 'UA', language: 'en', handoff: 'test',
+        routerUnauthenticated: false,
       });
+      assert.equal(rows[1].routerUnauthenticated, true);
       const hall = [];
       for await (const row of store.exportAcceptances({ gatewayId: 'hall', fromDay: '2026-05-05' })) hall.push(row.localDay);
       assert.deepEqual(hall, ['2026-05-05']);

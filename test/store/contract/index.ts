@@ -4,6 +4,7 @@ import { adminContract } from './admin';
 import { guestSessionContract } from './guest-sessions';
 import { maintenanceContract } from './maintenance';
 import { radiusContract } from './radius';
+import { routerAuthorisationContract } from './router-authorisations';
 import { routerContract } from './routers';
 import { statisticsContract } from './statistics';
 import { termsContract } from './terms';
@@ -22,5 +23,6 @@ export function storeContract(name: string, open: OpenStore): void {
     statisticsContract(open);
     maintenanceContract(open);
     radiusContract(open);
+    routerAuthorisationContract(open);
   });
 }
