@@ -45,6 +45,8 @@ function settingsOf(gateway: Gateway): PfSenseSettings {
   return { ...(gateway.settings as Partial<PfSenseSettings>), mode: gateway.settings.mode === 'radius' ? 'radius' : 'none' };
 }
 
+const radiusSettingKeys = new Set(['nasId', 'radiusSecret', 'radiusFrom']);
+
 const asksRadius = (gateway: Gateway) => settingsOf(gateway).mode === 'radius';
 
 /** The RADIUS server's view of pfSense: 2.7 and 2.8 never sign an Access-Request, so one is checked when signed. */
@@ -150,9 +152,7 @@ export const pfsense: GatewayDriver = {
   settle(settings) {
     if (settings.mode !== 'radius') {
       // "None" mode asks no RADIUS server: nothing of it is kept.
-      const { nasId, radiusSecret, radiusFrom, ...none } = settings;
-      void nasId; void radiusSecret; void radiusFrom;
-      return none;
+      return Object.fromEntries(Object.entries(settings).filter(([key]) => !radiusSettingKeys.has(key)));
     }
     return { ...settings, radiusSecret: settings.radiusSecret ?? newSharedSecret() };
   },

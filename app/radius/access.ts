@@ -4,7 +4,7 @@ import { guestErrorWords } from '../guest/error-messages';
 import { onlinePageUrl } from '../guest/guest-view';
 import type { RadiusCredential, Site } from '../store/types';
 import { address, attribute, find, integerAttribute, text, textAttribute, vendor, wispr } from './attributes';
-import { passwordFor } from './credentials';
+import { findLogin, passwordFor } from './credentials';
 import { chapMatches, revealPassword, type Attribute, type Packet } from './packet';
 import type { RadiusRouter } from './routers';
 
@@ -78,7 +78,7 @@ function sameGuest(request: Packet, router: RadiusRouter, credential: RadiusCred
  */
 export async function decideAccess(ctx: Context, router: RadiusRouter, request: Packet): Promise<AccessDecision> {
   const username = text(request, attribute.userName)?.slice(0, 64) ?? '';
-  const credential = /^g[0-9a-f]{20}$/.test(username) ? await ctx.store.findRadiusCredential(username) : undefined;
+  const credential = await findLogin(ctx, username);
   const site = await ctx.store.getSite(router.gateway.siteId);
   const language = credential?.language ?? site?.defaultLanguage ?? 'en';
   if (!credential || !site) return reject(language, 'unknown login');

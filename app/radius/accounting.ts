@@ -5,6 +5,7 @@ import { plausibleCounters } from '../session-counters';
 import type { GuestSession, GuestSessionEndReason } from '../store/types';
 import { localCalendar } from '../venue-time';
 import { interimSeconds, stationMac } from './access';
+import { findLogin } from './credentials';
 import { acctStatus, address, attribute, integer, terminateCauses, text } from './attributes';
 import type { Packet } from './packet';
 import type { RadiusRouter } from './routers';
@@ -44,7 +45,7 @@ function reportedBytes(request: Packet): { in: number; out: number } | undefined
 
 async function start(ctx: Context, router: RadiusRouter, request: Packet, sessionKey: string) {
   const username = text(request, attribute.userName)?.slice(0, 64) ?? '';
-  const credential = /^g[0-9a-f]{20}$/.test(username) ? await ctx.store.findRadiusCredential(username) : undefined;
+  const credential = await findLogin(ctx, username);
   if (!credential || credential.gatewayId !== router.gateway.id || credential.acceptedAt === null) {
     log.warn('radius accounting start for no login Portico accepted on this router', { gateway: router.gateway.id });
     return;

@@ -24,6 +24,11 @@ export function loginFor(ctx: Context, nonce: string): { username: string; passw
   return { username, password: passwordFor(ctx, username) };
 }
 
+/** The login a request names, if it has the shape of one Portico issues (any other name costs no lookup). */
+export async function findLogin(ctx: Context, username: string) {
+  return /^g[0-9a-f]{20}$/.test(username) ? ctx.store.findRadiusCredential(username) : undefined;
+}
+
 export function passwordFor(ctx: Context, username: string): string {
   return hmac(ctx, `password ${username}`).toString('base64url').slice(0, 22);
 }
