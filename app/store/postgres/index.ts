@@ -1,0 +1,94 @@
+import pg from 'pg';
+import { log } from '../../log';
+import type { Store } from '../types';
+import { postgresAcceptances } from './acceptances';
+import { postgresAdmin } from './admin';
+import { ConfigurationCache, listenForChanges } from './configuration-cache';
+import { sqlOf, transactions, types, type Connection } from './connection';
+import { postgresGuestSessions } from './guest-sessions';
+import { postgresMaintenance } from './maintenance';
+import { migrate } from './migrate';
+import { postgresRadiusCredentials } from './radius';
+import { rollUps } from './roll-ups';
+import { postgresRouterAuthorisations } from './router-authorisations';
+import { postgresRouters } from './routers';
+import { postgresStatistics } from './statistics';
+import { postgresTerms } from './terms';
+import { postgresVenues } from './venues';
+
+export interface PostgresOptions {
+  /** Connections in the pool (node-postgres's default is 10). */
+  maxConnections?: number;
+  /** A schema of its own (made if missing) instead of the user's default one: one database can then hold several stores (the tests). */
+  schema?: string;
+}
+
+/** The PostgreSQL store, with the installation's secret that it keeps (app/store/open.ts hands it out). */
+export type PostgresStore = Store & { readonly secret: Buffer; readonly pool: pg.Pool };
+
+/** Whether a DATABASE_URL names a PostgreSQL database. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(url);
+}
+
+/** The URL without its password, for messages. */
+export function postgresLocation(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+export function isPostgresStore(store: Store): store is PostgresStore {
+  return 'secret' in store && 'pool' in store;
+}
+
+/**
+ * The store on a PostgreSQL database (node-postgres, a pool, no ORM), for several Portico instances
+ * sharing one database. Opening it applies the migrations of migrations/postgres/ and reads the
+ * installation's secret, under an advisory lock (migrate.ts), and starts listening for configuration
+ * changes made elsewhere (configuration-cache.ts).
+ */
+export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
+  const { schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
+  const config: pg.ClientConfig = { connectionString: url, types, connectionTimeoutMillis: 5000, ...(schema && { options: `-c search_path=${schema}` }) };
+  const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
+  // An idle connection that breaks (the server restarted) is dropped by the pool; without a listener its error would end the process.
+  pool.on('error', (error) => log.warn('a pooled PostgreSQL connection failed', { error: error.message }));
+  let stopListening: (() => Promise<void>) | undefined;
+  try {
+    const { secret } = await migrate(pool, schema);
+    const currentSchema = schema ?? (await pool.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
+    const cache = new ConfigurationCache();
+    stopListening = (await listenForChanges(config, cache, currentSchema)).stop;
+    const connection: Connection = { pool, db: sqlOf(pool), transaction: transactions(pool), cache, rollUps: rollUps() };
+    const stop = stopListening;
+    let closed: Promise<void> | undefined;
+    return {
+      secret,
+      pool,
+      ...postgresVenues(connection),
+      ...postgresTerms(connection),
+      ...postgresRouters(connection),
+      ...postgresAcceptances(connection),
+      ...postgresGuestSessions(connection),
+      ...postgresAdmin(connection),
+      ...postgresStatistics(connection),
+      ...postgresMaintenance(connection),
+      ...postgresRadiusCredentials(connection),
+      ...postgresRouterAuthorisations(connection),
+      close() {
+        closed ??= stop().then(() => pool.end());
+        return closed;
+      },
+    };
+  } catch (error) {
+    await stopListening?.();
+    await pool.end();
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+import type { DayFigures, StatisticsStore } from '../types';
+import type { Connection } from './connection';
+
+type Count = { acceptances: number };
+
+// $1 site, $2 first day, $3 last day, $4 router or null.
+const where = 'WHERE c.site_id = $1 AND c.local_day BETWEEN $2 AND $3 AND ($4::text IS NULL OR c.gateway_id = $4::text)';
+const hours = `FROM acceptance_hours c ${where}`;
+const breakdowns = `FROM acceptance_breakdowns c ${where}`;
+
+/**
+ * The dashboard's statements, as the SQLite store's (app/store/sqlite/statistics.ts): they read the roll-ups
+ * and the covering index on guest_sessions, each a range of the period's days, never the acceptances.
+ */
+const sql = {
+  acceptancesByDay: `SELECT c.local_day AS day, sum(c.acceptances) AS acceptances ${hours} GROUP BY c.local_day ORDER BY c.local_day`,
+  acceptancesByHour: `SELECT c.local_weekday AS weekday, c.local_hour AS hour, sum(c.acceptances) AS acceptances ${hours}
+    GROUP BY c.local_weekday, c.local_hour ORDER BY weekday, hour`,
+  acceptancesByRelease: `SELECT t.release, sum(c.acceptances) AS acceptances FROM terms_versions t JOIN (SELECT c.terms_version_id, c.acceptances ${breakdowns}) c
+    ON c.terms_version_id = t.id GROUP BY t.release ORDER BY t.release DESC`,
+  acceptancesByLanguage: `SELECT c.language, sum(c.acceptances) AS acceptances ${breakdowns} GROUP BY c.language ORDER BY acceptances DESC, c.language`,
+  acceptancesByFamily: `SELECT c.device_family AS family, sum(c.acceptances) AS acceptances ${breakdowns}
+    GROUP BY c.device_family ORDER BY acceptances DESC, family`,
+  // A device's first day in the period is the one whose previous day lies before the period ('' = none).
+  devicesByDay: `SELECT d.local_day AS day,
+      sum(d.devices) FILTER (WHERE d.prev_day = '') AS "newDevices", sum(d.devices) FILTER (WHERE d.prev_day <> '') AS "returningDevices",
+      sum(d.devices) FILTER (WHERE d.prev_day < $2) AS "firstInPeriod",
+      sum(d.devices) FILTER (WHERE d.prev_day < $2 AND d.mac_randomised = 1) AS randomised,
+      sum(d.devices) FILTER (WHERE d.prev_day < $2 AND d.mac_randomised >= 0) AS "withMac"
+    FROM device_day_counts d WHERE d.site_id = $1 AND d.scope = coalesce($4::text, '*') AND d.local_day BETWEEN $2 AND $3
+    GROUP BY d.local_day`,
+  // In floating point, as SQLite's total(): what routers reported can never overflow the sum.
+  sessions: `SELECT count(*) AS sessions, count(s.ended_at) AS ended, coalesce(sum((s.ended_at - s.started_at)::float8), 0) AS "endedMs",
+      coalesce(sum(s.bytes_in::float8), 0) + coalesce(sum(s.bytes_out::float8), 0) AS bytes,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY s.ended_at - s.started_at) AS "medianMs"
+    FROM guest_sessions s WHERE s.site_id = $1 AND s.local_day BETWEEN $2 AND $3
+      AND ($4::text IS NULL OR s.gateway_id = $4::text) AND s.started_at IS NOT NULL`,
+  // A session its router stopped reporting is not online, though nothing ended it. $1 site, $2 router or null, $3 now.
+  onlineNow: `SELECT count(*) AS n FROM gateways g JOIN guest_sessions s ON s.gateway_id = g.id AND s.ended_at IS NULL
+    WHERE g.site_id = $1 AND ($2::text IS NULL OR g.id = $2::text) AND s.started_at IS NOT NULL AND s.report_due_at > $3`,
+};
+
+interface DeviceDay { day: string; newDevices: number | null; returningDevices: number | null; firstInPeriod: number | null; randomised: number | null; withMac: number | null }
+
+export function postgresStatistics({ transaction }: Connection): StatisticsStore {
+  return {
+    async statistics(query) {
+      const params = [query.siteId, query.fromDay, query.toDay, query.gatewayId ?? null];
+      // One read-only snapshot: every figure from the same moment, even while guests are accepting on every instance.
+      return transaction(async (tx) => {
+        const devicesByDay = new Map((await tx.rows<DeviceDay>(sql.devicesByDay, params)).map((row) => [row.day, row]));
+        const acceptancesByDay = new Map((await tx.rows<Count & { day: string }>(sql.acceptancesByDay, params)).map((row) => [row.day, row.acceptances]));
+        // A remembered device can be seen on a day without any acceptance.
+        const days: DayFigures[] = [...new Set([...acceptancesByDay.keys(), ...devicesByDay.keys()])].sort().map((day) => ({
+          day, acceptances: acceptancesByDay.get(day) ?? 0,
+          newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
+        }));
+        const sum = (key: 'firstInPeriod' | 'newDevices' | 'randomised' | 'withMac') =>
+          [...devicesByDay.values()].reduce((total, row) => total + (row[key] ?? 0), 0);
+        const uniqueDevices = sum('firstInPeriod');
+        const newDevices = sum('newDevices');
+        const sessions = (await tx.row<{ sessions: number; ended: number; endedMs: number; bytes: number; medianMs: number | null }>(sql.sessions, params))!;
+        return {
+          acceptances: days.reduce((total, day) => total + day.acceptances, 0),
+          uniqueDevices, newDevices, returningDevices: uniqueDevices - newDevices,
+          randomisedMacDevices: sum('randomised'), devicesWithMac: sum('withMac'),
+          days,
+          hours: await tx.rows(sql.acceptancesByHour, params),
+          byTermsRelease: await tx.rows(sql.acceptancesByRelease, params),
+          byLanguage: await tx.rows(sql.acceptancesByLanguage, params),
+          byDeviceFamily: await tx.rows(sql.acceptancesByFamily, params),
+          sessions: sessions.sessions,
+          endedSessions: sessions.ended,
+          averageSessionSeconds: sessions.ended === 0 ? null : sessions.endedMs / sessions.ended / 1000,
+          medianSessionSeconds: sessions.medianMs === null ? null : sessions.medianMs / 1000,
+          bytes: sessions.bytes,
+          onlineNow: (await tx.row<{ n: number }>(sql.onlineNow, [query.siteId, query.gatewayId ?? null, query.now]))!.n,
+        };
+      }, 'snapshot');
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import type { Site, SiteSettings, VenueStore } from '../types';
+import { lock, type Connection } from './connection';
+
+interface SiteRow {
+  id: number; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
+  default_language: string; accent_color: string; logo_sha256: string | null; guest_page_previewed_at: number | null; created_at: number;
+}
+
+const siteColumns: Record<keyof SiteSettings, string> = {
+  name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
+  rememberDays: 'remember_days', defaultLanguage: 'default_language', accentColor: 'accent_color',
+};
+
+function toSite(row: SiteRow): Site {
+  return {
+    id: row.id, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
+    rememberDays: row.remember_days, defaultLanguage: row.default_language, accentColor: row.accent_color, logoSha256: row.logo_sha256,
+    guestPagePreviewedAt: row.guest_page_previewed_at, createdAt: row.created_at,
+  };
+}
+
+export function postgresVenues({ db, transaction, cache }: Connection): VenueStore {
+  async function getSite(id: number): Promise<Site | undefined> {
+    return cache.get(cache.sites, id, async () => {
+      const row = await db.row<SiteRow>('SELECT * FROM sites WHERE id = $1', [id]);
+      return row && toSite(row);
+    });
+  }
+
+  async function existingSite(id: number): Promise<Site> {
+    const site = await getSite(id);
+    if (!site) throw new Error(`no site ${id}`);
+    return site;
+  }
+
+  // Logos are shared by content: changes of them take one lock, so that one venue's clean-up never
+  // deletes the logo another venue is being given at the same moment on another instance.
+  async function changeLogo(siteId: number, work: (tx: Parameters<Parameters<Connection['transaction']>[0]>[0]) => Promise<void>): Promise<Site> {
+    await transaction(async (tx) => {
+      await lock(tx, 'logos');
+      await work(tx);
+      await tx.run('DELETE FROM logos WHERE sha256 NOT IN (SELECT logo_sha256 FROM sites WHERE logo_sha256 IS NOT NULL)');
+    });
+    cache.forgetSites();
+    return existingSite(siteId);
+  }
+
+  return {
+    getSite,
+
+    async getDefaultSite() {
+      const row = await db.row<SiteRow>('SELECT * FROM sites ORDER BY id LIMIT 1');
+      return row && toSite(row);
+    },
+
+    async createSite(settings, at) {
+      const row = (await db.row<{ id: number }>(`INSERT INTO sites
+          (name, website_url, timezone, session_minutes, remember_days, default_language, accent_color, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [settings.name, settings.websiteUrl, settings.timezone, settings.sessionMinutes, settings.rememberDays, settings.defaultLanguage,
+        settings.accentColor, at]))!;
+      cache.forgetSites();
+      return existingSite(row.id);
+    },
+
+    async updateSite(id, settings) {
+      const keys = (Object.keys(settings) as (keyof SiteSettings)[]).filter((key) => settings[key] !== undefined);
+      if (keys.length > 0) {
+        // Column names come from the fixed map above, never from the caller.
+        const assignments = keys.map((key, i) => `${siteColumns[key]} = $${i + 2}`).join(', ');
+        await db.run(`UPDATE sites SET ${assignments} WHERE id = $1`, [id, ...keys.map((key) => settings[key])]);
+        cache.forgetSites();
+      }
+      return existingSite(id);
+    },
+
+    async setLogo(siteId, { png, sha256 }, at) {
+      return changeLogo(siteId, async (tx) => {
+        await tx.run('INSERT INTO logos (sha256, image, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [sha256, png, at]);
+        await tx.run('UPDATE sites SET logo_sha256 = $1 WHERE id = $2', [sha256, siteId]);
+      });
+    },
+
+    async removeLogo(siteId) {
+      return changeLogo(siteId, async (tx) => {
+        await tx.run('UPDATE sites SET logo_sha256 = NULL WHERE id = $1', [siteId]);
+      });
+    },
+
+    async noteGuestPagePreviewed(siteId, at) {
+      if (await db.run('UPDATE sites SET guest_page_previewed_at = $1 WHERE id = $2 AND guest_page_previewed_at IS NULL', [at, siteId]) > 0) {
+        cache.forgetSites();
+      }
+      return existingSite(siteId);
+    },
+
+    async getLogo(sha256) {
+      return (await db.row<{ image: Buffer }>('SELECT image FROM logos WHERE sha256 = $1', [sha256]))?.image;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the PostgreSQL tests: initdb into a new temporary folder, postgres
+# listening on a Unix socket in that folder only (no TCP port), trust authentication, fsync off (it is thrown
+# away). Prints the URL to export as PORTICO_TEST_POSTGRES; `cluster.sh stop FOLDER` stops it and removes it.
+#   eval "$(test/postgres/cluster.sh)"   # sets PORTICO_TEST_POSTGRES and PORTICO_TEST_POSTGRES_DIR
+#   npm test; test/postgres/cluster.sh stop "$PORTICO_TEST_POSTGRES_DIR"
+set -euo pipefail
+
+bin=${PG_BIN:-}
+if [ -z "$bin" ]; then
+  if command -v pg_ctl >/dev/null 2>&1; then bin=$(dirname "$(command -v pg_ctl)")
+  else bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  fi
+fi
+[ -x "$bin/initdb" ] || { echo "cluster.sh: no PostgreSQL server binaries (install Debian's postgresql, or set PG_BIN)" >&2; exit 1; }
+
+# PostgreSQL refuses to run as root: then the cluster belongs to the package's postgres user (or nobody).
+as=()
+if [ "$(id -u)" = 0 ]; then
+  user=postgres
+  id -u postgres >/dev/null 2>&1 || user=nobody
+  as=(runuser -u "$user" --)
+fi
+
+if [ "${1:-}" = stop ]; then
+  dir=${2:?usage: cluster.sh stop FOLDER}
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+  exit 0
+fi
+
+dir=$(mktemp -d /tmp/portico-pg-XXXXXX)
+chmod 755 "$dir"
+[ ${#as[@]} -eq 0 ] || chown "$user" "$dir"
+"${as[@]}" "$bin/initdb" -D "$dir/data" -U portico -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+  || { cat "$dir/initdb.log" >&2; exit 1; }
+"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null \
+  || { cat "$dir/postgres.log" >&2; exit 1; }
+echo "export PORTICO_TEST_POSTGRES='postgres://portico@/postgres?host=$dir'"
+echo "export PORTICO_TEST_POSTGRES_DIR='$dir'"
