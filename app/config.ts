@@ -9,6 +9,11 @@ export interface Config {
   /** Interface to listen on; empty means all interfaces. */
   host: string;
   dataDir: string;
+  /**
+   * A PostgreSQL database (postgres:// or postgresql://) shared by every instance, in place of the SQLite
+   * file in dataDir; null for SQLite, the embedded default.
+   */
+  databaseUrl: string | null;
   /** Where guests and routers reach Portico; pages and setup text are built from it. */
   publicUrl: URL;
   /** True when guests reach Portico over HTTPS (directly or through a proxy). */
@@ -71,7 +76,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Every setting's name: loadConfig reads no other, and the settings file is checked against them. */
 const settingNames = [
-  'PORT', 'HOST', 'DATA_DIR', 'PUBLIC_URL', 'TRUST_PROXY', 'GUEST_ADDRESS_CHECK', 'TLS_CERT', 'TLS_KEY',
+  'PORT', 'HOST', 'DATA_DIR', 'DATABASE_URL', 'PUBLIC_URL', 'TRUST_PROXY', 'GUEST_ADDRESS_CHECK', 'TLS_CERT', 'TLS_KEY',
   'SQLITE_SYNCHRONOUS', 'RETENTION_DAYS', 'METRICS_TOKEN', 'LOG_FORMAT', 'LOG_LEVEL',
   'RATE_LIMIT_ADDRESS', 'RATE_LIMIT_GATEWAY', 'RATE_LIMIT_TOKEN',
   'CONNECTIONS_PER_ADDRESS', 'HEADERS_TIMEOUT_SECONDS', 'REQUEST_TIMEOUT_SECONDS',
@@ -197,6 +202,11 @@ export function loadConfig(env: Settings = fromEnvironment(process.env)): Config
   const synchronous = (env.SQLITE_SYNCHRONOUS || 'NORMAL').toUpperCase();
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
 
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl !== null && !/^postgres(?:ql)?:\/\//i.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host/database), or unset for SQLite in DATA_DIR');
+  }
+
   const guestAddressCheck = (env.GUEST_ADDRESS_CHECK || 'on').toLowerCase();
   if (guestAddressCheck !== 'on' && guestAddressCheck !== 'off') throw new ConfigError('GUEST_ADDRESS_CHECK must be on or off');
 
@@ -213,6 +223,7 @@ export function loadConfig(env: Settings = fromEnvironment(process.env)): Config
     port,
     host: env.HOST || '',
     dataDir: path.resolve(env.DATA_DIR || 'data'),
+    databaseUrl,
     publicUrl,
     publicUrlGiven: Boolean(env.PUBLIC_URL),
     secure: publicUrl.protocol === 'https:',

@@ -1,7 +1,18 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Config } from './config';
+import { storedSecret } from './store/open';
 import { keepPrivate } from './store/private-files';
+import type { Store } from './store/types';
+
+/**
+ * The installation's secret for this store: kept in the PostgreSQL database that every instance shares
+ * (made once, under its migration lock), else in secret.key beside the SQLite database.
+ */
+export function installationSecret(config: Pick<Config, 'dataDir'>, store: Store): Buffer {
+  return storedSecret(store) ?? loadOrCreateSecret(config.dataDir);
+}
 
 /**
  * The installation's own secret, made at first start and kept beside the database: it signs the

@@ -29,7 +29,7 @@ function device(n: number): { mac: string; ip: string } {
 /** `count` guests who accepted the terms on the router `gatewayId` just now, each with a fresh login (usable for loginUsableMs). */
 export async function issueBenchLogins(dataDir: string, gatewayId: string, count: number): Promise<BenchGuest[]> {
   const config = loadConfig({ DATA_DIR: dataDir });
-  const store = openStore(config, 'command');
+  const store = await openStore(config, 'command');
   try {
     const ctx = createContext(config, store, loadOrCreateSecret(dataDir));
     const site = await ensureVenue(store, ctx.now());

@@ -202,7 +202,7 @@ async function loadPhase(options: BenchOptions, root: string): Promise<LoadPhase
  */
 async function seedHistory(dataDir: string, count: number): Promise<void> {
   const config = loadConfig({ DATA_DIR: dataDir });
-  const store = openStore(config, 'command');
+  const store = await openStore(config, 'command');
   try {
     await seedDemoData(store, config, {
       acceptances: count, endAt: Date.now(),

@@ -49,7 +49,7 @@ function get(url: string): Promise<{ status: number; ms: number; bytes: number }
 /** Child process: Portico's dashboard on a loopback port over the seeded data, timed request by request. */
 async function measure(dataDir: string, endAt: number): Promise<void> {
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://portal.test/' });
-  const store = openStore(config, 'command');
+  const store = await openStore(config, 'command');
   const ctx = createContext(config, store, loadOrCreateSecret(dataDir), () => endAt);
   // The dashboard as the admin mounts it, minus the login (which costs the same on any page).
   const app = express();
@@ -111,7 +111,7 @@ async function benchSize(size: number): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `portico-bench-${size}-`));
   try {
     const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://portal.test/' });
-    const store = openStore(config, 'command');
+    const store = await openStore(config, 'command');
     const endAt = Date.now();
     const seedStart = Date.now();
     const seeded = await seedDemoData(store, config, {

@@ -14,6 +14,7 @@ describe('configuration', () => {
     assert.equal(config.trustProxy, false);
     assert.equal(config.sqliteSynchronous, 'NORMAL');
     assert.equal(config.guestAddressCheck, true);
+    assert.equal(config.databaseUrl, null, 'SQLite unless DATABASE_URL is set');
     assert.equal(loadConfig({ GUEST_ADDRESS_CHECK: 'OFF' }).guestAddressCheck, false);
   });
 
@@ -26,9 +27,15 @@ describe('configuration', () => {
 
   it('refuses settings that cannot work, with a message', () => {
     for (const env of [{ PORT: 'eighty' }, { PORT: '70000' }, { PUBLIC_URL: 'not a url' }, { PUBLIC_URL: 'ftp://x/' },
-      { TLS_CERT: 'cert.pem' }, { SQLITE_SYNCHRONOUS: 'OFF' }, { GUEST_ADDRESS_CHECK: 'maybe' }]) {
+      { TLS_CERT: 'cert.pem' }, { SQLITE_SYNCHRONOUS: 'OFF' }, { GUEST_ADDRESS_CHECK: 'maybe' },
+      { DATABASE_URL: 'mysql://db/portico' }, { DATABASE_URL: '/var/lib/portico.db' }]) {
       assert.throws(() => loadConfig(env), ConfigError, JSON.stringify(env));
     }
+  });
+
+  it('takes a PostgreSQL DATABASE_URL in either spelling', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://u:p@db/portico' }).databaseUrl, 'postgres://u:p@db/portico');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql:///portico?host=/run/postgresql' }).databaseUrl, 'postgresql:///portico?host=/run/postgresql');
   });
 
   it('reads TRUST_PROXY as Express does', () => {

@@ -7,7 +7,7 @@ import { createApp } from '../app/app';
 import { loadConfig } from '../app/config';
 import { createContext } from '../app/context';
 import { loadOrCreateSecret } from '../app/secret';
-import { openStore } from '../app/store/open';
+import { openSqliteStore } from '../app/store/sqlite';
 import { localCalendar, serverTimeZone } from '../app/venue-time';
 import { csrfOf } from './admin/admin-helpers';
 import { runCli, tempDir } from './helpers';
@@ -33,7 +33,7 @@ describe('portico demo: a made-up venue in a folder of its own', () => {
     assert.equal(fs.existsSync(path.join(folder, 'data')), false, 'the real data folder is not touched');
 
     const config = loadConfig({ DATA_DIR: demoDir, PUBLIC_URL: 'http://portal.test/' });
-    const store = openStore(config, 'command');
+    const store = openSqliteStore(config.dataDir);
     try {
       const db = rawDatabase(store);
       const timeZone = serverTimeZone();

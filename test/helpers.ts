@@ -9,7 +9,7 @@ import { run } from '../app/cli';
 import { loadConfig, type Config } from '../app/config';
 import { createContext, type Context } from '../app/context';
 import { log } from '../app/log';
-import { openStore } from '../app/store/open';
+import { openSqliteStore } from '../app/store/sqlite';
 import type { AcceptanceExportRow, Site, Store } from '../app/store/types';
 import { ensureVenue } from '../app/venue-settings';
 import { rawDatabase } from './store/raw';
@@ -40,9 +40,9 @@ export interface TestPortal {
   close(): Promise<void>;
 }
 
-/** The store of the Portico whose data folder this is, opened as a command opens it. */
+/** The SQLite store of the Portico whose data folder this is, opened as a command opens it. */
 export function openTestStore(dataDir: string): Store {
-  return openStore(loadConfig({ DATA_DIR: dataDir }), 'command');
+  return openSqliteStore(dataDir);
 }
 
 /** A Portico on a fresh SQLite file in a temporary folder, with the seeded venue. */
@@ -50,7 +50,7 @@ export async function testPortal(env: Record<string, string> = {}): Promise<Test
   const dataDir = tempDir();
   const clock = testClock();
   const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_URL: 'http://portal.test/', ...env });
-  const store = openStore(config, 'command');
+  const store = openSqliteStore(config.dataDir);
   const site = await store.updateSite((await ensureVenue(store, clock())).id, { name: 'Café Test', websiteUrl: 'https://cafe.example/' });
   const ctx = createContext(config, store, randomBytes(32), clock);
   const app = createApp(ctx);

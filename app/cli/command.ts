@@ -81,6 +81,6 @@ export function options<T extends Flags>(args: string[], flags: T, positionals: 
 
 /** The context the privacy commands share with the server: same secret, so the same device ids. */
 export async function commandContext({ config, store, io }: Invocation): Promise<Context> {
-  const [{ createContext }, { loadOrCreateSecret }] = await Promise.all([import('../context.js'), import('../secret.js')]);
-  return createContext(config, store, loadOrCreateSecret(config.dataDir), io.now);
+  const [{ createContext }, { installationSecret }] = await Promise.all([import('../context.js'), import('../secret.js')]);
+  return createContext(config, store, installationSecret(config, store), io.now);
 }

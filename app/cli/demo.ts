@@ -23,7 +23,8 @@ export const demo: StandaloneCommand = {
     if (folder === path.resolve(io.folder, config.dataDir)) {
       throw new UserError(`${folder} is Portico's data folder (DATA_DIR): the demo goes in a folder of its own; give one with --data-dir`);
     }
-    const demoConfig = { ...config, dataDir: folder };
+    // Always SQLite in its own folder, whatever DATABASE_URL says: the demo is never written into a real database.
+    const demoConfig = { ...config, dataDir: folder, databaseUrl: null };
     const [{ openStore, storeExists, storeLocation }, { writeDemoHistory }, { createContext }, { loadOrCreateSecret }, { hashPassword }, { serverTimeZone }] =
       await Promise.all([
         import('../store/open.js'), import('../demo-data.js'), import('../context.js'), import('../secret.js'), import('../admin/passwords.js'),
@@ -33,7 +34,7 @@ export const demo: StandaloneCommand = {
       throw new UserError(`there is a database at ${storeLocation(demoConfig)} already: remove ${folder} to make the demo anew, or give another folder with --data-dir`);
     }
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
-    const store = openStore(demoConfig, 'command');
+    const store = await openStore(demoConfig, 'command');
     const password = randomBytes(12).toString('base64url');
     try {
       const { deviceId } = createContext(demoConfig, store, loadOrCreateSecret(folder), io.now).keys;

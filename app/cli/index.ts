@@ -83,7 +83,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     if (!existed && !command.creates?.(args)) {
       throw new UserError(`there is no Portico database at ${storeLocation(config)}, and this command only reads one. Run it in the folder where you run npm start, or set DATA_DIR to Portico's data folder.`);
     }
-    store = openStore(config, 'command');
+    store = await openStore(config, 'command');
     if (!existed) io.err(`portico: created a new database at ${storeLocation(config)}\n`);
     await command.run({ args, config, store, io });
     return 0;

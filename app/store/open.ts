@@ -1,23 +1,33 @@
 import type { Config } from '../config';
 import fs from 'node:fs';
+import { isPostgresStore, openPostgresStore, postgresLocation } from './postgres';
 import { openSqliteStore, sqliteFile } from './sqlite';
 import type { Store } from './types';
 
+type StoreConfig = Pick<Config, 'dataDir' | 'sqliteSynchronous' | 'databaseUrl'>;
+
 /**
  * The one place that chooses the store by configuration; everything else speaks the contract (types.ts).
- * Only the embedded SQLite store exists so far, in DATA_DIR. The long-running server checkpoints in the
- * background; a command leaves that to SQLite.
+ * DATABASE_URL names a PostgreSQL database that several instances share (opening it applies its migrations,
+ * hence async); without it, the embedded SQLite store in DATA_DIR. The long-running server checkpoints
+ * SQLite in the background; a command leaves that to SQLite.
  */
-export function openStore(config: Pick<Config, 'dataDir' | 'sqliteSynchronous'>, use: 'server' | 'command'): Store {
+export async function openStore(config: StoreConfig, use: 'server' | 'command'): Promise<Store> {
+  if (config.databaseUrl) return openPostgresStore(config.databaseUrl);
   return openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous, backgroundCheckpoints: use === 'server' });
 }
 
-/** Where the store configured keeps its data, for the owner's messages. */
-export function storeLocation(config: Pick<Config, 'dataDir'>): string {
-  return sqliteFile(config.dataDir);
+/** The installation's secret where the store keeps it: in the PostgreSQL database, else undefined (a file beside SQLite's, app/secret.ts). */
+export function storedSecret(store: Store): Buffer | undefined {
+  return isPostgresStore(store) ? store.secret : undefined;
 }
 
-/** Whether there is a store to open yet (opening one creates it). */
-export function storeExists(config: Pick<Config, 'dataDir'>): boolean {
-  return fs.existsSync(storeLocation(config));
+/** Where the store configured keeps its data, for the owner's messages (a URL without its password). */
+export function storeLocation(config: Pick<Config, 'dataDir' | 'databaseUrl'>): string {
+  return config.databaseUrl ? postgresLocation(config.databaseUrl) : sqliteFile(config.dataDir);
+}
+
+/** Whether there is a store to open yet (opening one creates it); a PostgreSQL database is the server's to have. */
+export function storeExists(config: Pick<Config, 'dataDir' | 'databaseUrl'>): boolean {
+  return config.databaseUrl ? true : fs.existsSync(storeLocation(config));
 }
