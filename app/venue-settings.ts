@@ -128,6 +128,9 @@ export const placeholderTerms = `This Wi-Fi is offered free of charge to our gue
 /** The name and website a new venue is given until the owner sets theirs. */
 export const newVenueDefaults = { name: 'My Venue', websiteUrl: 'https://example.com/' } as const;
 
+/** The slug of an installation's first venue, made at first start (or by migration 019 for an older installation). */
+export const firstVenueSlug = 'main';
+
 /** Whether the venue's terms are still the placeholder ones it was created with. */
 export async function termsArePlaceholder(store: Store, site: Site): Promise<boolean> {
   return sameAsCurrentRelease(store, site, [{ language: 'en', body: placeholderTerms }]);
@@ -138,6 +141,7 @@ export async function ensureVenue(store: Store, now: number): Promise<Site> {
   const existing = await store.getDefaultSite();
   if (existing) return existing;
   const site = await store.createSite({
+    slug: firstVenueSlug,
     ...newVenueDefaults,
     timezone: serverTimeZone(),
     sessionMinutes: 240,
