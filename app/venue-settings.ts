@@ -136,19 +136,34 @@ export async function termsArePlaceholder(store: Store, site: Site): Promise<boo
   return sameAsCurrentRelease(store, site, [{ language: 'en', body: placeholderTerms }]);
 }
 
-/** The venue an installation serves: created with placeholder terms on first start. */
-export async function ensureVenue(store: Store, now: number): Promise<Site> {
-  const existing = await store.getDefaultSite();
-  if (existing) return existing;
+/** A venue's slug as the operator gives it (`venue add <slug>`, the admin's new-venue form). */
+export function parseVenueSlug(value: string): string {
+  const slug = value.trim();
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(slug)) {
+    throw new UserError(`A venue's short name must be 1 to 40 lower-case letters, digits and dashes, such as cafe-north; "${slug.slice(0, 40)}" is not one.`);
+  }
+  return slug;
+}
+
+/**
+ * A new venue, with the installation's defaults for what is not given and placeholder terms, so that its
+ * guest page works as soon as a router is added. Throws StoreConflictError for a slug taken.
+ */
+export async function createVenue(store: Store, given: { slug: string } & Partial<SiteSettings>, now: number): Promise<Site> {
   const site = await store.createSite({
-    slug: firstVenueSlug,
     ...newVenueDefaults,
     timezone: serverTimeZone(),
     sessionMinutes: 240,
     rememberDays: 0,
     defaultLanguage: 'en',
     accentColor: '#1f5f99',
-  }, now);
+    ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+  } as SiteSettings & { slug: string }, now);
   await store.publishTerms(site.id, termsTexts([{ language: 'en', body: placeholderTerms }]), now);
   return site;
+}
+
+/** The venue an installation serves: created with placeholder terms on first start. */
+export async function ensureVenue(store: Store, now: number): Promise<Site> {
+  return await store.getDefaultSite() ?? createVenue(store, { slug: firstVenueSlug }, now);
 }

@@ -22,7 +22,7 @@ export function adminErrors(ctx: Context): ErrorRequestHandler {
     const answer = errorAnswer(error, { method: req.method, path: req.originalUrl.split('?')[0], ip: req.ip ?? '' });
     if (res.headersSent) return;
     // Refused before the sign-in check (a form expired or too large): the session still says who is signed in.
-    const adminUser = res.locals.adminUser ?? (req.session ? await signedInAdmin(ctx, req) : undefined);
+    const adminUser = res.locals.adminUser ?? (req.session ? (await signedInAdmin(ctx, req))?.username : undefined);
     const back = wayBack(ctx.config.publicUrl.pathname, req.path, adminUser !== undefined);
     res.status(answer.status).set(answer.headers).render('admin/error', {
       ...answer.page, active: back.section, back, adminUser, csrfToken: res.locals.csrfToken ?? req.session?.csrfToken,
