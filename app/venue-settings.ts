@@ -167,3 +167,9 @@ export async function createVenue(store: Store, given: { slug: string } & Partia
 export async function ensureVenue(store: Store, now: number): Promise<Site> {
   return await store.getDefaultSite() ?? createVenue(store, { slug: firstVenueSlug }, now);
 }
+
+/** The venue, not removed, that a URL names by its id (/preview/2, /admin/venues/2/…); undefined for anything else. */
+export async function venueNamedInPath(store: Store, id: string | undefined): Promise<Site | undefined> {
+  const site = id !== undefined && /^[1-9]\d{0,9}$/.test(id) ? await store.getSite(Number(id)) : undefined;
+  return site?.removedAt === null ? site : undefined;
+}

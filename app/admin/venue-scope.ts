@@ -2,6 +2,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import type { Context } from '../context';
 import { HttpError } from '../errors';
 import type { AdminUser, Gateway, Site, TermsVersion } from '../store/types';
+import { venueNamedInPath } from '../venue-settings';
 
 /**
  * The one place where an admin is kept to their venues. Every venue's pages live under
@@ -23,8 +24,7 @@ const noVenue = () => new HttpError(404, 'There is no venue at this address.', '
 
 function enterVenue(ctx: Context): RequestHandler {
   return async (req, res, next) => {
-    const id = /^[1-9]\d{0,9}$/.test(String(req.params.venueId)) ? Number(req.params.venueId) : NaN;
-    const site = Number.isSafeInteger(id) ? await ctx.store.getSite(id) : undefined;
+    const site = await venueNamedInPath(ctx.store, req.params.venueId as string);
     if (!site || !mayManage(adminOf(res), site)) throw noVenue();
     res.locals.venue = site;
     res.locals.venuePath = venuePath(ctx, site);
@@ -76,3 +76,36 @@ export const operatorsOnly: RequestHandler = (_req, res, next) => {
   if (adminOf(res).role !== 'operator') throw new HttpError(404, 'There is no admin page at this address.', 'Not found');
   next();
 };
+
+/** Where an account lands in the admin: the dashboard of its one venue, else the list of its venues. */
+export function adminHome(ctx: Context): RequestHandler {
+  return async (_req, res) => {
+    const venues = await venuesOf(ctx, adminOf(res));
+    res.redirect(303, venues.length === 1 ? venuePath(ctx, venues[0], 'dashboard') : `${ctx.config.publicUrl.pathname}admin/venues`);
+  };
+}
+
+/**
+ * The pages' addresses from before venues (/admin/dashboard, /admin/routers/lobby…), bookmarked by owners:
+ * a GET is sent on to the same page of the account's one venue, or to its list of venues when it has several.
+ */
+export function pagesBeforeVenues(ctx: Context): Router {
+  const router = Router();
+  router.get(/^\/(dashboard|dashboard\.csv|settings|terms|routers|preview)(\/.*)?$/, async (req, res) => {
+    const venues = await venuesOf(ctx, adminOf(res));
+    if (venues.length !== 1) return res.redirect(303, `${ctx.config.publicUrl.pathname}admin/venues`);
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    res.redirect(303, `${venuePath(ctx, venues[0], req.path.slice(1))}${query}`);
+  });
+  return router;
+}
+
+/** The installation's own pages in the menu: an operator's, or a manager's list of venues when they have several. */
+export function installationMenu(ctx: Context): RequestHandler {
+  return async (_req, res, next) => {
+    const admin = adminOf(res);
+    res.locals.installationPages = admin.role === 'operator' ? [['venues', 'Venues'], ['people', 'People']]
+      : (await venuesOf(ctx, admin)).length > 1 ? [['venues', 'Venues']] : [];
+    next();
+  };
+}
