@@ -54,7 +54,7 @@ describe('admin access', () => {
     await agent.get('/admin/').expect(303).expect('Location', '/admin/venues/1/dashboard');
     const page = await agent.get('/admin/venues/1/terms').expect(200);
     assert.match(page.text, /Sign out owner/);
-    assert.match(page.text, /href="\/admin\/dashboard"/);
+    assert.match(page.text, /href="\/admin\/venues\/1\/dashboard"/);
   });
 
   it('sets an httpOnly, SameSite=Lax session cookie scoped to /admin at sign-in, and none before', async () => {

@@ -42,7 +42,7 @@ describe('GET /admin/venues/1/dashboard', () => {
     assert.match(res.text, /<th scope="row">Release 2<\/th><td>5<\/td><td>83%<\/td>/);
     assert.doesNotMatch(res.text, /<script|style=/);
     assert.match(res.headers['content-security-policy'], /script-src 'self'/);
-    assert.match(page.querySelector('a[download]')!.getAttribute('href')!, /^\/admin\/dashboard\.csv\?from=2026-03-28&to=2026-03-30$/);
+    assert.match(page.querySelector('a[download]')!.getAttribute('href')!, /^\/admin\/venues\/1\/dashboard\.csv\?from=2026-03-28&to=2026-03-30$/);
   });
 
   it('shows the router filter and each router\'s health', async () => {
@@ -82,12 +82,12 @@ describe('GET /admin/venues/1/dashboard', () => {
       assert.equal(page.status, 400, `${query}: ${page.text.slice(0, 200)}`);
       assert.match(page.text, /<p class="error" role="alert" id="period-error">/);
       assert.match(page.text, /aria-current="page">Dashboard/);
-      assert.match(page.text, /<form method="get" action="\/admin\/dashboard" class="period-form">/);
+      assert.match(page.text, /<form method="get" action="\/admin\/venues\/1\/dashboard" class="period-form">/);
       const csv = await client.get(`/admin/venues/1/dashboard.csv?${query}`);
       assert.equal(csv.status, 400, `${query}: ${csv.text.slice(0, 200)}`);
       assert.match(csv.text, /<h1>Something is not right<\/h1>/);
       assert.match(csv.text, /<nav aria-label="Admin pages">/);
-      assert.match(csv.text, /<a class="back" href="\/admin\/dashboard">Back to the dashboard<\/a>/);
+      assert.match(csv.text, /<a class="back" href="\/admin\/venues\/1\/dashboard">Back to the dashboard<\/a>/);
     });
   }
 

@@ -32,7 +32,7 @@ describe('the first-run checklist', () => {
     const form = await agent.get(`/admin/setup?token=${token}`).expect(200);
     await agent.post('/admin/setup').type('form')
       .send({ _csrf: csrfOf(form.text), token, username: 'owner', password: ownerPassword, password_confirmation: ownerPassword })
-      .expect(303).expect('Location', '/admin/venues/1/dashboard');
+      .expect(303).expect('Location', '/admin/');
     const page = await agent.get('/admin/venues/1/dashboard').expect(200);
     csrf = csrfOf(page.text);
     assert.deepEqual(checklistOf(page.text), [
@@ -56,13 +56,13 @@ describe('the first-run checklist', () => {
     await portal.store.addGateway({ id: 'lobby', siteId: portal.site.id, type: 'pfsense', name: 'Lobby', settings: {} }, portal.clock());
     assert.deepEqual((await dashboard())![2], { state: 'Done:', href: '/admin/venues/1/routers/lobby' });
 
-    await agent.get('/admin/venues/1/preview').expect(303).expect('Location', '/preview');
+    await agent.get('/admin/venues/1/preview').expect(303).expect('Location', '/preview/1');
     assert.notEqual((await portal.store.getSite(portal.site.id))!.guestPagePreviewedAt, null);
     assert.equal(await dashboard(), undefined, 'no checklist once everything is done');
   });
 
   it('points the footer\'s preview link through the admin while signed in, and straight to the preview otherwise', async () => {
-    assert.match((await agent.get('/admin/venues/1/settings')).text, /<footer class="foot"><a href="\/admin\/preview">/);
+    assert.match((await agent.get('/admin/venues/1/settings')).text, /<footer class="foot"><a href="\/admin\/venues\/1\/preview">/);
     assert.match((await request(portal.app).get('/admin/login')).text, /<footer class="foot"><a href="\/preview">/);
   });
 });

@@ -24,7 +24,7 @@ describe('admin routers', () => {
     const page = await admin.agent.get('/admin/venues/1/routers/lobby').expect(200);
     assert.match(page.text, /<ol class="setup-steps">/);
     assert.match(page.text, /<span>IP Address<\/span> <code>192\.168\.10\.5<\/code> <button type="button" class="copy" data-copy="192\.168\.10\.5" hidden>Copy<\/button>/);
-    assert.match(page.text, /href="\/admin\/routers\/lobby\/upload-page" download>/);
+    assert.match(page.text, /href="\/admin\/venues\/1\/routers\/lobby\/upload-page" download>/);
     assert.doesNotMatch(page.text, /npx portico gateway page/, 'the admin offers the download, not a shell command');
     assert.match(page.text, /<script src="\/copy-values\.js" defer><\/script>/);
     assert.match(page.text, /http:\/\/192\.168\.10\.5:8080\/pfsense\/lobby/);
@@ -111,7 +111,7 @@ describe('admin routers', () => {
 
   it('edits a router\'s options from its page: the check interval and the pin, with its CSRF token', async () => {
     const page = (await admin.agent.get('/admin/venues/1/routers/bar').expect(200)).text;
-    assert.match(page, /action="\/admin\/routers\/bar\/settings"/);
+    assert.match(page, /action="\/admin\/venues\/1\/routers\/bar\/settings"/);
     assert.match(page, /name="checkIntervalSeconds"[^>]*value="60"/);
     assert.match(page, /name="routerAddress"[^>]*value="192\.0\.2\.7"/);
     assert.match(page, /Router uptime/);

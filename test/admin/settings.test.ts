@@ -144,7 +144,7 @@ describe('admin logo', () => {
     const { logoSha256 } = (await admin.portal.store.getSite(admin.portal.site.id))!;
     assert.ok(logoSha256);
     const settings = await admin.agent.get('/admin/venues/1/settings').expect(200);
-    assert.match(settings.text, /action="\/admin\/settings\/remove-logo"[\s\S]*Remove logo/);
+    assert.match(settings.text, /action="\/admin\/venues\/1\/settings\/remove-logo"[\s\S]*Remove logo/);
     await admin.agent.post('/admin/venues/1/settings/remove-logo').type('form').send({ _csrf: 'forged' }).expect(403);
     assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, logoSha256);
 
