@@ -128,15 +128,28 @@ export const placeholderTerms = `This Wi-Fi is offered free of charge to our gue
 /** The name and website a new venue is given until the owner sets theirs. */
 export const newVenueDefaults = { name: 'My Venue', websiteUrl: 'https://example.com/' } as const;
 
+/** The slug of an installation's first venue, made at first start (or by migration 019 for an older installation). */
+export const firstVenueSlug = 'main';
+
 /** Whether the venue's terms are still the placeholder ones it was created with. */
 export async function termsArePlaceholder(store: Store, site: Site): Promise<boolean> {
   return sameAsCurrentRelease(store, site, [{ language: 'en', body: placeholderTerms }]);
 }
 
-/** The venue an installation serves: created with placeholder terms on first start. */
-export async function ensureVenue(store: Store, now: number): Promise<Site> {
-  const existing = await store.getDefaultSite();
-  if (existing) return existing;
+/** A venue's slug as the operator gives it (`venue add <slug>`, the admin's new-venue form). */
+export function parseVenueSlug(value: string): string {
+  const slug = value.trim();
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(slug)) {
+    throw new UserError(`A venue's short name must be 1 to 40 lower-case letters, digits and dashes, such as cafe-north; "${slug.slice(0, 40)}" is not one.`);
+  }
+  return slug;
+}
+
+/**
+ * A new venue, with the installation's defaults for what is not given and placeholder terms, so that its
+ * guest page works as soon as a router is added. Throws StoreConflictError for a slug taken.
+ */
+export async function createVenue(store: Store, given: { slug: string } & Partial<SiteSettings>, now: number): Promise<Site> {
   const site = await store.createSite({
     ...newVenueDefaults,
     timezone: serverTimeZone(),
@@ -144,7 +157,19 @@ export async function ensureVenue(store: Store, now: number): Promise<Site> {
     rememberDays: 0,
     defaultLanguage: 'en',
     accentColor: '#1f5f99',
-  }, now);
+    ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+  } as SiteSettings & { slug: string }, now);
   await store.publishTerms(site.id, termsTexts([{ language: 'en', body: placeholderTerms }]), now);
   return site;
+}
+
+/** The venue an installation serves: created with placeholder terms on first start. */
+export async function ensureVenue(store: Store, now: number): Promise<Site> {
+  return await store.getDefaultSite() ?? createVenue(store, { slug: firstVenueSlug }, now);
+}
+
+/** The venue, not removed, that a URL names by its id (/preview/2, /admin/venues/2/…); undefined for anything else. */
+export async function venueNamedInPath(store: Store, id: string | undefined): Promise<Site | undefined> {
+  const site = id !== undefined && /^[1-9]\d{0,9}$/.test(id) ? await store.getSite(Number(id)) : undefined;
+  return site?.removedAt === null ? site : undefined;
 }

@@ -40,7 +40,7 @@ describe('bad dates', () => {
     ];
     for (const query of queries) {
       it(`?${query} is a 400 page: the dashboard with the message, the download's error page`, async () => {
-        for (const [path, refusal] of [['/admin/dashboard', /<p class="error" role="alert" id="period-error">/], ['/admin/dashboard.csv', /<h1>Something is not right<\/h1>/]] as const) {
+        for (const [path, refusal] of [['/admin/venues/1/dashboard', /<p class="error" role="alert" id="period-error">/], ['/admin/venues/1/dashboard.csv', /<h1>Something is not right<\/h1>/]] as const) {
           const res = await client.get(`${path}?${query}`);
           assert.equal(res.status, 400, `${path}?${query}: ${res.text.slice(0, 200)}`);
           assert.match(res.text, refusal);

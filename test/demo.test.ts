@@ -60,7 +60,7 @@ describe('portico demo: a made-up venue in a folder of its own', () => {
       const agent = request.agent(app);
       const login = await agent.get('/admin/login').expect(200);
       await agent.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), username: 'demo', password }).expect(303);
-      const dashboard = await agent.get('/admin/dashboard');
+      const dashboard = await agent.get('/admin/venues/1/dashboard');
       assert.equal(dashboard.status, 200, String(dashboard.headers.location));
       assert.match(dashboard.text, /Harbour Café/);
       assert.match(dashboard.text, /Function room/);

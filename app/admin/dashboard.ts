@@ -13,7 +13,7 @@ import {
 import type { Gateway, Site } from '../store/types';
 import { busiestHoursChart, devicesPerDayChart, weekdayNames } from './charts';
 import { firstRunChecklist } from './first-run';
-import { defaultSite } from './settings';
+import { venueOf, venuePath } from './venue-scope';
 
 const periodLabels: Record<PeriodName, string> = { today: 'Today', '7d': '7 days', '30d': '30 days', custom: 'Custom' };
 const periodPattern = new RegExp(`^(${periodNames.join('|')})$`);
@@ -57,8 +57,8 @@ function periodChoice(query: Record<string, unknown>, gateways: Gateway[], today
  * What both dashboard URLs show. A query they cannot show (a period that ends before it starts, an
  * unknown router) comes back as a refusal, with the last 7 days of all routers in its place.
  */
-async function readDashboardRequest(ctx: Context, req: Request): Promise<{ request: DashboardRequest; refusal?: Refusal }> {
-  const site = await defaultSite(ctx);
+async function readDashboardRequest(ctx: Context, req: Request, res: Response): Promise<{ request: DashboardRequest; refusal?: Refusal }> {
+  const site = venueOf(res);
   const gateways = await ctx.store.listGateways(site.id);
   const today = () => venueToday(site, ctx.now());
   const query = req.query as Record<string, unknown>;
@@ -102,10 +102,11 @@ function percent(part: number, whole: number): string {
 
 const statusLabels: Record<RouterHealth['status'], string> = { up: 'Up', down: 'Down', never: 'No reports' };
 
-function routerRow(router: RouterHealth, timezone: string, basePath: string) {
+/** `venueBase`: the address of the venue's admin pages (venuePath). */
+function routerRow(router: RouterHealth, timezone: string, venueBase: string) {
   const venueTime = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, dateStyle: 'medium', timeStyle: 'short' });
   return {
-    name: router.name, id: router.id, kind: driverFor(router.type)?.label ?? router.type, href: `${basePath}admin/routers/${encodeURIComponent(router.id)}`,
+    name: router.name, id: router.id, kind: driverFor(router.type)?.label ?? router.type, href: `${venueBase}routers/${encodeURIComponent(router.id)}`,
     status: router.status, statusLabel: statusLabels[router.status],
     lastContact: router.lastContactAt === null ? 'never' : venueTime.format(new Date(router.lastContactAt)),
     uptime: router.uptimeSeconds === null ? '–' : formatDuration(router.uptimeSeconds),
@@ -115,11 +116,11 @@ function routerRow(router: RouterHealth, timezone: string, basePath: string) {
 }
 
 /** Everything the page shows, formatted: the view only places it. */
-function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePath: string, refused?: Refusal) {
+function dashboardPage(request: DashboardRequest, stats: VenueStatistics, venueBase: string, refused?: Refusal) {
   const link = (query: Record<string, string>) => {
     const params = new URLSearchParams(query);
     if (request.gatewayId) params.set('gateway', request.gatewayId);
-    return `${basePath}admin/dashboard?${params}`;
+    return `${venueBase}dashboard?${params}`;
   };
   const csvQuery = new URLSearchParams({ from: stats.from, to: stats.to, ...(request.gatewayId ? { gateway: request.gatewayId } : {}) });
   const breakdown = (rows: { label: string; acceptances: number }[]) =>
@@ -136,7 +137,8 @@ function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePa
     periodProblem: refused?.problem ?? null,
     routerOptions: [{ value: '', label: 'All routers', selected: request.gatewayId === null },
       ...request.gateways.map((g) => ({ value: g.id, label: g.name === g.id ? g.id : `${g.name} (${g.id})`, selected: g.id === request.gatewayId }))],
-    csvHref: `${basePath}admin/dashboard.csv?${csvQuery}`,
+    dashboardHref: `${venueBase}dashboard`,
+    csvHref: `${venueBase}dashboard.csv?${csvQuery}`,
     cards: [
       { label: 'Acceptances', value: count.format(stats.acceptances) },
       { label: 'Unique devices', value: count.format(stats.uniqueDevices) },
@@ -162,7 +164,7 @@ function dashboardPage(request: DashboardRequest, stats: VenueStatistics, basePa
       { title: 'Language', rows: breakdown(stats.byLanguage.map((l) => ({ label: l.language, acceptances: l.acceptances }))) },
       { title: 'Device', rows: breakdown(stats.byDeviceFamily.map((f) => ({ label: deviceFamilyLabels[f.family as DeviceFamily] ?? f.family, acceptances: f.acceptances }))) },
     ],
-    routers: stats.routers.map((router) => routerRow(router, stats.timezone, basePath)),
+    routers: stats.routers.map((router) => routerRow(router, stats.timezone, venueBase)),
     randomisedShare: stats.randomisedMacShare === null ? '–' : percent(stats.randomisedMacDevices, stats.devicesWithMac),
     randomMacNote: randomMacNote(stats.randomisedMacShare),
   };
@@ -189,16 +191,16 @@ export function dashboardRouter(ctx: Context): Router {
 
   // A query it cannot show is answered with the page (at 400): the message by the period form, the days as typed.
   router.get('/dashboard', async (req, res) => {
-    const { request, refusal } = await readDashboardRequest(ctx, req);
+    const { request, refusal } = await readDashboardRequest(ctx, req, res);
     if (refusal) log.warn('dashboard period refused', { reason: refusal.problem });
     const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now(), reportIntervalOf);
-    const page = dashboardPage(request, stats, req.app.locals.basePath ?? '/', refusal);
+    const page = dashboardPage(request, stats, venuePath(ctx, request.site), refusal);
     const checklist = await firstRunChecklist(ctx, request.site);
     res.status(refusal ? 400 : 200).set('Cache-Control', 'no-store').render('admin/dashboard', { ...page, checklist });
   });
 
   router.get('/dashboard.csv', async (req, res) => {
-    const { request, refusal } = await readDashboardRequest(ctx, req);
+    const { request, refusal } = await readDashboardRequest(ctx, req, res);
     if (refusal) throw new UserError(refusal.problem);
     const { fromDay, toDay } = request.period;
     res.set({
@@ -206,7 +208,7 @@ export function dashboardRouter(ctx: Context): Router {
       'Content-Disposition': `attachment; filename="acceptances-${fromDay}-to-${toDay}.csv"`,
       'Cache-Control': 'no-store',
     });
-    log.info('acceptances downloaded', { from: fromDay, to: toDay, gateway: request.gatewayId ?? undefined });
+    log.info('acceptances downloaded', { venue: request.site.slug, from: fromDay, to: toDay, gateway: request.gatewayId ?? undefined });
     const rows = ctx.store.exportAcceptances({ siteId: request.site.id, fromDay, toDay, gatewayId: request.gatewayId ?? undefined });
     try {
       await writeAcceptancesCsv(rows, async (text) => {

@@ -1,18 +1,21 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Context } from '../context';
 import { errorAnswer } from '../error-page';
+import type { AdminUser, Site } from '../store/types';
+import { venueNamedInPath } from '../venue-settings';
 import { signedInAdmin } from './session';
+import { mayManage, venuePath } from './venue-scope';
 
 const sections: Record<string, string> = { dashboard: 'the dashboard', settings: 'the settings', terms: 'the terms', routers: 'the routers' };
 
 /**
- * The way back from a refused admin request: to the page of the menu it came from; from any other, to
- * the dashboard when signed in, else to the sign-in page.
+ * The way back from a refused admin request: to the page of the menu it came from (of a venue the account
+ * may enter: `venueBase` is then its address); from any other, to the admin's start when signed in, else to the sign-in page.
  */
-function wayBack(basePath: string, path: string, signedIn: boolean): { href: string; label: string; section: string | null } {
-  const first = /^\/([a-z]+)/.exec(path)?.[1] ?? '';
-  if (first in sections) return { href: `${basePath}admin/${first}`, label: `Back to ${sections[first]}`, section: first };
-  if (signedIn) return { href: `${basePath}admin/dashboard`, label: `Back to ${sections.dashboard}`, section: 'dashboard' };
+function wayBack(basePath: string, path: string, venueBase: string | undefined, signedIn: boolean): { href: string; label: string; section: string | null } {
+  const section = /^\/venues\/\d+\/([a-z]+)/.exec(path)?.[1] ?? '';
+  if (venueBase !== undefined && section in sections) return { href: `${venueBase}${section}`, label: `Back to ${sections[section]}`, section };
+  if (signedIn) return { href: `${basePath}admin/`, label: 'Back to the admin', section: null };
   return { href: `${basePath}admin/login`, label: 'Go to the sign-in page', section: null };
 }
 
@@ -21,11 +24,15 @@ export function adminErrors(ctx: Context): ErrorRequestHandler {
   return async (error, req, res, _next) => {
     const answer = errorAnswer(error, { method: req.method, path: req.originalUrl.split('?')[0], ip: req.ip ?? '' });
     if (res.headersSent) return;
-    // Refused before the sign-in check (a form expired or too large): the session still says who is signed in.
-    const adminUser = res.locals.adminUser ?? (req.session ? await signedInAdmin(ctx, req) : undefined);
-    const back = wayBack(ctx.config.publicUrl.pathname, req.path, adminUser !== undefined);
+    // Refused before the sign-in check (a form expired or too large): the session still says who is signed in,
+    // and the venue in the address is theirs to go back to if they may manage it.
+    const admin: AdminUser | undefined = res.locals.admin ?? (req.session ? await signedInAdmin(ctx, req) : undefined);
+    const venue: Site | undefined = res.locals.venue ?? (admin && await venueNamedInPath(ctx.store, /^\/venues\/([^/]+)\//.exec(req.path)?.[1]));
+    const ownVenue = admin && venue && mayManage(admin, venue) ? venue : undefined;
+    const back = wayBack(ctx.config.publicUrl.pathname, req.path, ownVenue && venuePath(ctx, ownVenue), admin !== undefined);
     res.status(answer.status).set(answer.headers).render('admin/error', {
-      ...answer.page, active: back.section, back, adminUser, csrfToken: res.locals.csrfToken ?? req.session?.csrfToken,
+      ...answer.page, active: back.section, back, adminUser: admin?.username, csrfToken: res.locals.csrfToken ?? req.session?.csrfToken,
+      venue: ownVenue, venuePath: ownVenue && venuePath(ctx, ownVenue),
     });
   };
 }

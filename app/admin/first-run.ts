@@ -3,7 +3,7 @@ import type { Context } from '../context';
 import { log } from '../log';
 import type { Site } from '../store/types';
 import { newVenueDefaults, termsArePlaceholder } from '../venue-settings';
-import { defaultSite } from './settings';
+import { venueOf, venuePath } from './venue-scope';
 
 export interface ChecklistItem {
   label: string;
@@ -17,7 +17,7 @@ export interface ChecklistItem {
  * before guests see its own portal. Null once everything is done.
  */
 export async function firstRunChecklist(ctx: Context, site: Site): Promise<ChecklistItem[] | null> {
-  const admin = `${ctx.config.publicUrl.pathname}admin/`;
+  const admin = venuePath(ctx, site);
   const [router] = await ctx.store.listGateways(site.id);
   const items: ChecklistItem[] = [
     {
@@ -37,12 +37,12 @@ export async function firstRunChecklist(ctx: Context, site: Site): Promise<Check
 export function firstRunRoutes(ctx: Context): Router {
   const router = Router();
   router.get('/preview', async (_req, res) => {
-    const site = await defaultSite(ctx);
+    const site = venueOf(res);
     if (site.guestPagePreviewedAt === null) {
       await ctx.store.noteGuestPagePreviewed(site.id, ctx.now());
-      log.info('guest page previewed for the first time', { user: res.locals.adminUser });
+      log.info('guest page previewed for the first time', { user: res.locals.adminUser, venue: site.slug });
     }
-    res.redirect(303, `${ctx.config.publicUrl.pathname}preview`);
+    res.redirect(303, `${ctx.config.publicUrl.pathname}preview/${site.id}`);
   });
   return router;
 }

@@ -6,7 +6,7 @@ import { HttpError, StoreConflictError, UserError } from '../errors';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
 import type { Gateway, Site } from '../store/types';
-import { defaultSite } from './settings';
+import { venueGateway, venueOf, venuePath } from './venue-scope';
 
 /** A form field for one driver option, as the views place it. */
 interface OptionField {
@@ -42,7 +42,8 @@ function givenOptions(body: Record<string, unknown>, options: DriverOption[]): R
 /** Routers: list, add, edit, rename, remove, and each one's setup instructions; generic over the drivers. */
 export function routerRoutes(ctx: Context): Router {
   const router = Router();
-  const routersPage = `${ctx.config.publicUrl.pathname}admin/routers`;
+  const routersPage = (site: Site) => venuePath(ctx, site, 'routers');
+  const routerPage = (gateway: Gateway, site: Site) => `${routersPage(site)}/${encodeURIComponent(gateway.id)}`;
   const firstDriver = [...drivers.values()][0];
 
   async function renderList(res: Response, status: number, site: Site, values: Record<string, string>, error: string | null): Promise<void> {
@@ -60,7 +61,7 @@ export function routerRoutes(ctx: Context): Router {
     const driver = driverFor(gateway.type);
     res.status(status).set('Cache-Control', 'no-store').render('admin/router', {
       title: gateway.name, active: 'routers', gateway, label: driver?.label ?? gateway.type,
-      setup: driver ? await driver.setup(gateway, site, ctx.config) : null, uploadPage: `${routersPage}/${encodeURIComponent(gateway.id)}/upload-page`,
+      setup: driver ? await driver.setup(gateway, site, ctx.config) : null, uploadPage: `${routerPage(gateway, site)}/upload-page`,
       fields: driver ? optionFields(driver, values) : [], facts: driver?.health.facts(gateway.health ?? {}) ?? [],
       lastContact: gateway.lastContactAt === undefined ? null
         : new Intl.DateTimeFormat('en-GB', { timeZone: site.timezone, dateStyle: 'medium', timeStyle: 'medium' }).format(gateway.lastContactAt),
@@ -68,19 +69,17 @@ export function routerRoutes(ctx: Context): Router {
     });
   }
 
-  async function siteGateway(id: string): Promise<{ gateway: Gateway; site: Site }> {
-    const site = await defaultSite(ctx);
-    const gateway = await ctx.store.getGateway(id);
-    if (!gateway || gateway.siteId !== site.id) throw new HttpError(404, 'There is no router with this id.');
-    return { gateway, site };
+  async function siteGateway(res: Response, id: string): Promise<{ gateway: Gateway; site: Site }> {
+    const site = venueOf(res);
+    return { gateway: await venueGateway(ctx, site, id), site };
   }
 
   router.get('/routers', async (req, res) => {
-    await renderList(res, 200, await defaultSite(ctx), { type: optionalField(req.query, 'type', { max: 32 }) ?? '' }, null);
+    await renderList(res, 200, venueOf(res), { type: optionalField(req.query, 'type', { max: 32 }) ?? '' }, null);
   });
 
   router.post('/routers', async (req, res) => {
-    const site = await defaultSite(ctx);
+    const site = venueOf(res);
     const options = allOptions();
     const given = givenOptions(req.body, options);
     const values: Record<string, string> = {
@@ -97,18 +96,18 @@ export function routerRoutes(ctx: Context): Router {
       if (error instanceof StoreConflictError) return renderList(res, 409, site, values, `There is a router with the id "${values.id}" already.`);
       throw error;
     }
-    log.info('router added', { user: res.locals.adminUser, gateway: gateway.id, type: gateway.type });
-    res.redirect(303, `${routersPage}/${encodeURIComponent(gateway.id)}`);
+    log.info('router added', { user: res.locals.adminUser, venue: site.slug, gateway: gateway.id, type: gateway.type });
+    res.redirect(303, routerPage(gateway, site));
   });
 
   router.get('/routers/:id', async (req, res) => {
-    const { gateway, site } = await siteGateway(req.params.id);
+    const { gateway, site } = await siteGateway(res, req.params.id);
     const notice = req.query.renamed !== undefined ? 'Name saved.' : req.query.saved !== undefined ? 'Settings saved.' : null;
     await renderRouter(res, 200, gateway, site, notice, null);
   });
 
   router.post('/routers/:id/settings', async (req, res) => {
-    const { gateway, site } = await siteGateway(req.params.id);
+    const { gateway, site } = await siteGateway(res, req.params.id);
     const driver = driverFor(gateway.type);
     if (!driver) throw new HttpError(404, 'Portico has no driver for this router type any more.');
     const given = givenOptions(req.body, allOptions());
@@ -124,31 +123,31 @@ export function routerRoutes(ctx: Context): Router {
     }
     await ctx.store.setGatewaySettings(gateway.id, settings);
     log.info('router settings changed', { user: res.locals.adminUser, gateway: gateway.id });
-    res.redirect(303, `${routersPage}/${encodeURIComponent(gateway.id)}?saved`);
+    res.redirect(303, `${routerPage(gateway, site)}?saved`);
   });
 
   router.get('/routers/:id/upload-page', async (req, res) => {
-    const { gateway, site } = await siteGateway(req.params.id);
+    const { gateway, site } = await siteGateway(res, req.params.id);
     const page = driverFor(gateway.type)?.uploadPage?.(gateway, site, ctx.config);
     if (page === undefined) throw new HttpError(404, 'This router needs no uploaded page.');
     res.attachment(`portico-${gateway.id}.html`).type('html').set('Cache-Control', 'no-store').send(page);
   });
 
   router.post('/routers/:id/rename', async (req, res) => {
-    const { gateway } = await siteGateway(req.params.id);
+    const { gateway, site } = await siteGateway(res, req.params.id);
     const name = (optionalField(req.body, 'name', { max: 100 }) ?? '').trim();
     if (name === '') throw new HttpError(400, 'The router needs a name.');
     await ctx.store.renameGateway(gateway.id, name);
     log.info('router renamed', { user: res.locals.adminUser, gateway: gateway.id });
-    res.redirect(303, `${routersPage}/${encodeURIComponent(gateway.id)}?renamed`);
+    res.redirect(303, `${routerPage(gateway, site)}?renamed`);
   });
 
   router.post('/routers/:id/remove', async (req, res) => {
-    const { gateway } = await siteGateway(req.params.id);
+    const { gateway, site } = await siteGateway(res, req.params.id);
     if (optionalField(req.body, 'confirm', { max: 3 }) !== 'yes') throw new HttpError(400, 'Tick the box to confirm that the router is to be removed.');
     await ctx.store.removeGateway(gateway.id);
     log.info('router removed', { user: res.locals.adminUser, gateway: gateway.id });
-    res.redirect(303, routersPage);
+    res.redirect(303, routersPage(site));
   });
 
   return router;

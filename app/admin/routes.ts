@@ -8,12 +8,16 @@ import { parseLogoUpload } from './logo';
 import { routerRoutes } from './routers';
 import { adminSession, csrfTokens, requireAdmin } from './session';
 import { settingsRoutes } from './settings';
+import { peopleRoutes } from './people';
 import { signInRoutes } from './sign-in';
 import { termsRoutes } from './terms';
+import { adminHome, installationMenu, operatorsOnly, pagesBeforeVenues, venueRoutes } from './venue-scope';
+import { venueListRoutes } from './venues';
 
 /**
  * Everything under /admin (mounted there, so that guest and router requests never walk these routes), read top to bottom: session and body (here only), CSRF token, the pages
- * open without signing in, the sign-in check, then the signed-in pages, and the admin's own error page. Paths are relative to /admin.
+ * open without signing in, the sign-in check, then the signed-in pages (each venue's under /venues/<id>/, kept to the
+ * account's venues in venue-scope.ts; the installation's own for operators last), and the admin's own error page. Paths are relative to /admin.
  */
 export function adminRoutes(ctx: Context): Router {
   const router = Router();
@@ -27,17 +31,16 @@ export function adminRoutes(ctx: Context): Router {
   // Terms in six languages need more room than the guest pages' 16 kB.
   router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 50 }), csrf.expose);
   // The logo form is multipart: parsed here, for signed-in admins only, so that the CSRF check can read its _csrf field.
-  router.use('/settings/logo', signedIn, parseLogoUpload);
+  router.use('/venues/:venueId/settings/logo', signedIn, parseLogoUpload);
   router.use(csrf.check);
 
   router.use(signInRoutes(ctx));
-  router.use(signedIn);
-  router.get('/', (_req, res) => res.redirect(303, `${ctx.config.publicUrl.pathname}admin/dashboard`));
-  router.use(settingsRoutes(ctx));
-  router.use(termsRoutes(ctx));
-  router.use(routerRoutes(ctx));
-  router.use(dashboardRouter(ctx));
-  router.use(firstRunRoutes(ctx));
+  router.use(signedIn, installationMenu(ctx));
+  router.get('/', adminHome(ctx));
+  router.use(venueRoutes(ctx, [settingsRoutes(ctx), termsRoutes(ctx), routerRoutes(ctx), dashboardRouter(ctx), firstRunRoutes(ctx)]));
+  router.use(venueListRoutes(ctx));
+  router.use(pagesBeforeVenues(ctx));
+  router.use(operatorsOnly, peopleRoutes(ctx));
   router.use((_req, _res, next) => next(new HttpError(404, 'There is no admin page at this address.')));
   router.use(adminErrors(ctx));
   return router;

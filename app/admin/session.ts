@@ -5,6 +5,7 @@ import type { Context } from '../context';
 import { HttpError } from '../errors';
 import { log } from '../log';
 import { deriveKey } from '../secret';
+import type { AdminUser } from '../store/types';
 import { AdminSessionStore } from './session-store';
 
 declare module 'express-session' {
@@ -133,22 +134,23 @@ export function signOut(req: Request): Promise<void> {
   return promised((done) => req.session.destroy(done));
 }
 
-/** The user name of the admin this request's session is signed in as, if it still is (a password changed later signs it out). */
-export async function signedInAdmin(ctx: Context, req: Request): Promise<string | undefined> {
+/** The admin this request's session is signed in as, if it still is (a password changed later signs it out). */
+export async function signedInAdmin(ctx: Context, req: Request): Promise<AdminUser | undefined> {
   const { adminUserId, signedInAt } = req.session;
   const user = adminUserId === undefined ? undefined : await ctx.store.getAdminUser(adminUserId);
-  return user && signedInAt !== undefined && signedInAt >= user.passwordChangedAt ? user.username : undefined;
+  return user && signedInAt !== undefined && signedInAt >= user.passwordChangedAt ? user : undefined;
 }
 
 /**
- * Lets signed-in admins through with res.locals.adminUser; others go to the sign-in page (pages)
- * or get a 403 (anything that changes something).
+ * Lets signed-in admins through with res.locals.admin (their account) and res.locals.adminUser (their
+ * name, for the pages); others go to the sign-in page (pages) or get a 403 (anything that changes something).
  */
 export function requireAdmin(ctx: Context): RequestHandler {
   return async (req, res, next) => {
-    const username = await signedInAdmin(ctx, req);
-    if (username !== undefined) {
-      res.locals.adminUser = username;
+    const admin = await signedInAdmin(ctx, req);
+    if (admin !== undefined) {
+      res.locals.admin = admin;
+      res.locals.adminUser = admin.username;
       return next();
     }
     if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, `${ctx.config.publicUrl.pathname}admin/login`);

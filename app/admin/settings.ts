@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Context } from '../context';
-import { HttpError, UserError } from '../errors';
+import { UserError } from '../errors';
 import { languages } from '../languages';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
@@ -9,6 +9,7 @@ import { checkDefaultLanguage, parseSiteSetting, siteSettingKeys } from '../venu
 import { currentTimeZoneName, timeZoneNames } from '../venue-time';
 import { resizeLogo } from './logo';
 import { logoImage } from '../content-digests';
+import { venueOf, venuePath } from './venue-scope';
 
 /** The form's values, by the same keys as `portico settings set`; a zone stored by an old name is shown by its current one. */
 function formValues(site: Site): Record<string, string> {
@@ -16,13 +17,6 @@ function formValues(site: Site): Record<string, string> {
     venue_name: site.name, website_url: site.websiteUrl, timezone: currentTimeZoneName(site.timezone) ?? site.timezone, session_minutes: String(site.sessionMinutes),
     remember_days: String(site.rememberDays), default_language: site.defaultLanguage, accent_color: site.accentColor,
   };
-}
-
-/** The venue the admin edits: the installation's one site. */
-export async function defaultSite(ctx: Context): Promise<Site> {
-  const site = await ctx.store.getDefaultSite();
-  if (!site) throw new HttpError(503, 'No venue is set up yet.');
-  return site;
 }
 
 function renderSettings(res: Response, status: number, site: Site, values: Record<string, string>, errors: Record<string, string>, notice: string | null): void {
@@ -34,10 +28,10 @@ function renderSettings(res: Response, status: number, site: Site, values: Recor
 /** The venue settings form and the logo upload. */
 export function settingsRoutes(ctx: Context): Router {
   const router = Router();
-  const settingsPage = `${ctx.config.publicUrl.pathname}admin/settings`;
+  const settingsPage = (site: Site) => venuePath(ctx, site, 'settings');
 
-  router.get('/settings', async (req, res) => {
-    const site = await defaultSite(ctx);
+  router.get('/settings', (req, res) => {
+    const site = venueOf(res);
     const notice = req.query.saved !== undefined ? 'Settings saved.'
       : req.query.logo !== undefined ? 'Logo saved.'
         : req.query['logo-removed'] !== undefined ? 'Logo removed: the guest page shows the venue name only.' : null;
@@ -45,7 +39,7 @@ export function settingsRoutes(ctx: Context): Router {
   });
 
   router.post('/settings', async (req, res) => {
-    const site = await defaultSite(ctx);
+    const site = venueOf(res);
     const values = formValues(site);
     const errors: Record<string, string> = {};
     let changes: Partial<SiteSettings> = {};
@@ -72,13 +66,13 @@ export function settingsRoutes(ctx: Context): Router {
       return renderSettings(res, 400, site, values, errors, null);
     }
     await ctx.store.updateSite(site.id, changes);
-    log.info('venue settings changed', { user: res.locals.adminUser, fields: Object.keys(changes).join(',') });
-    res.redirect(303, `${settingsPage}?saved`);
+    log.info('venue settings changed', { user: res.locals.adminUser, venue: site.slug, fields: Object.keys(changes).join(',') });
+    res.redirect(303, `${settingsPage(site)}?saved`);
   });
 
   // The multipart body was parsed (and its CSRF token checked) before this route: see routes.ts.
   router.post('/settings/logo', async (req, res) => {
-    const site = await defaultSite(ctx);
+    const site = venueOf(res);
     if (typeof res.locals.logoRefused === 'string') {
       log.warn('admin logo refused', { reason: res.locals.logoRefused });
       return renderSettings(res, 413, site, formValues(site), { logo: res.locals.logoRefused }, null);
@@ -93,15 +87,15 @@ export function settingsRoutes(ctx: Context): Router {
       return renderSettings(res, 400, site, formValues(site), { logo: error.message }, null);
     }
     const updated = await ctx.store.setLogo(site.id, logoImage(png), ctx.now());
-    log.info('venue logo changed', { user: res.locals.adminUser, bytes: png.length, sha256: updated.logoSha256 });
-    res.redirect(303, `${settingsPage}?logo`);
+    log.info('venue logo changed', { user: res.locals.adminUser, venue: site.slug, bytes: png.length, sha256: updated.logoSha256 });
+    res.redirect(303, `${settingsPage(site)}?logo`);
   });
 
   router.post('/settings/remove-logo', async (_req, res) => {
-    const site = await defaultSite(ctx);
+    const site = venueOf(res);
     await ctx.store.removeLogo(site.id);
-    log.info('venue logo removed', { user: res.locals.adminUser });
-    res.redirect(303, `${settingsPage}?logo-removed`);
+    log.info('venue logo removed', { user: res.locals.adminUser, venue: site.slug });
+    res.redirect(303, `${settingsPage(site)}?logo-removed`);
   });
 
   return router;

@@ -102,7 +102,7 @@ export function signInRoutes(ctx: Context): Router {
     if (!user) throw await setupLinkDead(ctx);
     log.info('admin account created with the setup link', { user: user.username });
     await signIn(ctx, req, user.id);
-    res.redirect(303, `${admin}dashboard`);
+    res.redirect(303, admin);
   });
 
   return router;

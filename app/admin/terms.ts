@@ -7,7 +7,7 @@ import { log } from '../log';
 import { optionalField } from '../request-fields';
 import type { Site, TermsVersionSummary } from '../store/types';
 import { maxTermsLength, parseTermsText, sameAsCurrentRelease } from '../venue-settings';
-import { defaultSite } from './settings';
+import { venueOf, venuePath } from './venue-scope';
 import { termsTexts } from '../content-digests';
 
 interface Release {
@@ -51,13 +51,13 @@ export function termsRoutes(ctx: Context): Router {
   }
 
   router.get('/terms', async (req, res) => {
-    const site = await defaultSite(ctx);
+    const site = venueOf(res);
     const release = optionalField(req.query, 'published', { max: 10, pattern: /^\d+$/ });
     await renderEditor(res, 200, site, null, {}, release ? `Release ${release} is published: guests see it from now on.` : null);
   });
 
   router.post('/terms', async (req, res) => {
-    const site = await defaultSite(ctx);
+    const site = venueOf(res);
     const texts = drafts(req);
     const errors: Record<string, string> = {};
     const publish: { language: string; body: string }[] = [];
@@ -73,13 +73,13 @@ export function termsRoutes(ctx: Context): Router {
     if (Object.keys(errors).length > 0) return renderEditor(res, 400, site, texts, errors, null);
     if (await sameAsCurrentRelease(ctx.store, site, publish)) return renderEditor(res, 200, site, texts, {}, 'These are the current terms, unchanged: nothing was published.');
     const [version] = await ctx.store.publishTerms(site.id, termsTexts(publish), ctx.now());
-    log.info('terms published', { user: res.locals.adminUser, release: version.release, languages: publish.map((t) => t.language).join(',') });
-    res.redirect(303, `${ctx.config.publicUrl.pathname}admin/terms?published=${version.release}`);
+    log.info('terms published', { user: res.locals.adminUser, venue: site.slug, release: version.release, languages: publish.map((t) => t.language).join(',') });
+    res.redirect(303, `${venuePath(ctx, site, 'terms')}?published=${version.release}`);
   });
 
   // The guest page with the draft text; nothing is stored, and its accept button is off: there is no release to accept yet.
   router.post('/terms/preview', async (req, res) => {
-    const site = await defaultSite(ctx);
+    const site = venueOf(res);
     const language = optionalField(req.body, 'language', { max: 2 }) ?? site.defaultLanguage;
     if (!isLanguageCode(language)) throw new HttpError(400, 'There is no such language.');
     const texts = drafts(req);

@@ -16,12 +16,15 @@ export function guestEndpoints(ctx: Context): Endpoint[] {
   const captive = captivePortal(ctx);
   return [
     { method: 'GET', path: '/preview', parameters: ['lang'], handle: flow.preview },
+    { method: 'GET', path: '/preview/:siteId', parameters: ['lang'], handle: flow.preview },
     { method: 'POST', path: '/accept', parameters: ['state', 'accept'], handle: flow.accept },
     // Where routers send the guest once online (a redirect URL the router passed on): the last full page
     // navigation, which lets the mini-browser see the connection, with the venue website one tap away.
     { method: 'GET', path: '/online/:siteId', parameters: ['lang'], handle: flow.online },
     { method: 'GET', path: '/api/captive-portal', parameters: [], handle: captive.api },
+    { method: 'GET', path: '/api/captive-portal/:siteId', parameters: [], handle: captive.api },
     { method: 'GET', path: '/portal', parameters: ['lang'], handle: captive.portal },
+    { method: 'GET', path: '/portal/:siteId', parameters: ['lang'], handle: captive.portal },
     { method: 'GET', path: '/style/:name', parameters: [], handle: stylesheetAnswer },
     { method: 'GET', path: '/logo/:file', parameters: [], handle: (exchange) => logoAnswer(ctx, exchange) },
     ...[...drivers.values()].flatMap((driver) => driver.endpoints(ctx)),

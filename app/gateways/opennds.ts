@@ -414,7 +414,7 @@ export const opennds: GatewayDriver = {
     });
     if (session.startedAt === null) {
       await ctx.store.queueRouterAuthorisation({
-        gatewayId: gateway.id, key: rhid, entry: authorisationEntry(rhid, site, acceptance.id), queuedAt: ctx.now(), offerUntil: session.startBy,
+        gatewayId: gateway.id, siteId: site.id, key: rhid, entry: authorisationEntry(rhid, site, acceptance.id), queuedAt: ctx.now(), offerUntil: session.startBy,
       });
     }
     return { status: 303, location: waitingPage(ctx.config, gateway, rhid) };

@@ -5,6 +5,7 @@ import { HttpError } from '../errors';
 import { guestView } from '../guest/guest-view';
 import { plainAddress } from '../network-address';
 import type { Site } from '../store/types';
+import { venueNamedInPath } from '../venue-settings';
 
 /*
  * RFC 8908 Captive Portal API. Phones (iOS 14+, macOS 11+) learn its URL from DHCP option 114
@@ -23,9 +24,16 @@ export async function secondsOnline(ctx: Context, site: Site, ip: string): Promi
   return remaining > 0 ? remaining : null;
 }
 
-async function defaultSite(ctx: Context): Promise<Site> {
-  const site = await ctx.store.getDefaultSite();
-  if (!site) throw new HttpError(503, 'No venue is set up yet.');
+/** The venue of /api/captive-portal/<venue id> (and /portal/<venue id>); without an id, the first venue, as before venues. */
+async function venueOf(ctx: Context, exchange: Exchange): Promise<Site> {
+  const id = exchange.params.siteId;
+  if (id === undefined) {
+    const site = await ctx.store.getDefaultSite();
+    if (!site) throw new HttpError(503, 'No venue is set up yet.');
+    return site;
+  }
+  const site = await venueNamedInPath(ctx.store, id);
+  if (!site) throw new HttpError(404, 'There is no venue at this address.');
   return site;
 }
 
@@ -36,14 +44,12 @@ export interface CaptivePortal {
 }
 
 export function captivePortal(ctx: Context): CaptivePortal {
-  const userPortalUrl = publicLink(ctx.config, 'portal');
-
-  async function api({ ip }: Exchange): Promise<Answer> {
-    const site = await defaultSite(ctx);
-    const seconds = await secondsOnline(ctx, site, plainAddress(ip));
+  async function api(exchange: Exchange): Promise<Answer> {
+    const site = await venueOf(ctx, exchange);
+    const seconds = await secondsOnline(ctx, site, plainAddress(exchange.ip));
     const body = {
       captive: seconds === null,
-      'user-portal-url': userPortalUrl,
+      'user-portal-url': publicLink(ctx.config, exchange.params.siteId === undefined ? 'portal' : `portal/${site.id}`),
       'venue-info-url': site.websiteUrl,
       ...(seconds === null ? {} : { 'seconds-remaining': seconds, 'can-extend-session': false }),
     };
@@ -53,7 +59,7 @@ export function captivePortal(ctx: Context): CaptivePortal {
   // The API's user-portal-url. The terms page itself needs the router's parameters, so a captive
   // guest is told to open any website (the router then shows the terms); an online one sees the online page.
   async function portal(exchange: Exchange): Promise<Answer> {
-    const site = await defaultSite(ctx);
+    const site = await venueOf(ctx, exchange);
     const online = await secondsOnline(ctx, site, plainAddress(exchange.ip)) !== null;
     return guestView(exchange, online ? 'guest/online' : 'guest/portal', site, { preview: false });
   }

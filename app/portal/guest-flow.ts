@@ -12,6 +12,7 @@ import { log, maskMac } from '../log';
 import { checkReportedIp, guestSource } from '../network-address';
 import { storablePersonalFields } from '../privacy';
 import { requiredField } from '../request-fields';
+import { venueNamedInPath } from '../venue-settings';
 
 const expired = () => new HttpError(400, 'This page has expired. Open any website to see the Wi-Fi terms again.', 'Page expired');
 
@@ -23,10 +24,10 @@ export interface GuestFlow {
 }
 
 export function guestFlow(ctx: Context): GuestFlow {
-  // The guest page as a captured guest sees it, without a router.
+  // A venue's guest page as a captured guest sees it, without a router: /preview/<venue id>, or the first venue's at /preview.
   async function preview(exchange: Exchange): Promise<Answer> {
-    const site = await ctx.store.getDefaultSite();
-    if (!site) throw new HttpError(503, 'No venue is set up yet.');
+    const site = exchange.params.siteId === undefined ? await ctx.store.getDefaultSite() : await venueNamedInPath(ctx.store, exchange.params.siteId);
+    if (!site) throw new HttpError(exchange.params.siteId === undefined ? 503 : 404, exchange.params.siteId === undefined ? 'No venue is set up yet.' : 'There is no venue at this address.');
     return termsPage(ctx, exchange, { gateway: null, site, mac: null, ip: null, handoff: {}, formFields: {}, handoffOrigin: null });
   }
 
@@ -74,8 +75,7 @@ export function guestFlow(ctx: Context): GuestFlow {
   }
 
   async function online(exchange: Exchange): Promise<Answer> {
-    const siteId = Number(exchange.params.siteId);
-    const site = Number.isSafeInteger(siteId) ? await ctx.store.getSite(siteId) : undefined;
+    const site = await venueNamedInPath(ctx.store, exchange.params.siteId);
     if (!site) throw new HttpError(404, 'There is no venue at this address.');
     return guestView(exchange, 'guest/online', site, { preview: false });
   }

@@ -5,10 +5,10 @@ import { hashPassword } from '../../app/admin/passwords';
 import { testPortal, type TestPortal } from '../helpers';
 import { csrfOf, ownerPassword, signedInAgent } from './admin-helpers';
 
-const pages = ['/admin', '/admin/', '/admin/dashboard', '/admin/settings', '/admin/terms', '/admin/routers', '/admin/routers/lobby',
-  '/admin/routers/lobby/upload-page'];
-const changes = ['/admin/settings', '/admin/settings/logo', '/admin/terms', '/admin/terms/preview', '/admin/routers',
-  '/admin/routers/lobby/rename', '/admin/routers/lobby/remove'];
+const pages = ['/admin', '/admin/', '/admin/venues/1/dashboard', '/admin/venues/1/settings', '/admin/venues/1/terms', '/admin/venues/1/routers', '/admin/venues/1/routers/lobby',
+  '/admin/venues/1/routers/lobby/upload-page'];
+const changes = ['/admin/venues/1/settings', '/admin/venues/1/settings/logo', '/admin/venues/1/terms', '/admin/venues/1/terms/preview', '/admin/venues/1/routers',
+  '/admin/venues/1/routers/lobby/rename', '/admin/venues/1/routers/lobby/remove'];
 
 describe('admin access', () => {
   let portal: TestPortal;
@@ -51,10 +51,10 @@ describe('admin access', () => {
 
   it('redirects /admin/ to the dashboard once signed in, and exposes the user to pages', async () => {
     const { agent } = await signedInAgent(portal);
-    await agent.get('/admin/').expect(303).expect('Location', '/admin/dashboard');
-    const page = await agent.get('/admin/terms').expect(200);
+    await agent.get('/admin/').expect(303).expect('Location', '/admin/venues/1/dashboard');
+    const page = await agent.get('/admin/venues/1/terms').expect(200);
     assert.match(page.text, /Sign out owner/);
-    assert.match(page.text, /href="\/admin\/dashboard"/);
+    assert.match(page.text, /href="\/admin\/venues\/1\/dashboard"/);
   });
 
   it('sets an httpOnly, SameSite=Lax session cookie scoped to /admin at sign-in, and none before', async () => {
@@ -81,7 +81,7 @@ describe('admin access', () => {
   it('ends the session at sign-out', async () => {
     const { agent, csrf } = await signedInAgent(portal);
     await agent.post('/admin/logout').type('form').send({ _csrf: csrf }).expect(303).expect('Location', '/admin/login');
-    await agent.get('/admin/settings').expect(303).expect('Location', '/admin/login');
+    await agent.get('/admin/venues/1/settings').expect(303).expect('Location', '/admin/login');
   });
 
   it('signs out other sessions when the password changes', async () => {
@@ -89,7 +89,7 @@ describe('admin access', () => {
     portal.clock.advance(1000);
     const user = (await portal.store.findAdminUser('owner'))!;
     await portal.store.setAdminPassword(user.id, user.passwordHash, portal.clock());
-    await agent.get('/admin/settings').expect(303).expect('Location', '/admin/login');
+    await agent.get('/admin/venues/1/settings').expect(303).expect('Location', '/admin/login');
   });
 });
 

@@ -21,7 +21,7 @@ export async function signedInAgent(portal: TestPortal, username = 'owner') {
   await agent.post('/admin/login').type('form')
     .send({ _csrf: csrfOf(login.text), username, password: ownerPassword })
     .expect(303).expect('Location', '/admin/');
-  const settings = await agent.get('/admin/settings').expect(200);
+  const settings = await agent.get('/admin/venues/1/settings').expect(200);
   return { agent, csrf: csrfOf(settings.text) };
 }
 

@@ -57,10 +57,10 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     await page.click('button:has-text("Create the account")');
     // It lands on the dashboard, with the first-run checklist, each step with its page: the demo data has
     // the venue's name, its terms and routers, but the owner has not looked at the guest page yet.
-    assert.equal(new URL(page.url()).pathname, '/admin/dashboard');
+    assert.equal(new URL(page.url()).pathname, '/admin/venues/1/dashboard');
     assert.deepEqual(await page.$$eval('.checklist .state', (states) => states.map((state) => state.textContent)), ['Done:', 'Done:', 'Done:', 'To do:']);
     await page.click('.checklist a:has-text("Settings")');
-    assert.equal(new URL(page.url()).pathname, '/admin/settings');
+    assert.equal(new URL(page.url()).pathname, '/admin/venues/1/settings');
     // The time zone is typed into a list of the current names.
     const zones = await page.$eval('#timezone', (input) => [...(input as HTMLInputElement).list!.options].map((option) => option.value));
     assert.ok(zones.includes('Europe/Kyiv') && !zones.includes('Europe/Kiev'));
@@ -80,12 +80,12 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     // Sign out, then sign in again; the admin home is the dashboard.
     await page.click('button:has-text("Sign out owner")');
     assert.equal(new URL(page.url()).pathname, '/admin/login');
-    await page.goto(`${portal.url}admin/settings`);
+    await page.goto(`${portal.url}admin/venues/1/settings`);
     assert.equal(new URL(page.url()).pathname, '/admin/login', 'signed out');
     await page.fill('#username', 'owner');
     await page.fill('#password', 'a long enough password');
     await page.click('button:has-text("Sign in")');
-    assert.equal(new URL(page.url()).pathname, '/admin/dashboard');
+    assert.equal(new URL(page.url()).pathname, '/admin/venues/1/dashboard');
     // The dashboard shows the same figures as the store computes for the last 7 venue days.
     const site = (await portal.store.getDefaultSite())!;
     const expected = await venueStatistics(portal.store, site, choosePeriod('7d', undefined, undefined, () => venueToday(site, portal.clock())), null, portal.clock(), reportIntervalOf);
@@ -99,7 +99,7 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     await screenshot(page, path.join(screenshots, 'admin-dashboard.png'), { fullPage: true });
 
     // Publish new terms, then the guest page shows them.
-    await page.goto(`${portal.url}admin/terms`);
+    await page.goto(`${portal.url}admin/venues/1/terms`);
     await page.fill('#terms_en', '# House rules\n\nWelcome aboard The Anchor. Please be kind to the crew.\n\n- No illegal use\n- Fair use: no large downloads at peak times');
     await page.fill('#terms_de', '# Hausregeln\n\nWillkommen an Bord.');
     await page.click('button:has-text("Publish a new release")');
@@ -127,7 +127,7 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     const routers = await portal.store.listGateways();
     assert.deepEqual([...new Set(routers.map((router) => router.type))].sort(), ['pfsense', 'wifidog'], 'both kinds of router are looked at');
     for (const router of routers) {
-      await page.goto(`${portal.url}admin/routers/${encodeURIComponent(router.id)}`);
+      await page.goto(`${portal.url}admin/venues/1/routers/${encodeURIComponent(router.id)}`);
       assert.ok(await page.locator('ol.setup-steps > li').count() >= 8, router.id);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 360, `${router.id}: the page is ${width} px wide at 360`);

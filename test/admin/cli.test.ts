@@ -116,11 +116,11 @@ describe('portico admin list / unlock / remove, and passwd lifting the lock', ()
   it('remove deletes the admin and ends its sessions, but never the last admin', async () => {
     const { agent, status } = await signIn('manager', ownerPassword, '198.51.100.7');
     assert.equal(status, 303);
-    await agent.get('/admin/settings').expect(200);
+    await agent.get('/admin/venues/1/settings').expect(200);
     const result = await portico(['admin', 'remove', 'manager']);
     assert.equal(result.code, 0, result.err);
     assert.equal(result.out, 'Removed admin "manager"; its sessions are signed out.\n');
-    await agent.get('/admin/settings').expect(303).expect('Location', '/admin/login');
+    await agent.get('/admin/venues/1/settings').expect(303).expect('Location', '/admin/login');
     assert.equal(await portal.store.findAdminUser('manager'), undefined);
     assert.deepEqual(Object.keys(await listed()), ['owner']);
 

@@ -17,7 +17,7 @@ describe('no admin state for strangers', () => {
 
   it('keeps no session row for 200 cookie-less GETs of the sign-in page, nor for the other anonymous admin pages', async () => {
     for (let i = 0; i < 200; i++) await request(portal.app).get('/admin/login').expect(200);
-    const others = ['/admin', '/admin/', '/admin/dashboard', '/admin/settings', '/admin/terms', '/admin/routers', '/admin/routers/x',
+    const others = ['/admin', '/admin/', '/admin/venues/1/dashboard', '/admin/venues/1/settings', '/admin/venues/1/terms', '/admin/venues/1/routers', '/admin/venues/1/routers/x',
       `/admin/setup?token=${setupToken}`, `/admin/setup?token=${'A'.repeat(43)}`, '/admin/setup', '/admin/no-such-page'];
     for (const path of others) {
       for (let i = 0; i < 20; i++) {
@@ -53,7 +53,7 @@ describe('the sign-in form\'s stateless CSRF token', () => {
     assert.equal(countRows(portal.store, 'admin_sessions'), 0);
     await agent.post('/admin/login').type('form').send({ _csrf: csrf, username: 'owner', password: ownerPassword }).expect(303);
     assert.equal(countRows(portal.store, 'admin_sessions'), 1);
-    await agent.get('/admin/settings').expect(200);
+    await agent.get('/admin/venues/1/settings').expect(200);
   });
 
   const refused: [string, () => Promise<{ agent: ReturnType<typeof request.agent>; csrf: string | undefined }>][] = [
@@ -88,7 +88,7 @@ describe('the sign-in form\'s stateless CSRF token', () => {
       assert.equal(response.status, 403);
       assert.match(response.text, /This form has expired or did not come from Portico/);
       assert.equal(countRows(portal.store, 'admin_sessions'), before);
-      await agent.get('/admin/settings').expect(303).expect('Location', '/admin/login');
+      await agent.get('/admin/venues/1/settings').expect(303).expect('Location', '/admin/login');
     });
   }
 

@@ -11,7 +11,7 @@ function cards(html: string): Record<string, string> {
   return Object.fromEntries(parse(html).querySelectorAll('.card').map((card) => [card.querySelector('dt')!.text, card.querySelector('dd')!.text]));
 }
 
-describe('GET /admin/dashboard', () => {
+describe('GET /admin/venues/1/dashboard', () => {
   let portal: TestPortal;
   let client: Awaited<ReturnType<typeof signedInAgent>>['agent'];
 
@@ -24,7 +24,7 @@ describe('GET /admin/dashboard', () => {
   after(() => portal.close());
 
   it('shows the hand-counted figures of a custom period, with charts and tables but no inline script or style', async () => {
-    const res = await client.get('/admin/dashboard?from=2026-03-28&to=2026-03-30');
+    const res = await client.get('/admin/venues/1/dashboard?from=2026-03-28&to=2026-03-30');
     assert.equal(res.status, 200, res.text);
     assert.equal(res.headers['cache-control'], 'no-store');
     assert.deepEqual(cards(res.text), {
@@ -42,11 +42,11 @@ describe('GET /admin/dashboard', () => {
     assert.match(res.text, /<th scope="row">Release 2<\/th><td>5<\/td><td>83%<\/td>/);
     assert.doesNotMatch(res.text, /<script|style=/);
     assert.match(res.headers['content-security-policy'], /script-src 'self'/);
-    assert.match(page.querySelector('a[download]')!.getAttribute('href')!, /^\/admin\/dashboard\.csv\?from=2026-03-28&to=2026-03-30$/);
+    assert.match(page.querySelector('a[download]')!.getAttribute('href')!, /^\/admin\/venues\/1\/dashboard\.csv\?from=2026-03-28&to=2026-03-30$/);
   });
 
   it('shows the router filter and each router\'s health', async () => {
-    const res = await client.get('/admin/dashboard?period=custom&from=2026-03-28&to=2026-03-30&gateway=terrace');
+    const res = await client.get('/admin/venues/1/dashboard?period=custom&from=2026-03-28&to=2026-03-30&gateway=terrace');
     assert.equal(res.status, 200, res.text);
     assert.deepEqual([cards(res.text)['Acceptances'], cards(res.text)['New devices']], ['2', '2']);
     const page = parse(res.text);
@@ -55,18 +55,18 @@ describe('GET /admin/dashboard', () => {
     assert.match(routers.text, /Terrace[\s\S]*No reports/);
     // Each router by name, kind and id, linked to its page.
     const terrace = routers.querySelectorAll('th[scope=row]').find((cell) => cell.text.includes('Terrace'))!;
-    assert.equal(terrace.querySelector('a')!.getAttribute('href'), '/admin/routers/terrace');
+    assert.equal(terrace.querySelector('a')!.getAttribute('href'), '/admin/venues/1/routers/terrace');
     assert.match(terrace.text, /(DD-WRT|pfSense)[^·]*· id terrace/);
   });
 
   it('counts "today" and "7 days" in the venue\'s days', async () => {
     // 2026-03-29T22:30Z is already Monday 30 March in Berlin.
     portal.clock.set(Date.parse('2026-03-29T22:30:00Z'));
-    const today = await client.get('/admin/dashboard?period=today');
+    const today = await client.get('/admin/venues/1/dashboard?period=today');
     assert.equal(today.status, 200);
     assert.match(today.text, /<p class="period-text">2026-03-30 /);
     assert.equal(cards(today.text)['Acceptances'], '1');
-    const week = await client.get('/admin/dashboard');
+    const week = await client.get('/admin/venues/1/dashboard');
     assert.match(week.text, /2026-03-24 to 2026-03-30/);
     assert.equal(cards(week.text)['Acceptances'], '6');
     assert.match(week.text, /aria-current="page">7 days</);
@@ -78,36 +78,36 @@ describe('GET /admin/dashboard', () => {
   ];
   for (const query of badQueries) {
     it(`refuses ?${query} on the dashboard itself, and on its download with the admin's error page`, async () => {
-      const page = await client.get(`/admin/dashboard?${query}`);
+      const page = await client.get(`/admin/venues/1/dashboard?${query}`);
       assert.equal(page.status, 400, `${query}: ${page.text.slice(0, 200)}`);
       assert.match(page.text, /<p class="error" role="alert" id="period-error">/);
       assert.match(page.text, /aria-current="page">Dashboard/);
-      assert.match(page.text, /<form method="get" action="\/admin\/dashboard" class="period-form">/);
-      const csv = await client.get(`/admin/dashboard.csv?${query}`);
+      assert.match(page.text, /<form method="get" action="\/admin\/venues\/1\/dashboard" class="period-form">/);
+      const csv = await client.get(`/admin/venues/1/dashboard.csv?${query}`);
       assert.equal(csv.status, 400, `${query}: ${csv.text.slice(0, 200)}`);
       assert.match(csv.text, /<h1>Something is not right<\/h1>/);
       assert.match(csv.text, /<nav aria-label="Admin pages">/);
-      assert.match(csv.text, /<a class="back" href="\/admin\/dashboard">Back to the dashboard<\/a>/);
+      assert.match(csv.text, /<a class="back" href="\/admin\/venues\/1\/dashboard">Back to the dashboard<\/a>/);
     });
   }
 
   it('says in plain words what is wrong with a period, keeping the days typed', async () => {
-    const backwards = await client.get('/admin/dashboard?period=custom&from=2026-03-02&to=2026-03-01').expect(400);
+    const backwards = await client.get('/admin/venues/1/dashboard?period=custom&from=2026-03-02&to=2026-03-01').expect(400);
     assert.match(backwards.text, /The period would start on 2026-03-02, after its last day \(2026-03-01\): choose a first day on or before the last\./);
     assert.match(backwards.text, /name="from" value="2026-03-02"/);
     assert.match(backwards.text, /name="to" value="2026-03-01"/);
-    const long = await client.get('/admin/dashboard?from=2025-01-01&to=2026-03-01').expect(400);
+    const long = await client.get('/admin/venues/1/dashboard?from=2025-01-01&to=2026-03-01').expect(400);
     assert.match(long.text, /A period can be at most a year \(366 days\); 2025-01-01 to 2026-03-01 is 425 days\./);
-    const router = await client.get('/admin/dashboard?gateway=nowhere').expect(400);
+    const router = await client.get('/admin/venues/1/dashboard?gateway=nowhere').expect(400);
     assert.match(router.text, /This venue has no router &#34;nowhere&#34;: choose one from the list\./);
-    const typo = await client.get('/admin/dashboard?from=2026-3-1').expect(400);
+    const typo = await client.get('/admin/venues/1/dashboard?from=2026-3-1').expect(400);
     assert.match(typo.text, /The first day of the period is not a date/);
     assert.match(typo.text, /The figures below are of the last 7 days\./);
     assert.equal(cards(typo.text)['Acceptances'], '6');
   });
 });
 
-describe('GET /admin/dashboard.csv', () => {
+describe('GET /admin/venues/1/dashboard.csv', () => {
   let portal: TestPortal;
   let client: Awaited<ReturnType<typeof signedInAgent>>['agent'];
 
@@ -119,7 +119,7 @@ describe('GET /admin/dashboard.csv', () => {
   after(() => portal.close());
 
   it('downloads the acceptances of the period with the columns of `export acceptances`', async () => {
-    const res = await client.get('/admin/dashboard.csv?from=2026-03-29&to=2026-03-30');
+    const res = await client.get('/admin/venues/1/dashboard.csv?from=2026-03-29&to=2026-03-30');
     assert.equal(res.status, 200);
     assert.match(res.headers['content-type'], /^text\/csv/);
     assert.equal(res.headers['content-disposition'], 'attachment; filename="acceptances-2026-03-29-to-2026-03-30.csv"');
@@ -127,7 +127,7 @@ describe('GET /admin/dashboard.csv', () => {
     assert.equal(lines[0], acceptanceCsvColumns.join(','));
     assert.deepEqual(lines.slice(1).map((line) => line.split(',')[1]),
       ['2026-03-28T23:30:00.000Z', '2026-03-29T00:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-29T21:59:00.000Z', '2026-03-29T22:00:00.000Z']);
-    const terrace = await client.get('/admin/dashboard.csv?from=2026-03-28&to=2026-03-30&gateway=terrace');
+    const terrace = await client.get('/admin/venues/1/dashboard.csv?from=2026-03-28&to=2026-03-30&gateway=terrace');
     assert.deepEqual(terrace.text.split('\r\n').filter(Boolean).slice(1).map((line) => line.split(',')[3]), ['terrace', 'terrace']);
   });
 
@@ -147,7 +147,7 @@ describe('GET /admin/dashboard.csv', () => {
       seen++;
     }
     assert.equal(seen, 2100);
-    const res = await client.get('/admin/dashboard.csv?from=2026-06-01&to=2026-06-03');
+    const res = await client.get('/admin/venues/1/dashboard.csv?from=2026-06-01&to=2026-06-03');
     assert.equal(res.text.split('\r\n').filter(Boolean).length, 2101);
   });
 });

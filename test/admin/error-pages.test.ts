@@ -11,35 +11,35 @@ const menu = /<nav aria-label="Admin pages">/;
 describe('admin error pages: signed in, the menu and a way back', () => {
   const admin = signedInPortal();
 
-  it('answers an unknown admin address with a 404 in the admin layout, back to the dashboard', async () => {
+  it('answers an unknown admin address with a 404 in the admin layout, back to the start of the admin', async () => {
     const page = await admin.agent.get('/admin/no-such-page').expect(404);
     assert.match(page.text, menu);
     assert.match(page.text, /There is no admin page at this address\./);
-    assert.match(page.text, /<a class="back" href="\/admin\/dashboard">Back to the dashboard<\/a>/);
+    assert.match(page.text, /<a class="back" href="\/admin\/">Back to the admin<\/a>/);
     assert.equal(page.headers['cache-control'], 'no-store');
   });
 
   it('answers an expired form with the menu and a way back to the page it came from', async () => {
-    const settings = await admin.agent.post('/admin/settings').type('form').send({ _csrf: 'forged', venue_name: 'x' }).expect(403);
+    const settings = await admin.agent.post('/admin/venues/1/settings').type('form').send({ _csrf: 'forged', venue_name: 'x' }).expect(403);
     assert.match(settings.text, menu);
     assert.match(settings.text, /<h1>Form expired<\/h1>/);
-    assert.match(settings.text, /<a class="back" href="\/admin\/settings">Back to the settings<\/a>/);
+    assert.match(settings.text, /<a class="back" href="\/admin\/venues\/1\/settings">Back to the settings<\/a>/);
     assert.match(settings.text, /aria-current="page">Settings/);
-    const terms = await admin.agent.post('/admin/terms').type('form').send({ _csrf: 'forged' }).expect(403);
-    assert.match(terms.text, /<a class="back" href="\/admin\/terms">Back to the terms<\/a>/);
+    const terms = await admin.agent.post('/admin/venues/1/terms').type('form').send({ _csrf: 'forged' }).expect(403);
+    assert.match(terms.text, /<a class="back" href="\/admin\/venues\/1\/terms">Back to the terms<\/a>/);
   });
 
   it('answers an unknown router with the menu and a way back to the routers', async () => {
-    const page = await admin.agent.get('/admin/routers/nowhere').expect(404);
+    const page = await admin.agent.get('/admin/venues/1/routers/nowhere').expect(404);
     assert.match(page.text, menu);
-    assert.match(page.text, /<a class="back" href="\/admin\/routers">Back to the routers<\/a>/);
+    assert.match(page.text, /<a class="back" href="\/admin\/venues\/1\/routers">Back to the routers<\/a>/);
   });
 
   it('answers a form too large to read with a way back', async () => {
-    const page = await admin.agent.post('/admin/terms').type('form').send(`_csrf=${admin.csrf}&body=${'x'.repeat(3 * 1024 * 1024)}`);
+    const page = await admin.agent.post('/admin/venues/1/terms').type('form').send(`_csrf=${admin.csrf}&body=${'x'.repeat(3 * 1024 * 1024)}`);
     assert.equal(page.status, 413);
     assert.match(page.text, /The request is too large\./);
-    assert.match(page.text, /<a class="back" href="\/admin\/terms">Back to the terms<\/a>/);
+    assert.match(page.text, /<a class="back" href="\/admin\/venues\/1\/terms">Back to the terms<\/a>/);
     assert.match(page.text, menu);
   });
 });

@@ -5,8 +5,8 @@ import { captureLog } from '../log-capture';
 import { testPortal, type TestPortal } from '../helpers';
 import { signedInAgent } from './admin-helpers';
 
-const canonical = ['/admin', '/admin/', '/admin/login', '/admin/setup?token=x', '/admin/dashboard', '/admin/settings', '/admin/terms',
-  '/admin/routers', '/admin/routers/lobby', '/admin/logout'];
+const canonical = ['/admin', '/admin/', '/admin/login', '/admin/setup?token=x', '/admin/venues/1/dashboard', '/admin/venues/1/settings', '/admin/venues/1/terms',
+  '/admin/venues/1/routers', '/admin/venues/1/routers/lobby', '/admin/logout'];
 
 /** Case and trailing-slash variants of a path's first segment and of the rest. */
 function variants(path: string): string[] {

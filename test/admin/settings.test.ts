@@ -13,20 +13,20 @@ describe('admin settings', () => {
   const admin = signedInPortal();
 
   it('shows the current settings', async () => {
-    const page = await admin.agent.get('/admin/settings').expect(200);
+    const page = await admin.agent.get('/admin/venues/1/settings').expect(200);
     assert.match(page.text, /value="Café Test"/);
     assert.match(page.text, /value="https:\/\/cafe.example\/"/);
     assert.match(page.text, /aria-current="page">Settings/);
   });
 
   it('saves valid settings', async () => {
-    await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid })
-      .expect(303).expect('Location', '/admin/settings?saved');
+    await admin.agent.post('/admin/venues/1/settings').type('form').send({ _csrf: admin.csrf, ...valid })
+      .expect(303).expect('Location', '/admin/venues/1/settings?saved');
     const site = (await admin.portal.store.getSite(admin.portal.site.id))!;
     assert.deepEqual(
       { name: site.name, websiteUrl: site.websiteUrl, timezone: site.timezone, sessionMinutes: site.sessionMinutes, rememberDays: site.rememberDays, accentColor: site.accentColor },
       { name: 'The Anchor', websiteUrl: 'https://anchor.example/', timezone: 'Europe/London', sessionMinutes: 120, rememberDays: 7, accentColor: '#aa3300' });
-    assert.match((await admin.agent.get('/admin/settings?saved')).text, /Settings saved/);
+    assert.match((await admin.agent.get('/admin/venues/1/settings?saved')).text, /Settings saved/);
   });
 
   const invalid: [string, string, RegExp][] = [
@@ -43,7 +43,7 @@ describe('admin settings', () => {
   for (const [field, value, message] of invalid) {
     it(`refuses ${field}="${value}" with a form error and changes nothing`, async () => {
       const before = await admin.portal.store.getSite(admin.portal.site.id);
-      const response = await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid, venue_name: 'Changed', [field]: value });
+      const response = await admin.agent.post('/admin/venues/1/settings').type('form').send({ _csrf: admin.csrf, ...valid, venue_name: 'Changed', [field]: value });
       assert.equal(response.status, 400);
       assert.match(response.text, message);
       assert.match(response.text, /Please correct the marked fields/);
@@ -52,7 +52,7 @@ describe('admin settings', () => {
   }
 
   it('offers the current IANA names to choose from, not the old ones', async () => {
-    const page = await admin.agent.get('/admin/settings').expect(200);
+    const page = await admin.agent.get('/admin/venues/1/settings').expect(200);
     const offered = [...page.text.matchAll(/<option value="([^"]+)">/g)].map((match) => match[1]);
     for (const current of ['Europe/Kyiv', 'Asia/Kolkata', 'Asia/Ho_Chi_Minh', 'America/Nuuk', 'UTC', 'Europe/London']) assert.ok(offered.includes(current), current);
     for (const old of ['Europe/Kiev', 'Asia/Calcutta', 'Asia/Saigon', 'America/Godthab']) assert.ok(!offered.includes(old), old);
@@ -60,17 +60,17 @@ describe('admin settings', () => {
   });
 
   it('accepts an old zone name and stores, and shows, the current one', async () => {
-    await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid, timezone: 'Europe/Kiev' }).expect(303);
+    await admin.agent.post('/admin/venues/1/settings').type('form').send({ _csrf: admin.csrf, ...valid, timezone: 'Europe/Kiev' }).expect(303);
     assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.timezone, 'Europe/Kyiv');
     // A venue that stored the old name before: shown by the current one, and saved as that.
     await admin.portal.store.updateSite(admin.portal.site.id, { timezone: 'Asia/Calcutta' });
-    assert.match((await admin.agent.get('/admin/settings')).text, /name="timezone" list="time-zones" value="Asia\/Kolkata"/);
-    await admin.agent.post('/admin/settings').type('form').send({ _csrf: admin.csrf, ...valid, timezone: 'asia/kolkata' }).expect(303);
+    assert.match((await admin.agent.get('/admin/venues/1/settings')).text, /name="timezone" list="time-zones" value="Asia\/Kolkata"/);
+    await admin.agent.post('/admin/venues/1/settings').type('form').send({ _csrf: admin.csrf, ...valid, timezone: 'asia/kolkata' }).expect(303);
     assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.timezone, 'Asia/Kolkata');
   });
 
   it('refuses a field given twice', async () => {
-    const response = await admin.agent.post('/admin/settings').type('form').send(`_csrf=${admin.csrf}&venue_name=a&venue_name=b`);
+    const response = await admin.agent.post('/admin/venues/1/settings').type('form').send(`_csrf=${admin.csrf}&venue_name=a&venue_name=b`);
     assert.equal(response.status, 400);
   });
 });
@@ -82,7 +82,7 @@ describe('admin logo', () => {
     sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
 
   async function upload(file: Buffer, csrf = admin.csrf) {
-    return admin.agent.post('/admin/settings/logo').field('_csrf', csrf).attach('logo', file, { filename: 'logo.png', contentType: 'image/png' });
+    return admin.agent.post('/admin/venues/1/settings/logo').field('_csrf', csrf).attach('logo', file, { filename: 'logo.png', contentType: 'image/png' });
   }
 
   it('resizes an uploaded picture, serves it with long caching, and shows it on the guest page', async () => {
@@ -100,7 +100,7 @@ describe('admin logo', () => {
 
     const guest = await request(admin.portal.app).get('/preview').expect(200);
     assert.match(guest.text, new RegExp(`<img class="venue-logo" src="/logo/${site.logoSha256}.png"`));
-    assert.match((await admin.agent.get('/admin/settings')).text, new RegExp(`logo/${site.logoSha256}.png`));
+    assert.match((await admin.agent.get('/admin/venues/1/settings')).text, new RegExp(`logo/${site.logoSha256}.png`));
   });
 
   it('gives a new logo a new URL and drops the old one', async () => {
@@ -121,7 +121,7 @@ describe('admin logo', () => {
     assert.match(text.text, /must be a PNG, JPEG, WebP or GIF/);
     const garbage = await upload(Buffer.from('not an image at all'));
     assert.equal(garbage.status, 400);
-    const empty = await admin.agent.post('/admin/settings/logo').field('_csrf', admin.csrf);
+    const empty = await admin.agent.post('/admin/venues/1/settings/logo').field('_csrf', admin.csrf);
     assert.equal(empty.status, 400);
     assert.match(empty.text, /Choose a picture/);
     const forged = await upload(await picture(10, 10, '#000000'), 'forged');
@@ -143,18 +143,18 @@ describe('admin logo', () => {
   it('removes the logo: the guest page shows none and its address answers 404', async () => {
     const { logoSha256 } = (await admin.portal.store.getSite(admin.portal.site.id))!;
     assert.ok(logoSha256);
-    const settings = await admin.agent.get('/admin/settings').expect(200);
-    assert.match(settings.text, /action="\/admin\/settings\/remove-logo"[\s\S]*Remove logo/);
-    await admin.agent.post('/admin/settings/remove-logo').type('form').send({ _csrf: 'forged' }).expect(403);
+    const settings = await admin.agent.get('/admin/venues/1/settings').expect(200);
+    assert.match(settings.text, /action="\/admin\/venues\/1\/settings\/remove-logo"[\s\S]*Remove logo/);
+    await admin.agent.post('/admin/venues/1/settings/remove-logo').type('form').send({ _csrf: 'forged' }).expect(403);
     assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, logoSha256);
 
-    await admin.agent.post('/admin/settings/remove-logo').type('form').send({ _csrf: admin.csrf })
-      .expect(303).expect('Location', '/admin/settings?logo-removed');
+    await admin.agent.post('/admin/venues/1/settings/remove-logo').type('form').send({ _csrf: admin.csrf })
+      .expect(303).expect('Location', '/admin/venues/1/settings?logo-removed');
     assert.equal((await admin.portal.store.getSite(admin.portal.site.id))!.logoSha256, null);
     await request(admin.portal.app).get(`/logo/${logoSha256}.png`).expect(404);
     const guest = await request(admin.portal.app).get('/preview').expect(200);
     assert.doesNotMatch(guest.text, /venue-logo/);
-    const after = await admin.agent.get('/admin/settings?logo-removed').expect(200);
+    const after = await admin.agent.get('/admin/venues/1/settings?logo-removed').expect(200);
     assert.match(after.text, /Logo removed/);
     assert.doesNotMatch(after.text, /Remove logo/);
   });

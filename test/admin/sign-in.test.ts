@@ -44,8 +44,8 @@ describe('first-run setup link', () => {
 
     await agent.post('/admin/setup').type('form')
       .send({ _csrf: csrf, token, username: 'owner', password: ownerPassword, password_confirmation: ownerPassword })
-      .expect(303).expect('Location', '/admin/dashboard');
-    await agent.get('/admin/settings').expect(200);
+      .expect(303).expect('Location', '/admin/venues/1/dashboard');
+    await agent.get('/admin/venues/1/settings').expect(200);
     assert.equal(await portal.store.countAdminUsers(), 1);
 
     // Used: neither the page nor the form works again, for anyone.

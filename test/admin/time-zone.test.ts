@@ -50,7 +50,7 @@ describe('a new installation\'s time zone', () => {
       body: new URLSearchParams({ _csrf: field('_csrf'), token: field('token'), username: 'owner', password: 'long enough password', password_confirmation: 'long enough password' }),
     });
     assert.equal(created.status, 303);
-    const settings = await fetch(new URL('admin/settings', server.url), { headers: { cookie: cookiesOf(created) } });
+    const settings = await fetch(new URL('admin/venues/1/settings', server.url), { headers: { cookie: cookiesOf(created) } });
     assert.equal(settings.status, 200);
     assert.match(await settings.text(), /name="timezone" list="time-zones" value="Asia\/Kolkata"/);
   });

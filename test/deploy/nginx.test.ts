@@ -137,7 +137,7 @@ describe('behind nginx with deploy/nginx.conf (TLS terminated by nginx, TRUST_PR
     assert.match(session ?? '', /; HttpOnly/);
     assert.match(session ?? '', /; Secure/, 'express-session sets the Secure cookie only when X-Forwarded-Proto says https');
 
-    const dashboard = await request(`${secure}admin/dashboard`, { headers: { Cookie: session!.split(';')[0] } });
+    const dashboard = await request(`${secure}admin/venues/1/dashboard`, { headers: { Cookie: session!.split(';')[0] } });
     assert.equal(dashboard.status, 200, String(dashboard.headers.location));
     assert.match(dashboard.body, /owner/);
     const signInLine = portico.log().split('\n').find((line) => line.includes('admin signed in'));

@@ -106,7 +106,7 @@ describe('what routers reported before the checks can never break the figures', 
 
   it('the dashboard answers 200 for the day', async () => {
     const { agent } = await signedInAgent(portal);
-    const res = await agent.get('/admin/dashboard?from=2026-11-27&to=2026-11-27');
+    const res = await agent.get('/admin/venues/1/dashboard?from=2026-11-27&to=2026-11-27');
     assert.equal(res.status, 200, res.text.slice(0, 500));
     assert.match(res.text, /Data used/);
   });

@@ -1,6 +1,12 @@
+/** An operator manages every venue and every account; a venue manager only the venues granted to them. */
+export type AdminRole = 'operator' | 'manager';
+
 export interface AdminUser {
   id: number;
   username: string;
+  role: AdminRole;
+  /** The venues granted to a manager, by id; empty for an operator (who has them all). */
+  venueIds: number[];
   passwordHash: string;
   passwordChangedAt: number;
   createdAt: number;
@@ -20,8 +26,11 @@ export interface SignInLimits {
 /** Admin accounts, their sign-in attempts, the first-admin setup token and admin sessions. */
 export interface AdminStore {
   countAdminUsers(): Promise<number>;
-  /** Throws StoreConflictError when the user name is taken (names compare without case). */
-  addAdminUser(username: string, passwordHash: string, at: number): Promise<AdminUser>;
+  /**
+   * Throws StoreConflictError when the user name is taken (names compare without case). A manager is granted
+   * `venueIds` in the same transaction.
+   */
+  addAdminUser(username: string, passwordHash: string, at: number, access?: { role: AdminRole; venueIds?: number[] }): Promise<AdminUser>;
   getAdminUser(id: number): Promise<AdminUser | undefined>;
   findAdminUser(username: string): Promise<AdminUser | undefined>;
   setAdminPassword(id: number, passwordHash: string, at: number): Promise<void>;
@@ -29,9 +38,18 @@ export interface AdminStore {
   listAdminUsers(): Promise<AdminUser[]>;
   /**
    * Deletes an admin account and its sessions, in one transaction; throws StoreConflictError for the
-   * last one (no admin would be left to sign in).
+   * last operator (nobody would be left to manage the accounts).
    */
   removeAdminUser(id: number): Promise<void>;
+  /**
+   * Makes the account an operator, or a manager of the venues it is granted; throws StoreConflictError when
+   * that would leave no operator.
+   */
+  setAdminRole(id: number, role: AdminRole): Promise<void>;
+  /** Grants a manager a venue (not removed); false when it had it already or there is no such venue. */
+  grantVenue(userId: number, siteId: number): Promise<boolean>;
+  /** False when the account did not have it. */
+  revokeVenue(userId: number, siteId: number): Promise<boolean>;
   /**
    * Counts a sign-in attempt of `account` from `address` against both limits before its password is
    * checked, in one transaction: null when it may go ahead (and is counted), else the time the limit
@@ -52,7 +70,7 @@ export interface AdminStore {
   /** Whether a setup token would still create the first admin (createFirstAdmin checks again, atomically). */
   setupTokenWorks(tokenHash: string): Promise<boolean>;
   /**
-   * Creates the first admin with an unused setup token, marking it used, in one transaction;
+   * Creates the first admin, an operator, with an unused setup token, marking it used, in one transaction;
    * undefined when the token is unknown or used, or an admin exists already.
    */
   createFirstAdmin(tokenHash: string, username: string, passwordHash: string, at: number): Promise<AdminUser | undefined>;

@@ -1,6 +1,8 @@
 /** A line a polling router (openNDS level 3) fetches to let a guest online, once the guest accepted. */
 export interface RouterAuthorisation {
   gatewayId: string;
+  /** The router's venue. */
+  siteId: number;
   /** The router's own key for the guest, unique on that router (openNDS's rhid). */
   key: string;
   /** What the router is given, as its driver writes it. */

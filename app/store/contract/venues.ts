@@ -1,5 +1,7 @@
 export interface Site {
   id: number;
+  /** The venue's short name on the command line (`--venue <slug>`): lower-case letters, digits and dashes; unique among venues not removed. */
+  slug: string;
   name: string;
   websiteUrl: string;
   timezone: string;
@@ -12,6 +14,8 @@ export interface Site {
   /** When the owner first opened the guest page preview from the admin; null before. */
   guestPagePreviewedAt: number | null;
   createdAt: number;
+  /** A removed venue is hidden from every list and admin page; its row, terms and acceptances stay as evidence. */
+  removedAt: number | null;
 }
 
 export type SiteSettings = Pick<Site, 'name' | 'websiteUrl' | 'timezone' | 'sessionMinutes' | 'rememberDays' | 'defaultLanguage' | 'accentColor'>;
@@ -28,12 +32,23 @@ export interface LogoImage {
  * change what they get, and may remember what they derive from one object (app/memo.ts) for as long as it lives.
  */
 export interface VenueStore {
+  /** Removed venues too: their acceptances still name them. */
   getSite(id: number): Promise<Site | undefined>;
-  /** The venue this installation serves when nothing names one: the first created. */
+  /** The venue this installation serves when nothing names one: the first created that is not removed. */
   getDefaultSite(): Promise<Site | undefined>;
-  createSite(settings: SiteSettings, at: number): Promise<Site>;
-  /** Changes the given settings (undefined ones are left); the venue as it is now. */
-  updateSite(id: number, settings: Partial<SiteSettings>): Promise<Site>;
+  /** The venues not removed, by name (then id). */
+  listSites(): Promise<Site[]>;
+  /** The venue not removed with this slug. */
+  findSiteBySlug(slug: string): Promise<Site | undefined>;
+  /** Throws StoreConflictError when a venue not removed has that slug. */
+  createSite(settings: SiteSettings & { slug: string }, at: number): Promise<Site>;
+  /** Changes the given settings (undefined ones are left); the venue as it is now. Throws StoreConflictError for a slug taken. */
+  updateSite(id: number, settings: Partial<SiteSettings & { slug: string }>): Promise<Site>;
+  /**
+   * Removes the venue, its routers (as removeGateway does) and its managers' grants, in one transaction; its
+   * acceptances, sessions and terms stay. False when there is no such venue or it was removed already.
+   */
+  removeSite(id: number, at: number): Promise<boolean>;
   /** Stores the logo under its SHA-256 and makes it the venue's logo, in one transaction; unused logos are deleted. */
   setLogo(siteId: number, logo: LogoImage, at: number): Promise<Site>;
   /** The venue goes back to having no logo; a logo no venue uses any more is deleted. */

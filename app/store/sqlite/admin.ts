@@ -1,25 +1,37 @@
 import { StoreConflictError } from '../../errors';
-import type { AdminStore, AdminUser } from '../types';
+import type { AdminRole, AdminStore, AdminUser } from '../types';
 import { isConstraintConflict, type Connection } from './connection';
 
-interface AdminUserRow { id: number; username: string; password_hash: string; password_changed_at: number; created_at: number; last_sign_in_at: number | null }
+interface AdminUserRow {
+  id: number; username: string; role: AdminRole; password_hash: string; password_changed_at: number; created_at: number; last_sign_in_at: number | null;
+  /** The granted venues' ids, comma-separated. */
+  venue_ids: string | null;
+}
 
 function toAdminUser(row: AdminUserRow): AdminUser {
   return {
-    id: row.id, username: row.username, passwordHash: row.password_hash, passwordChangedAt: row.password_changed_at, createdAt: row.created_at,
+    id: row.id, username: row.username, role: row.role, venueIds: row.venue_ids ? row.venue_ids.split(',').map(Number) : [], passwordHash: row.password_hash, passwordChangedAt: row.password_changed_at, createdAt: row.created_at,
     lastSignInAt: row.last_sign_in_at,
   };
 }
 
+const selectUsers = `SELECT *, (SELECT group_concat(site_id) FROM (SELECT site_id FROM admin_venue_grants
+  WHERE admin_user_id = admin_users.id ORDER BY site_id)) AS venue_ids FROM admin_users`;
+
 export function sqliteAdmin({ db }: Connection): AdminStore {
   const sql = {
     countUsers: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM admin_users'),
-    insertUser: db.prepare<[string, string, number, number]>(
-      'INSERT INTO admin_users (username, password_hash, password_changed_at, created_at) VALUES (?, ?, ?, ?)'),
-    userById: db.prepare<[number], AdminUserRow>('SELECT * FROM admin_users WHERE id = ?'),
-    userByName: db.prepare<[string], AdminUserRow>('SELECT * FROM admin_users WHERE username = ?'),
+    countOperators: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM admin_users WHERE role = 'operator'"),
+    insertUser: db.prepare<[string, string, number, number, AdminRole]>(
+      'INSERT INTO admin_users (username, password_hash, password_changed_at, created_at, role) VALUES (?, ?, ?, ?, ?)'),
+    userById: db.prepare<[number], AdminUserRow>(`${selectUsers} WHERE id = ?`),
+    userByName: db.prepare<[string], AdminUserRow>(`${selectUsers} WHERE username = ?`),
     setPassword: db.prepare<[string, number, number]>('UPDATE admin_users SET password_hash = ?, password_changed_at = ? WHERE id = ?'),
-    users: db.prepare<[], AdminUserRow>('SELECT * FROM admin_users ORDER BY username'),
+    setRole: db.prepare<[AdminRole, number]>('UPDATE admin_users SET role = ? WHERE id = ?'),
+    grant: db.prepare<[number, number]>(`INSERT OR IGNORE INTO admin_venue_grants (admin_user_id, site_id)
+      SELECT u.id, s.id FROM admin_users u, sites s WHERE u.id = ? AND s.id = ? AND s.removed_at IS NULL`),
+    revoke: db.prepare<[number, number]>('DELETE FROM admin_venue_grants WHERE admin_user_id = ? AND site_id = ?'),
+    users: db.prepare<[], AdminUserRow>(`${selectUsers} ORDER BY username`),
     deleteUser: db.prepare<[number]>('DELETE FROM admin_users WHERE id = ?'),
     deleteUserSessions: db.prepare<[number]>("DELETE FROM admin_sessions WHERE json_extract(data, '$.adminUserId') = ?"),
     recordSignIn: db.prepare<[number, number]>('UPDATE admin_users SET last_sign_in_at = ? WHERE id = ?'),
@@ -63,10 +75,15 @@ export function sqliteAdmin({ db }: Connection): AdminStore {
       return sql.countUsers.get()!.n;
     },
 
-    async addAdminUser(username, passwordHash, at) {
+    async addAdminUser(username, passwordHash, at, access = { role: 'operator' }) {
+      const add = db.transaction(() => {
+        const id = Number(sql.insertUser.run(username, passwordHash, at, at, access.role).lastInsertRowid);
+        for (const siteId of access.venueIds ?? []) sql.grant.run(id, siteId);
+        return id;
+      });
       let id: number;
       try {
-        id = Number(sql.insertUser.run(username, passwordHash, at, at).lastInsertRowid);
+        id = add.immediate();
       } catch (error) {
         if (isConstraintConflict(error)) throw new StoreConflictError(`admin "${username}" already exists`);
         throw error;
@@ -89,12 +106,29 @@ export function sqliteAdmin({ db }: Connection): AdminStore {
 
     async removeAdminUser(id) {
       db.transaction(() => {
-        if (sql.countUsers.get()!.n <= 1 && sql.userById.get(id)) {
-          throw new StoreConflictError('this is the last admin; add another one first (portico admin add)');
+        if (sql.userById.get(id)?.role === 'operator' && sql.countOperators.get()!.n <= 1) {
+          throw new StoreConflictError('this is the last operator; add another one first (portico admin add --operator)');
         }
         sql.deleteUserSessions.run(id);
         sql.deleteUser.run(id);
       }).immediate();
+    },
+
+    async setAdminRole(id, role) {
+      db.transaction(() => {
+        if (role === 'manager' && sql.userById.get(id)?.role === 'operator' && sql.countOperators.get()!.n <= 1) {
+          throw new StoreConflictError('this is the last operator; make another account an operator first');
+        }
+        sql.setRole.run(role, id);
+      }).immediate();
+    },
+
+    async grantVenue(userId, siteId) {
+      return sql.grant.run(userId, siteId).changes === 1;
+    },
+
+    async revokeVenue(userId, siteId) {
+      return sql.revoke.run(userId, siteId).changes === 1;
     },
 
     async reserveSignInAttempt(account, address, limits, now) {
@@ -144,7 +178,7 @@ export function sqliteAdmin({ db }: Connection): AdminStore {
       const create = db.transaction(() => {
         if (sql.countUsers.get()!.n > 0) return undefined;
         if (sql.useSetupToken.run(at, tokenHash).changes !== 1) return undefined;
-        return Number(sql.insertUser.run(username, passwordHash, at, at).lastInsertRowid);
+        return Number(sql.insertUser.run(username, passwordHash, at, at, 'operator').lastInsertRowid);
       });
       const id = create.immediate();
       return id === undefined ? undefined : getAdminUser(id);

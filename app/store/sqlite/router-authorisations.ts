@@ -1,16 +1,16 @@
 import type { RouterAuthorisation, RouterAuthorisationStore } from '../types';
 import type { Connection } from './connection';
 
-interface RouterAuthorisationRow { gateway_id: string; auth_key: string; entry: string; queued_at: number; offer_until: number }
+interface RouterAuthorisationRow { gateway_id: string; site_id: number; auth_key: string; entry: string; queued_at: number; offer_until: number }
 
 function toAuthorisation(row: RouterAuthorisationRow): RouterAuthorisation {
-  return { gatewayId: row.gateway_id, key: row.auth_key, entry: row.entry, queuedAt: row.queued_at, offerUntil: row.offer_until };
+  return { gatewayId: row.gateway_id, siteId: row.site_id, key: row.auth_key, entry: row.entry, queuedAt: row.queued_at, offerUntil: row.offer_until };
 }
 
 export function sqliteRouterAuthorisations({ db, commitSoon }: Connection): RouterAuthorisationStore {
   const sql = {
-    queue: db.prepare<RouterAuthorisation>(`INSERT INTO router_authorisations (gateway_id, auth_key, entry, queued_at, offer_until)
-      VALUES (@gatewayId, @key, @entry, @queuedAt, @offerUntil) ON CONFLICT (gateway_id, auth_key) DO NOTHING`),
+    queue: db.prepare<RouterAuthorisation>(`INSERT INTO router_authorisations (gateway_id, site_id, auth_key, entry, queued_at, offer_until)
+      VALUES (@gatewayId, @siteId, @key, @entry, @queuedAt, @offerUntil) ON CONFLICT (gateway_id, auth_key) DO NOTHING`),
     pending: db.prepare<{ gatewayId: string; now: number; limit: number }, RouterAuthorisationRow>(`SELECT * FROM router_authorisations
       WHERE gateway_id = @gatewayId AND offer_until > @now ORDER BY queued_at, auth_key LIMIT @limit`),
     expired: db.prepare<{ gatewayId: string; now: number }>('DELETE FROM router_authorisations WHERE gateway_id = @gatewayId AND offer_until <= @now'),

@@ -1,30 +1,38 @@
+import { StoreConflictError } from '../../errors';
 import type { Site, SiteSettings, VenueStore } from '../types';
-import type { Connection } from './connection';
+import { isConstraintConflict, type Connection } from './connection';
 
 interface SiteRow {
-  id: number; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
+  id: number; slug: string; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
   default_language: string; accent_color: string; logo_sha256: string | null; guest_page_previewed_at: number | null; created_at: number;
+  removed_at: number | null;
 }
 
-const siteColumns: Record<keyof SiteSettings, string> = {
-  name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
+const siteColumns: Record<keyof SiteSettings | 'slug', string> = {
+  slug: 'slug', name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
   rememberDays: 'remember_days', defaultLanguage: 'default_language', accentColor: 'accent_color',
 };
 
 function toSite(row: SiteRow): Site {
   return {
-    id: row.id, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
+    id: row.id, slug: row.slug, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
     rememberDays: row.remember_days, defaultLanguage: row.default_language, accentColor: row.accent_color, logoSha256: row.logo_sha256,
     guestPagePreviewedAt: row.guest_page_previewed_at, createdAt: row.created_at,
+    removedAt: row.removed_at,
   };
 }
 
 export function sqliteVenues({ db, cache }: Connection): VenueStore {
   const sql = {
     siteById: db.prepare<[number], SiteRow>('SELECT * FROM sites WHERE id = ?'),
-    firstSite: db.prepare<[], SiteRow>('SELECT * FROM sites ORDER BY id LIMIT 1'),
-    insertSite: db.prepare(`INSERT INTO sites (name, website_url, timezone, session_minutes, remember_days, default_language, accent_color, created_at)
-      VALUES (@name, @websiteUrl, @timezone, @sessionMinutes, @rememberDays, @defaultLanguage, @accentColor, @createdAt)`),
+    firstSite: db.prepare<[], SiteRow>('SELECT * FROM sites WHERE removed_at IS NULL ORDER BY id LIMIT 1'),
+    sites: db.prepare<[], SiteRow>('SELECT * FROM sites WHERE removed_at IS NULL ORDER BY name, id'),
+    siteBySlug: db.prepare<[string], SiteRow>('SELECT * FROM sites WHERE slug = ? AND removed_at IS NULL'),
+    insertSite: db.prepare(`INSERT INTO sites (slug, name, website_url, timezone, session_minutes, remember_days, default_language, accent_color, created_at)
+      VALUES (@slug, @name, @websiteUrl, @timezone, @sessionMinutes, @rememberDays, @defaultLanguage, @accentColor, @createdAt)`),
+    removeSite: db.prepare<[number, number]>('UPDATE sites SET removed_at = ? WHERE id = ? AND removed_at IS NULL'),
+    deleteSiteGateways: db.prepare<[number]>('DELETE FROM gateways WHERE site_id = ?'),
+    deleteSiteGrants: db.prepare<[number]>('DELETE FROM admin_venue_grants WHERE site_id = ?'),
     insertLogo: db.prepare<[string, Buffer, number]>('INSERT OR IGNORE INTO logos (sha256, image, created_at) VALUES (?, ?, ?)'),
     setSiteLogo: db.prepare<[string | null, number]>('UPDATE sites SET logo_sha256 = ? WHERE id = ?'),
     deleteUnusedLogos: db.prepare('DELETE FROM logos WHERE sha256 NOT IN (SELECT logo_sha256 FROM sites WHERE logo_sha256 IS NOT NULL)'),
@@ -37,6 +45,15 @@ export function sqliteVenues({ db, cache }: Connection): VenueStore {
       const row = sql.siteById.get(id);
       return row && toSite(row);
     });
+  }
+
+  function withSlugConflict<T>(slug: string | undefined, write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      if (isConstraintConflict(error)) throw new StoreConflictError(`a venue has the slug "${slug}" already`);
+      throw error;
+    }
   }
 
   async function existingSite(id: number): Promise<Site> {
@@ -53,21 +70,43 @@ export function sqliteVenues({ db, cache }: Connection): VenueStore {
       return row && toSite(row);
     },
 
+    async listSites() {
+      return sql.sites.all().map(toSite);
+    },
+
+    async findSiteBySlug(slug) {
+      const row = sql.siteBySlug.get(slug);
+      return row && toSite(row);
+    },
+
     async createSite(settings, at) {
-      const { lastInsertRowid } = sql.insertSite.run({ ...settings, createdAt: at });
+      const { lastInsertRowid } = withSlugConflict(settings.slug, () => sql.insertSite.run({ ...settings, createdAt: at }));
       cache.forgetSites();
       return existingSite(Number(lastInsertRowid));
     },
 
     async updateSite(id, settings) {
-      const keys = (Object.keys(settings) as (keyof SiteSettings)[]).filter((key) => settings[key] !== undefined);
+      const keys = (Object.keys(siteColumns) as (keyof typeof siteColumns)[]).filter((key) => settings[key] !== undefined);
       if (keys.length > 0) {
         // Column names come from the fixed map above, never from the caller.
         const assignments = keys.map((key) => `${siteColumns[key]} = @${key}`).join(', ');
-        db.prepare(`UPDATE sites SET ${assignments} WHERE id = @id`).run({ ...settings, id });
+        const values = Object.fromEntries(keys.map((key) => [key, settings[key]]));
+        withSlugConflict(settings.slug, () => db.prepare(`UPDATE sites SET ${assignments} WHERE id = @id`).run({ ...values, id }));
         cache.forgetSites();
       }
       return existingSite(id);
+    },
+
+    async removeSite(id, at) {
+      const removed = db.transaction(() => {
+        if (sql.removeSite.run(at, id).changes === 0) return false;
+        sql.deleteSiteGateways.run(id);
+        sql.deleteSiteGrants.run(id);
+        return true;
+      }).immediate();
+      cache.forgetSites();
+      cache.gateways.clear();
+      return removed;
     },
 
     async setLogo(siteId, { png, sha256 }, at) {

@@ -22,7 +22,7 @@ export const t0 = Date.UTC(2026, 4, 4, 10, 0, 0);
 /** A venue in Berlin with one release of terms in two languages and a WiFiDog router 'hall'. */
 export async function venue(store: Store): Promise<{ site: Site; terms: TermsVersion; gateway: Gateway }> {
   const site = await store.createSite({
-    name: 'Café', websiteUrl: 'https://cafe.example/', timezone: 'Europe/Berlin', sessionMinutes: 60, rememberDays: 7,
+    slug: 'cafe', name: 'Café', websiteUrl: 'https://cafe.example/', timezone: 'Europe/Berlin', sessionMinutes: 60, rememberDays: 7,
     defaultLanguage: 'en', accentColor: '#123456',
   }, t0);
   const [terms] = await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'Be nice.' }, { language: 'de', body: 'Sei nett.' }]), t0);

@@ -4,7 +4,7 @@ import { t0, withStore, type OpenStore } from './fixture';
 
 export function routerAuthorisationContract(open: OpenStore): void {
   describe('router authorisations', () => {
-    const line = (gatewayId: string, key: string, queuedAt = t0, offerUntil = t0 + 600_000) => ({ gatewayId, key, entry: `${key}%201`, queuedAt, offerUntil });
+    const line = (gatewayId: string, key: string, queuedAt = t0, offerUntil = t0 + 600_000) => ({ gatewayId, siteId: 1, key, entry: `${key}%201`, queuedAt, offerUntil });
 
     it('offers each router its own lines, oldest first, until acknowledged or past their offer; a line queued twice stays as it was', withStore(open, async (store) => {
       await store.queueRouterAuthorisation(line('a', 'k2', t0 + 1));

@@ -18,7 +18,7 @@ export function termsContract(open: OpenStore): void {
       // The newest release wins over the asked language: an old release is never current again.
       assert.deepEqual(await store.currentTerms(site.id, 'en'), second);
       assert.deepEqual(await store.getTermsVersion(terms.id), terms);
-      const other = await store.createSite({ ...site, name: 'Bar' }, t0);
+      const other = await store.createSite({ ...site, slug: 'bar', name: 'Bar' }, t0);
       assert.equal((await store.publishTerms(other.id, termsTexts([{ language: 'en', body: 'x' }]), t0))[0].release, 1);
       assert.equal(await store.currentTerms(999), undefined);
     }));

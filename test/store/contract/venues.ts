@@ -1,20 +1,59 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { t0, venue, withStore, type OpenStore } from './fixture';
+import { StoreConflictError } from '../../../app/errors';
+import { accept, t0, venue, withStore, type OpenStore } from './fixture';
 import { logoImage } from '../../../app/content-digests';
 
 export function venueContract(open: OpenStore): void {
   describe('venues', () => {
+    it('lists the venues by name, finds one by its slug and refuses a slug taken', withStore(open, async (store) => {
+      const { site } = await venue(store);
+      const bar = await store.createSite({ ...site, slug: 'bar', name: 'Bar' }, t0 + 1);
+      assert.deepEqual((await store.listSites()).map((s) => s.slug), ['bar', 'cafe']);
+      assert.equal((await store.findSiteBySlug('bar'))!.id, bar.id);
+      assert.equal(await store.findSiteBySlug('nowhere'), undefined);
+      await assert.rejects(store.createSite({ ...site, name: 'Other' }, t0), StoreConflictError);
+      await assert.rejects(store.updateSite(bar.id, { slug: 'cafe' }), StoreConflictError);
+      assert.equal((await store.getSite(bar.id))!.slug, 'bar', 'nothing changed');
+      const renamed = await store.updateSite(bar.id, { slug: 'the-bar', name: 'The Bar' });
+      assert.deepEqual([renamed.slug, renamed.name], ['the-bar', 'The Bar']);
+      assert.equal(await store.findSiteBySlug('bar'), undefined);
+    }));
+
+    it('removes a venue with its routers and grants, keeping its acceptances, terms and the venue row as evidence', withStore(open, async (store) => {
+      const { site, terms } = await venue(store);
+      const bar = await store.createSite({ ...site, slug: 'bar', name: 'Bar' }, t0 + 1);
+      const accepted = await accept(store, site, { termsVersionId: terms.id });
+      const manager = await store.addAdminUser('manager', 'h', t0, { role: 'manager', venueIds: [site.id, bar.id] });
+      assert.equal(await store.removeSite(site.id, t0 + 5), true);
+      assert.equal(await store.removeSite(site.id, t0 + 6), false, 'once');
+      assert.equal(await store.removeSite(999, t0 + 6), false);
+      assert.deepEqual((await store.listSites()).map((s) => s.slug), ['bar']);
+      assert.equal((await store.getDefaultSite())!.id, bar.id);
+      assert.equal(await store.findSiteBySlug('cafe'), undefined);
+      assert.equal((await store.getSite(site.id))!.removedAt, t0 + 5);
+      assert.equal(await store.getGateway('hall'), undefined);
+      assert.deepEqual(await store.listGateways(site.id), []);
+      assert.equal(await store.countAcceptances({ siteId: site.id }), 1);
+      assert.equal((await store.getTermsVersion(terms.id))!.id, terms.id);
+      assert.equal(accepted.repeat, false);
+      assert.deepEqual((await store.getAdminUser(manager.id))!.venueIds, [bar.id]);
+      assert.equal(await store.grantVenue(manager.id, site.id), false, 'a removed venue cannot be granted');
+      const again = await store.createSite({ ...site, name: 'Café again' }, t0 + 7);
+      assert.equal(again.slug, 'cafe', 'the slug is free again');
+    }));
+
     it('creates venues, the first being the default, and changes only the settings given', withStore(open, async (store) => {
       assert.equal(await store.getDefaultSite(), undefined);
       const { site } = await venue(store);
-      const other = await store.createSite({ ...site, name: 'Bar' }, t0 + 1);
+      const other = await store.createSite({ ...site, slug: 'bar', name: 'Bar' }, t0 + 1);
       assert.equal((await store.getDefaultSite())!.id, site.id);
       assert.equal((await store.getSite(other.id))!.name, 'Bar');
       assert.equal(site.logoSha256, null);
       assert.equal(site.createdAt, t0);
       assert.equal(site.guestPagePreviewedAt, null);
+      assert.equal(site.removedAt, null);
       const updated = await store.updateSite(site.id, { name: 'Café Neu', sessionMinutes: undefined });
       assert.deepEqual(updated, { ...site, name: 'Café Neu' });
       assert.deepEqual(await store.getSite(site.id), updated);
@@ -42,7 +81,7 @@ export function venueContract(open: OpenStore): void {
 
     it('keeps when the guest page was first previewed', withStore(open, async (store) => {
       const { site } = await venue(store);
-      const other = await store.createSite({ ...site, name: 'Bar' }, t0 + 1);
+      const other = await store.createSite({ ...site, slug: 'bar', name: 'Bar' }, t0 + 1);
       assert.equal((await store.noteGuestPagePreviewed(site.id, t0 + 5)).guestPagePreviewedAt, t0 + 5);
       assert.equal((await store.getSite(site.id))!.guestPagePreviewedAt, t0 + 5);
       assert.equal((await store.noteGuestPagePreviewed(site.id, t0 + 9)).guestPagePreviewedAt, t0 + 5, 'the first time is kept');
@@ -51,7 +90,7 @@ export function venueContract(open: OpenStore): void {
 
     it('removes the logo: the venue has none, and the picture is gone unless another venue uses it', withStore(open, async (store) => {
       const { site } = await venue(store);
-      const other = await store.createSite({ ...site, name: 'Bar' }, t0 + 1);
+      const other = await store.createSite({ ...site, slug: 'bar', name: 'Bar' }, t0 + 1);
       const png = Buffer.from('shared png');
       const { sha256 } = logoImage(png);
       await store.setLogo(site.id, logoImage(png), t0);
