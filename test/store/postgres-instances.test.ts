@@ -27,7 +27,7 @@ async function twoInstances(schema = schemaName()): Promise<[PostgresStore, Post
 
 async function venue(store: Store): Promise<{ site: Site; termsVersionId: number }> {
   const site = await store.createSite({
-    name: 'Café', websiteUrl: 'https://cafe.example/', timezone: 'Europe/Berlin', sessionMinutes: 60, rememberDays: 7, defaultLanguage: 'en',
+    slug: 'cafe', name: 'Café', websiteUrl: 'https://cafe.example/', timezone: 'Europe/Berlin', sessionMinutes: 60, rememberDays: 7, defaultLanguage: 'en',
     accentColor: '#123456',
   }, t0);
   const [terms] = await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'Be nice.' }]), t0);

@@ -1,18 +1,30 @@
 import { StoreConflictError } from '../../errors';
-import type { AdminStore, AdminUser } from '../types';
+import type { AdminRole, AdminStore, AdminUser } from '../types';
 import { isUniqueViolation, lock, type Connection, type Sql } from './connection';
 
-interface AdminUserRow { id: number; username: string; password_hash: string; password_changed_at: number; created_at: number; last_sign_in_at: number | null }
+interface AdminUserRow {
+  id: number; username: string; role: AdminRole; password_hash: string; password_changed_at: number; created_at: number; last_sign_in_at: number | null;
+  /** The granted venues' ids, in order. */
+  venue_ids: number[];
+}
 
 function toAdminUser(row: AdminUserRow): AdminUser {
   return {
-    id: row.id, username: row.username, passwordHash: row.password_hash, passwordChangedAt: row.password_changed_at, createdAt: row.created_at,
+    id: row.id, username: row.username, role: row.role, venueIds: row.venue_ids, passwordHash: row.password_hash, passwordChangedAt: row.password_changed_at, createdAt: row.created_at,
     lastSignInAt: row.last_sign_in_at,
   };
 }
 
-const insertUser = `INSERT INTO admin_users (username, password_hash, password_changed_at, created_at) VALUES ($1, $2, $3, $3) RETURNING *`;
+// int4[] (which node-postgres reads as numbers): venue ids are far below 2^31.
+const selectUsers = `SELECT u.*, ARRAY(SELECT g.site_id::int FROM admin_venue_grants g WHERE g.admin_user_id = u.id ORDER BY g.site_id) AS venue_ids
+  FROM admin_users u`;
+const insertUser = `INSERT INTO admin_users (username, password_hash, password_changed_at, created_at, role) VALUES ($1, $2, $3, $3, $4) RETURNING id`;
 const countUsers = 'SELECT count(*) AS n FROM admin_users';
+const countOperators = "SELECT count(*) AS n FROM admin_users WHERE role = 'operator'";
+// A venue removed on another instance at the same moment: FOR SHARE waits for its removal, then sees it removed.
+const grant = `INSERT INTO admin_venue_grants (admin_user_id, site_id)
+  SELECT u.id, s.id FROM admin_users u, sites s WHERE u.id = $1 AND s.id = $2 AND s.removed_at IS NULL FOR SHARE OF s
+  ON CONFLICT DO NOTHING`;
 
 /**
  * Checks that read before they write (the last admin, the first admin, the one working setup token) take
@@ -22,8 +34,14 @@ const accountsLock = (tx: Sql) => lock(tx, 'admin accounts');
 
 export function postgresAdmin({ db, transaction }: Connection): AdminStore {
   async function getAdminUser(id: number): Promise<AdminUser | undefined> {
-    const row = await db.row<AdminUserRow>('SELECT * FROM admin_users WHERE id = $1', [id]);
+    const row = await db.row<AdminUserRow>(`${selectUsers} WHERE u.id = $1`, [id]);
     return row && toAdminUser(row);
+  }
+
+  /** Whether taking the operator role from this account would leave none (under the accounts lock). */
+  async function isLastOperator(tx: Sql, id: number): Promise<boolean> {
+    const row = await tx.row<{ role: AdminRole }>('SELECT role FROM admin_users WHERE id = $1', [id]);
+    return row?.role === 'operator' && (await tx.row<{ n: number }>(countOperators))!.n <= 1;
   }
 
   return {
@@ -33,9 +51,14 @@ export function postgresAdmin({ db, transaction }: Connection): AdminStore {
       return (await db.row<{ n: number }>(countUsers))!.n;
     },
 
-    async addAdminUser(username, passwordHash, at) {
+    async addAdminUser(username, passwordHash, at, access = { role: 'operator' }) {
       try {
-        return toAdminUser((await db.row<AdminUserRow>(insertUser, [username, passwordHash, at]))!);
+        const id = await transaction(async (tx) => {
+          const { id } = (await tx.row<{ id: number }>(insertUser, [username, passwordHash, at, access.role]))!;
+          for (const siteId of access.venueIds ?? []) await tx.run(grant, [id, siteId]);
+          return id;
+        });
+        return (await getAdminUser(id))!;
       } catch (error) {
         if (isUniqueViolation(error)) throw new StoreConflictError(`admin "${username}" already exists`);
         throw error;
@@ -44,7 +67,7 @@ export function postgresAdmin({ db, transaction }: Connection): AdminStore {
 
     async findAdminUser(username) {
       // Names compare without case, as the unique index on lower(username) does.
-      const row = await db.row<AdminUserRow>('SELECT * FROM admin_users WHERE lower(username) = lower($1)', [username]);
+      const row = await db.row<AdminUserRow>(`${selectUsers} WHERE lower(u.username) = lower($1)`, [username]);
       return row && toAdminUser(row);
     },
 
@@ -53,19 +76,36 @@ export function postgresAdmin({ db, transaction }: Connection): AdminStore {
     },
 
     async listAdminUsers() {
-      return (await db.rows<AdminUserRow>('SELECT * FROM admin_users ORDER BY lower(username) COLLATE "C", id')).map(toAdminUser);
+      return (await db.rows<AdminUserRow>(`${selectUsers} ORDER BY lower(u.username) COLLATE "C", u.id`)).map(toAdminUser);
     },
 
     async removeAdminUser(id) {
       await transaction(async (tx) => {
         await accountsLock(tx);
-        const exists = await tx.row('SELECT 1 FROM admin_users WHERE id = $1', [id]);
-        if (exists && (await tx.row<{ n: number }>(countUsers))!.n <= 1) {
-          throw new StoreConflictError('this is the last admin; add another one first (portico admin add)');
+        if (await isLastOperator(tx, id)) {
+          throw new StoreConflictError('this is the last operator; add another one first (portico admin add --operator)');
         }
         await tx.run(`DELETE FROM admin_sessions WHERE (data::json ->> 'adminUserId') = $1::text`, [id]);
         await tx.run('DELETE FROM admin_users WHERE id = $1', [id]);
       });
+    },
+
+    async setAdminRole(id, role) {
+      await transaction(async (tx) => {
+        await accountsLock(tx);
+        if (role === 'manager' && await isLastOperator(tx, id)) {
+          throw new StoreConflictError('this is the last operator; make another account an operator first');
+        }
+        await tx.run('UPDATE admin_users SET role = $1 WHERE id = $2', [role, id]);
+      });
+    },
+
+    async grantVenue(userId, siteId) {
+      return await db.run(grant, [userId, siteId]) === 1;
+    },
+
+    async revokeVenue(userId, siteId) {
+      return await db.run('DELETE FROM admin_venue_grants WHERE admin_user_id = $1 AND site_id = $2', [userId, siteId]) === 1;
     },
 
     async reserveSignInAttempt(account, address, limits, now) {
@@ -130,9 +170,9 @@ export function postgresAdmin({ db, transaction }: Connection): AdminStore {
         await accountsLock(tx);
         if ((await tx.row<{ n: number }>(countUsers))!.n > 0) return undefined;
         if (await tx.run('UPDATE admin_setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL', [at, tokenHash]) !== 1) return undefined;
-        return tx.row<AdminUserRow>(insertUser, [username, passwordHash, at]);
+        return tx.row<{ id: number }>(insertUser, [username, passwordHash, at, 'operator']);
       });
-      return row && toAdminUser(row);
+      return row && getAdminUser(row.id);
     },
 
     async getAdminSession(sidHash, now) {

@@ -35,6 +35,11 @@ export class ConfigurationCache {
     this.gateways.delete(id);
   }
 
+  forgetGateways(): void {
+    this.generation++;
+    this.gateways.clear();
+  }
+
   forgetTerms(): void {
     this.generation++;
     this.currentTerms.clear();
@@ -44,7 +49,7 @@ export class ConfigurationCache {
   forgetAll(): void {
     this.forgetSites();
     this.forgetTerms();
-    this.gateways.clear();
+    this.forgetGateways();
   }
 
   /** A NOTIFY payload, `schema table id`: drops what that row's change may have changed. */

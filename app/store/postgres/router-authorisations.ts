@@ -1,17 +1,17 @@
 import type { RouterAuthorisation, RouterAuthorisationStore } from '../types';
 import type { Connection } from './connection';
 
-interface RouterAuthorisationRow { gateway_id: string; auth_key: string; entry: string; queued_at: number; offer_until: number }
+interface RouterAuthorisationRow { gateway_id: string; site_id: number; auth_key: string; entry: string; queued_at: number; offer_until: number }
 
 function toAuthorisation(row: RouterAuthorisationRow): RouterAuthorisation {
-  return { gatewayId: row.gateway_id, key: row.auth_key, entry: row.entry, queuedAt: row.queued_at, offerUntil: row.offer_until };
+  return { gatewayId: row.gateway_id, siteId: row.site_id, key: row.auth_key, entry: row.entry, queuedAt: row.queued_at, offerUntil: row.offer_until };
 }
 
 export function postgresRouterAuthorisations({ db }: Connection): RouterAuthorisationStore {
   return {
     async queueRouterAuthorisation(a) {
-      await db.run(`INSERT INTO router_authorisations (gateway_id, auth_key, entry, queued_at, offer_until)
-        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (gateway_id, auth_key) DO NOTHING`, [a.gatewayId, a.key, a.entry, a.queuedAt, a.offerUntil]);
+      await db.run(`INSERT INTO router_authorisations (gateway_id, site_id, auth_key, entry, queued_at, offer_until)
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (gateway_id, auth_key) DO NOTHING`, [a.gatewayId, a.siteId, a.key, a.entry, a.queuedAt, a.offerUntil]);
     },
     async pendingRouterAuthorisations(gatewayId, now, limit) {
       const rows = await db.rows<RouterAuthorisationRow>(`SELECT * FROM router_authorisations

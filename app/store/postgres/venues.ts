@@ -1,21 +1,23 @@
+import { StoreConflictError } from '../../errors';
 import type { Site, SiteSettings, VenueStore } from '../types';
-import { lock, type Connection } from './connection';
+import { isUniqueViolation, lock, type Connection } from './connection';
 
 interface SiteRow {
-  id: number; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
+  id: number; slug: string; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
   default_language: string; accent_color: string; logo_sha256: string | null; guest_page_previewed_at: number | null; created_at: number;
+  removed_at: number | null;
 }
 
-const siteColumns: Record<keyof SiteSettings, string> = {
-  name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
+const siteColumns: Record<keyof SiteSettings | 'slug', string> = {
+  slug: 'slug', name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
   rememberDays: 'remember_days', defaultLanguage: 'default_language', accentColor: 'accent_color',
 };
 
 function toSite(row: SiteRow): Site {
   return {
-    id: row.id, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
+    id: row.id, slug: row.slug, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
     rememberDays: row.remember_days, defaultLanguage: row.default_language, accentColor: row.accent_color, logoSha256: row.logo_sha256,
-    guestPagePreviewedAt: row.guest_page_previewed_at, createdAt: row.created_at,
+    guestPagePreviewedAt: row.guest_page_previewed_at, createdAt: row.created_at, removedAt: row.removed_at,
   };
 }
 
@@ -25,6 +27,15 @@ export function postgresVenues({ db, transaction, cache }: Connection): VenueSto
       const row = await db.row<SiteRow>('SELECT * FROM sites WHERE id = $1', [id]);
       return row && toSite(row);
     });
+  }
+
+  async function withSlugConflict<T>(slug: string | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new StoreConflictError(`a venue has the slug "${slug}" already`);
+      throw error;
+    }
   }
 
   async function existingSite(id: number): Promise<Site> {
@@ -49,29 +60,51 @@ export function postgresVenues({ db, transaction, cache }: Connection): VenueSto
     getSite,
 
     async getDefaultSite() {
-      const row = await db.row<SiteRow>('SELECT * FROM sites ORDER BY id LIMIT 1');
+      const row = await db.row<SiteRow>('SELECT * FROM sites WHERE removed_at IS NULL ORDER BY id LIMIT 1');
+      return row && toSite(row);
+    },
+
+    async listSites() {
+      return (await db.rows<SiteRow>('SELECT * FROM sites WHERE removed_at IS NULL ORDER BY name COLLATE "C", id')).map(toSite);
+    },
+
+    async findSiteBySlug(slug) {
+      const row = await db.row<SiteRow>('SELECT * FROM sites WHERE slug = $1 AND removed_at IS NULL', [slug]);
       return row && toSite(row);
     },
 
     async createSite(settings, at) {
-      const row = (await db.row<{ id: number }>(`INSERT INTO sites
-          (name, website_url, timezone, session_minutes, remember_days, default_language, accent_color, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [settings.name, settings.websiteUrl, settings.timezone, settings.sessionMinutes, settings.rememberDays, settings.defaultLanguage,
-        settings.accentColor, at]))!;
+      const row = (await withSlugConflict(settings.slug, () => db.row<{ id: number }>(`INSERT INTO sites
+          (slug, name, website_url, timezone, session_minutes, remember_days, default_language, accent_color, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [settings.slug, settings.name, settings.websiteUrl, settings.timezone, settings.sessionMinutes, settings.rememberDays, settings.defaultLanguage,
+        settings.accentColor, at])))!;
       cache.forgetSites();
       return existingSite(row.id);
     },
 
     async updateSite(id, settings) {
-      const keys = (Object.keys(settings) as (keyof SiteSettings)[]).filter((key) => settings[key] !== undefined);
+      const keys = (Object.keys(siteColumns) as (keyof typeof siteColumns)[]).filter((key) => settings[key] !== undefined);
       if (keys.length > 0) {
         // Column names come from the fixed map above, never from the caller.
         const assignments = keys.map((key, i) => `${siteColumns[key]} = $${i + 2}`).join(', ');
-        await db.run(`UPDATE sites SET ${assignments} WHERE id = $1`, [id, ...keys.map((key) => settings[key])]);
+        await withSlugConflict(settings.slug, () => db.run(`UPDATE sites SET ${assignments} WHERE id = $1`, [id, ...keys.map((key) => settings[key])]));
         cache.forgetSites();
       }
       return existingSite(id);
+    },
+
+    async removeSite(id, at) {
+      const removed = await transaction(async (tx) => {
+        // The venue's row lock, taken by this update, makes a grant of the venue on another instance wait, then see it removed.
+        if (await tx.run('UPDATE sites SET removed_at = $1 WHERE id = $2 AND removed_at IS NULL', [at, id]) === 0) return false;
+        await tx.run('DELETE FROM gateways WHERE site_id = $1', [id]);
+        await tx.run('DELETE FROM admin_venue_grants WHERE site_id = $1', [id]);
+        return true;
+      });
+      cache.forgetSites();
+      cache.forgetGateways();
+      return removed;
     },
 
     async setLogo(siteId, { png, sha256 }, at) {
