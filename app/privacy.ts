@@ -3,6 +3,7 @@ import type { Context } from './context';
 import { normalizeMac } from './network-address';
 import { deviceIdFor } from './device-id';
 import { log, maskMac } from './log';
+import { scheduledRuns } from './store/open';
 import type { Acceptance, GuestSession, PersonalDataChange } from './store/types';
 import { UserError } from './errors';
 
@@ -14,6 +15,8 @@ import { UserError } from './errors';
 
 const dayMs = 24 * 60 * 60 * 1000;
 export const purgeIntervalMs = dayMs;
+/** How often a server asks whether the purge is due: every instance asks, one of them runs it (app/store/open.ts scheduledRuns). */
+export const purgeCheckMs = 60 * 60 * 1000;
 
 export interface PersonalFields {
   clientMac: string | null;
@@ -34,11 +37,20 @@ export async function purgeExpiredPersonalData(ctx: Context): Promise<PersonalDa
   return change;
 }
 
-/** Runs the purge now and then once a day; returns the function that stops it. */
-export function schedulePurge(ctx: Context): () => void {
-  const purge = () => purgeExpiredPersonalData(ctx).catch((error) => log.error('purge failed', { error: error?.stack ?? String(error) }));
+/**
+ * Runs the purge now and then once a day, once per installation however many instances share its database;
+ * returns the function that stops it.
+ */
+export function schedulePurge(ctx: Context, claim = scheduledRuns(ctx.store)): () => void {
+  const purge = async () => {
+    try {
+      if (await claim('purge', ctx.now(), purgeIntervalMs)) await purgeExpiredPersonalData(ctx);
+    } catch (error) {
+      log.error('purge failed', { error: (error as Error)?.stack ?? String(error) });
+    }
+  };
   void purge();
-  const timer = setInterval(purge, purgeIntervalMs);
+  const timer = setInterval(purge, purgeCheckMs);
   timer.unref();
   return () => clearInterval(timer);
 }

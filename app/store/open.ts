@@ -22,6 +22,24 @@ export function storedSecret(store: Store): Buffer | undefined {
   return isPostgresStore(store) ? store.secret : undefined;
 }
 
+/** Whether this process runs a scheduled job now (see scheduledRuns). */
+export type ScheduledRunClaim = (job: string, now: number, intervalMs: number) => Promise<boolean>;
+
+/**
+ * Scheduled jobs run once per installation: on PostgreSQL, by whichever instance claims the run in the database
+ * first; on SQLite, one server per data folder, by this process whenever `intervalMs` has passed since its last run.
+ */
+export function scheduledRuns(store: Store): ScheduledRunClaim {
+  if (isPostgresStore(store)) return (job, now, intervalMs) => store.claimScheduledRun(job, now, intervalMs);
+  const lastRuns = new Map<string, number>();
+  return async (job, now, intervalMs) => {
+    const last = lastRuns.get(job);
+    if (last !== undefined && now - last < intervalMs) return false;
+    lastRuns.set(job, now);
+    return true;
+  };
+}
+
 /** Where the store configured keeps its data, for the owner's messages (a URL without its password). */
 export function storeLocation(config: Pick<Config, 'dataDir' | 'databaseUrl'>): string {
   return config.databaseUrl ? postgresLocation(config.databaseUrl) : sqliteFile(config.dataDir);

@@ -232,6 +232,13 @@ CREATE TABLE installation_secret (
   created_at bigint  NOT NULL
 );
 
+-- Scheduled jobs (the daily purge) run once per installation, not once per instance: the instance whose
+-- claim moves last_run_at on (one atomic upsert, app/store/postgres/index.ts) runs it.
+CREATE TABLE scheduled_runs (
+  job         text   PRIMARY KEY,
+  last_run_at bigint NOT NULL
+);
+
 -- Every instance caches venues, routers and terms (app/store/postgres/configuration-cache.ts): a change
 -- committed by any of them, or by the command line, tells all of them at commit, on one channel, as `schema table id`.
 CREATE FUNCTION portico_configuration_changed() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -165,6 +165,14 @@ else describe('PostgreSQL store: several instances on one database', () => {
     }
   });
 
+  it('runs a scheduled job (the daily purge) on one instance a day, whichever asks first', async () => {
+    const claims = await Promise.all([a, b, a, b].map((store) => store.claimScheduledRun('purge-test', t0, day)));
+    assert.equal(claims.filter(Boolean).length, 1);
+    assert.deepEqual(await Promise.all([a.claimScheduledRun('purge-test', t0 + day - 1, day), b.claimScheduledRun('purge-test', t0 + day - 1, day)]), [false, false]);
+    const next = await Promise.all([a.claimScheduledRun('purge-test', t0 + day, day), b.claimScheduledRun('purge-test', t0 + day, day)]);
+    assert.equal(next.filter(Boolean).length, 1);
+  });
+
   it('sees a venue, router or terms change made on the other instance within a second, without polling', async () => {
     const read = async () => (await b.getSite(site.id))!.name;
     assert.equal(await read(), 'Café');

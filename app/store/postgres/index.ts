@@ -24,7 +24,15 @@ export interface PostgresOptions {
 }
 
 /** The PostgreSQL store, with the installation's secret that it keeps (app/store/open.ts hands it out). */
-export type PostgresStore = Store & { readonly secret: Buffer; readonly pool: pg.Pool };
+export type PostgresStore = Store & {
+  readonly secret: Buffer;
+  readonly pool: pg.Pool;
+  /**
+   * Whether this instance runs the scheduled `job` now: true for exactly one of the instances asking, and only
+   * when no instance ran it within `intervalMs`; the run is recorded by the same statement.
+   */
+  claimScheduledRun(job: string, now: number, intervalMs: number): Promise<boolean>;
+};
 
 /** Whether a DATABASE_URL names a PostgreSQL database. */
 export function isPostgresUrl(url: string): boolean {
@@ -71,6 +79,14 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     return {
       secret,
       pool,
+      async claimScheduledRun(job, now, intervalMs) {
+        // One upsert: of instances claiming at once, the first moves last_run_at on and the others, waiting
+        // for its row lock, then find the run recent. Not an advisory lock alone, which would let every
+        // instance run the job once a day at its own hour.
+        const { rowCount } = await pool.query(`INSERT INTO scheduled_runs AS r (job, last_run_at) VALUES ($1, $2)
+          ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at WHERE r.last_run_at <= $2 - $3::bigint`, [job, now, intervalMs]);
+        return rowCount === 1;
+      },
       ...postgresVenues(connection),
       ...postgresTerms(connection),
       ...postgresRouters(connection),
