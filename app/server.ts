@@ -9,7 +9,7 @@ import { startListeners } from './listeners';
 import { log } from './log';
 import { schedulePurge } from './privacy';
 import { installationSecret } from './secret';
-import { openStore } from './store/open';
+import { openStore, storeLocation } from './store/open';
 import { ensureVenue } from './venue-settings';
 import { ConfigError } from './errors';
 
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   });
   server.listen(config.port, config.host || undefined, () => {
     const { port } = server.address() as AddressInfo;
-    log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${port}`, data: config.dataDir, settings: file ?? 'environment only' });
+    log.info('Portico is serving', { venue: site.name, listen: `${config.host || '*'}:${port}`, data: config.databaseUrl ? storeLocation(config) : config.dataDir, settings: file ?? 'environment only' });
     log.info(`guest page preview: ${publicLink(config, 'preview')}`);
     // The one token ever logged, on purpose: it is how the owner of a fresh installation gets in. It works once.
     if (setupLink) log.info(`no admin account yet: open this one-time link to create it: ${setupLink}`);

@@ -31,7 +31,7 @@ export async function dropSchema(schema: string): Promise<void> {
 /** A store on a schema of its own; close() closes it and drops the schema. */
 export async function freshPostgresStore(options: PostgresOptions = {}): Promise<{ store: PostgresStore; schema: string; close(): Promise<void> }> {
   const schema = options.schema ?? schemaName();
-  const store = await openPostgresStore(postgresUrl, { maxConnections: 4, ...options, schema });
+  const store = await openPostgresStore(postgresUrl, { maxConnections: 8, ...options, schema });
   return {
     store, schema,
     async close() {

@@ -19,10 +19,13 @@ import { dropSchema, notRun, postgresUrl, schemaName } from '../postgres/databas
 const t0 = Date.UTC(2026, 4, 4, 10, 0, 0);
 const day = 86_400_000;
 
-/** Two stores opened at once on a new schema: the migrations race too. */
-async function twoInstances(schema = schemaName()): Promise<[PostgresStore, PostgresStore]> {
+/** Two stores opened at once on a new schema (the migrations race too); closing both drops the schema. */
+async function twoInstances(schema = schemaName()): Promise<[PostgresStore, PostgresStore, () => Promise<void>]> {
   const [a, b] = await Promise.all([openPostgresStore(postgresUrl, { schema }), openPostgresStore(postgresUrl, { schema })]);
-  return [a, b];
+  return [a, b, async () => {
+    await Promise.all([a.close(), b.close()]);
+    await dropSchema(schema);
+  }];
 }
 
 async function venue(store: Store): Promise<{ site: Site; termsVersionId: number }> {
@@ -123,7 +126,7 @@ else describe('PostgreSQL store: several instances on one database', () => {
   });
 
   it('creates the first admin once with one setup token used on both instances at once, and never removes the last admin', async () => {
-    const [x, y] = await twoInstances();
+    const [x, y, closeBoth] = await twoInstances();
     try {
       await x.replaceSetupToken('token', t0);
       const created = await Promise.all([x.createFirstAdmin('token', 'alice', 'h', t0), y.createFirstAdmin('token', 'bob', 'h', t0)]);
@@ -135,12 +138,12 @@ else describe('PostgreSQL store: several instances on one database', () => {
       assert.ok(removed.some((outcome) => outcome.status === 'rejected' && outcome.reason instanceof StoreConflictError));
       assert.equal(await y.countAdminUsers(), 1);
     } finally {
-      await Promise.all([x.close(), y.close()]);
+      await closeBoth();
     }
   });
 
   it('counts the same figures as SQLite after both instances took acceptances and sessions at once', async () => {
-    const [x, y] = await twoInstances();
+    const [x, y, closeBoth] = await twoInstances();
     const sqliteDir = tempDir();
     const sqlite = openSqliteStore(sqliteDir);
     try {
@@ -161,7 +164,8 @@ else describe('PostgreSQL store: several instances on one database', () => {
       assert.deepEqual(fromX, expected);
       assert.deepEqual(fromY, expected);
     } finally {
-      await Promise.all([x.close(), y.close(), sqlite.close()]);
+      await Promise.all([closeBoth(), sqlite.close()]);
+      fs.rmSync(sqliteDir, { recursive: true, force: true });
     }
   });
 

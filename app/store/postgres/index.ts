@@ -64,7 +64,10 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const { schema } = options;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
   const config: pg.ClientConfig = { connectionString: url, types, connectionTimeoutMillis: 5000, ...(schema && { options: `-c search_path=${schema}` }) };
-  const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10 });
+  // node-postgres applies connectionTimeoutMillis to waiting for a free pooled connection too: a crowd of guests
+  // queues for the pool far longer than a connection takes to open, and must wait, not fail. (How fast requests
+  // fail while the database is away is the fault handling's, not this timeout's.)
+  const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10, connectionTimeoutMillis: 30_000 });
   // An idle connection that breaks (the server restarted) is dropped by the pool; without a listener its error would end the process.
   pool.on('error', (error) => log.warn('a pooled PostgreSQL connection failed', { error: error.message }));
   let stopListening: (() => Promise<void>) | undefined;
