@@ -27,6 +27,8 @@ function enterVenue(ctx: Context): RequestHandler {
     const site = await venueNamedInPath(ctx.store, req.params.venueId as string);
     if (!site || !mayManage(adminOf(res), site)) throw noVenue();
     res.locals.venue = site;
+    // For the menu of every page of the venue.
+    res.locals.venueName = site.name;
     res.locals.venuePath = venuePath(ctx, site);
     next();
   };
