@@ -113,7 +113,7 @@ describe('portico admin list / unlock / remove, and passwd lifting the lock', ()
     assert.equal((await signIn('owner', 'a brand new password')).status, 303);
   });
 
-  it('remove deletes the admin and ends its sessions, but never the last admin', async () => {
+  it('remove deletes the admin and ends its sessions, but never the last operator', async () => {
     const { agent, status } = await signIn('manager', ownerPassword, '198.51.100.7');
     assert.equal(status, 303);
     await agent.get('/admin/venues/1/settings').expect(200);
@@ -126,7 +126,7 @@ describe('portico admin list / unlock / remove, and passwd lifting the lock', ()
 
     const last = await portico(['admin', 'remove', 'owner']);
     assert.equal(last.code, 1);
-    assert.match(last.err, /last admin/);
+    assert.match(last.err, /last operator/);
     assert.ok(await portal.store.findAdminUser('owner'));
   });
 
