@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../app/admin/passwords';
+import { launchChromium } from '../browser/guest-browser';
 import { listeningPortal } from '../helpers';
 
 const operatorPassword = 'operator password 1';
@@ -20,11 +21,7 @@ describe('an operator adds a venue and its manager, in a real browser (headless 
   before(async () => {
     portal = await listeningPortal();
     await portal.store.addAdminUser('olga', await hashPassword(operatorPassword), portal.clock(), { role: 'operator' });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
