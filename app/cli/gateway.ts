@@ -66,7 +66,7 @@ export const gateway: StoreCommand = {
       if (!type || !id) throw new UsageError('gateway add needs --type and --id');
       const site = await venueFor(store, venue, io.now());
       const added = await store.addGateway(parseNewGateway({ type, id, name, options: given }, site.id, config), io.now());
-      io.out(`Added ${driverFor(added.type)!.label} "${added.id}". Next: npx portico gateway setup ${added.id}\n`);
+      io.out(`Added ${driverFor(added.type)!.label} "${added.id}" at venue "${site.slug}". Next: npx portico gateway setup ${added.id}\n`);
     } else if (action === 'list') {
       const { values } = options(rest, { json: { type: 'boolean' }, ...venueFlag }, 0);
       const site = await venueFor(store, values.venue, io.now());
