@@ -25,7 +25,7 @@ export class TooManyRequestsError extends HttpError {
 /** A mistake in what the owner typed (command line or admin form): shown as is, never as a stack trace; a 400 on a page. */
 export class UserError extends Error {}
 
-/** The store refused a write that conflicts with what it holds (a name taken, the last admin). */
+/** The store refused a write that conflicts with what it holds (a name taken, the last operator). */
 export class StoreConflictError extends Error {}
 
 /** A setting in the environment that Portico cannot start with. */

@@ -64,31 +64,39 @@ function parseGuestMac(text: string): string {
 const isoTime = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** One acceptance as the guest reads it: named fields, times in ISO 8601 UTC. */
-function acceptanceForGuest(acceptance: Acceptance) {
+function acceptanceForGuest(acceptance: Acceptance, venue: string) {
   return {
-    id: acceptance.id, acceptedAt: isoTime(acceptance.acceptedAt), venueDay: acceptance.localDay, router: acceptance.gatewayId,
+    id: acceptance.id, venue, acceptedAt: isoTime(acceptance.acceptedAt), venueDay: acceptance.localDay, router: acceptance.gatewayId,
     termsRelease: acceptance.termsVersionId, language: acceptance.language, deviceId: acceptance.deviceId,
     clientMac: acceptance.clientMac, clientIp: acceptance.clientIp, userAgent: acceptance.userAgent,
   };
 }
 
-function sessionForGuest(session: GuestSession) {
+function sessionForGuest(session: GuestSession, venue: string) {
   return {
-    id: session.id, acceptanceId: session.acceptanceId, router: session.gatewayId, startedAt: isoTime(session.startedAt),
+    id: session.id, venue, acceptanceId: session.acceptanceId, router: session.gatewayId, startedAt: isoTime(session.startedAt),
     endedAt: isoTime(session.endedAt), endReason: session.endReason, bytesIn: session.bytesIn, bytesOut: session.bytesOut,
     deviceId: session.deviceId, clientMac: session.clientMac, clientIp: session.clientIp,
   };
 }
 
-/** Everything held about one device, found by its MAC and by its device id (which outlives the MAC). */
-export async function exportGuest(ctx: Context, macText: string) {
+/**
+ * Everything held about one device, found by its MAC and by its device id (which outlives the MAC), at
+ * every venue of the installation or, with `siteId`, at that venue only; each row names its venue's slug.
+ */
+export async function exportGuest(ctx: Context, macText: string, siteId?: number) {
   const mac = parseGuestMac(macText);
   const deviceId = deviceIdFor(ctx.keys.deviceId, mac);
-  const records = await ctx.store.findGuestRecords(mac, deviceId);
+  const found = await ctx.store.findGuestRecords(mac, deviceId);
+  const atVenue = <T extends { siteId: number }>(rows: T[]) => (siteId === undefined ? rows : rows.filter((row) => row.siteId === siteId));
+  const records = { acceptances: atVenue(found.acceptances), guestSessions: atVenue(found.guestSessions) };
+  const slugs = new Map<number, string>();
+  for (const id of new Set([...records.acceptances, ...records.guestSessions].map((row) => row.siteId))) slugs.set(id, (await ctx.store.getSite(id))?.slug ?? '');
   log.info('guest data exported', { mac: maskMac(mac), acceptances: records.acceptances.length, guest_sessions: records.guestSessions.length });
   return {
     mac, deviceId, exportedAt: isoTime(ctx.now()),
-    acceptances: records.acceptances.map(acceptanceForGuest), guestSessions: records.guestSessions.map(sessionForGuest),
+    acceptances: records.acceptances.map((row) => acceptanceForGuest(row, slugs.get(row.siteId)!)),
+    guestSessions: records.guestSessions.map((row) => sessionForGuest(row, slugs.get(row.siteId)!)),
   };
 }
 

@@ -41,6 +41,17 @@ describe('the documentation', () => {
     assert.ok(named > 20, `only ${named} commands found: the pattern no longer matches the docs`);
   });
 
+  it('names every command and subcommand that usage lists, somewhere an operator reads', async () => {
+    const named = new Set<string>();
+    for (const file of documents) {
+      for (const [, command, sub] of read(file).matchAll(/npx portico ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?/g)) named.add(sub ? `${command} ${sub}` : command);
+    }
+    for (const [command, subcommands] of await commandForms()) {
+      if (subcommands.size === 0) assert.ok([...named].some((name) => name === command || name.startsWith(`${command} `)), `no document names npx portico ${command}`);
+      for (const sub of subcommands) assert.ok(named.has(`${command} ${sub}`), `no document names npx portico ${command} ${sub}`);
+    }
+  });
+
   it('links only to files and headings that exist', () => {
     for (const file of documents.filter((name) => name.endsWith('.md'))) {
       for (const [, target] of read(file).matchAll(/\]\(([^)\s]+)\)/g)) {

@@ -126,7 +126,7 @@ describe('privacy: retention, purge, export and forget', () => {
     const exported = JSON.parse(exportRun.out);
     assert.equal(exported.acceptances.length, 1, 'found by MAC');
     assert.deepEqual(Object.keys(exported.acceptances[0]),
-      ['id', 'acceptedAt', 'venueDay', 'router', 'termsRelease', 'language', 'deviceId', 'clientMac', 'clientIp', 'userAgent']);
+      ['id', 'venue', 'acceptedAt', 'venueDay', 'router', 'termsRelease', 'language', 'deviceId', 'clientMac', 'clientIp', 'userAgent']);
     assert.equal(exported.acceptances[0].clientIp, alice.ip);
     assert.match(exported.acceptances[0].acceptedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     assert.equal(exported.acceptances[0].router, 'cafe');

@@ -32,7 +32,7 @@ export function adminErrors(ctx: Context): ErrorRequestHandler {
     const back = wayBack(ctx.config.publicUrl.pathname, req.path, ownVenue && venuePath(ctx, ownVenue), admin !== undefined);
     res.status(answer.status).set(answer.headers).render('admin/error', {
       ...answer.page, active: back.section, back, adminUser: admin?.username, csrfToken: res.locals.csrfToken ?? req.session?.csrfToken,
-      venue: ownVenue, venuePath: ownVenue && venuePath(ctx, ownVenue),
+      venueName: ownVenue?.name, venuePath: ownVenue && venuePath(ctx, ownVenue),
     });
   };
 }

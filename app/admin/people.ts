@@ -5,6 +5,7 @@ import { log } from '../log';
 import { optionalField } from '../request-fields';
 import type { AdminUser, Site } from '../store/types';
 import { checkNewPassword, checkUsername, hashPassword } from './passwords';
+import { adminOf } from './venue-scope';
 
 const idPattern = /^[1-9]\d{0,9}$/;
 
@@ -29,7 +30,7 @@ export function peopleRoutes(ctx: Context): Router {
     res.status(status).set('Cache-Control', 'no-store').render('admin/people', {
       title: 'People', active: 'people', values, error, notice, venues: venues.map(({ id, name }) => ({ id, name })),
       accounts: accounts.map((account) => ({
-        id: account.id, username: account.username, operator: account.role === 'operator', self: account.id === res.locals.admin.id,
+        id: account.id, username: account.username, operator: account.role === 'operator', self: account.id === adminOf(res).id,
         lastSignIn: account.lastSignInAt === null ? 'never' : signedIn.format(account.lastSignInAt),
         venues: account.venueIds.filter((id) => venueName.has(id)).map((id) => ({ id, name: venueName.get(id)! })),
         venuesText: account.role === 'operator' ? 'All' : account.venueIds.map((id) => venueName.get(id)).filter(Boolean).join(', ') || 'None yet',
@@ -109,7 +110,7 @@ export function peopleRoutes(ctx: Context): Router {
   router.post('/people/:id/remove', async (req, res) => {
     const account = await accountOf(req);
     if (optionalField(req.body, 'confirm', { max: 3 }) !== 'yes') throw new HttpError(400, 'Tick the box to confirm that the account is to be removed.');
-    if (account.id === res.locals.admin.id) throw new UserError('You cannot remove the account you are signed in with.');
+    if (account.id === adminOf(res).id) throw new UserError('You cannot remove the account you are signed in with.');
     try {
       await ctx.store.removeAdminUser(account.id);
     } catch (error) {

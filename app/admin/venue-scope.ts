@@ -1,15 +1,15 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import type { Context } from '../context';
 import { HttpError } from '../errors';
-import type { AdminUser, Gateway, Site, TermsVersion } from '../store/types';
+import type { AdminUser, Gateway, Site } from '../store/types';
 import { venueNamedInPath } from '../venue-settings';
 
 /**
  * The one place where an admin is kept to their venues. Every venue's pages live under
  * /admin/venues/<id>/; the router made here lets a request in only for a venue the signed-in account may
  * manage, with the venue in res.locals.venue, and answers 404 otherwise, as for a venue that does not exist,
- * so that a manager learns nothing about other venues. Anything a page names inside the venue (a router, a
- * terms release) is looked up through the functions below, which answer 404 for another venue's.
+ * so that a manager learns nothing about other venues. A router a page names is looked up through
+ * venueGateway, which answers 404 for another venue's.
  */
 export function venueRoutes(ctx: Context, pages: Router[]): Router {
   const router = Router();
@@ -27,6 +27,8 @@ function enterVenue(ctx: Context): RequestHandler {
     const site = await venueNamedInPath(ctx.store, req.params.venueId as string);
     if (!site || !mayManage(adminOf(res), site)) throw noVenue();
     res.locals.venue = site;
+    // For the menu of every page of the venue.
+    res.locals.venueName = site.name;
     res.locals.venuePath = venuePath(ctx, site);
     next();
   };
@@ -62,13 +64,6 @@ export async function venueGateway(ctx: Context, site: Site, id: string): Promis
   const gateway = await ctx.store.getGateway(id);
   if (!gateway || gateway.siteId !== site.id) throw new HttpError(404, 'This venue has no router with that id.', 'Not found');
   return gateway;
-}
-
-/** One of the venue's terms texts; 404 for another venue's or none. */
-export async function venueTerms(ctx: Context, site: Site, id: number): Promise<TermsVersion> {
-  const terms = Number.isSafeInteger(id) ? await ctx.store.getTermsVersion(id) : undefined;
-  if (!terms || terms.siteId !== site.id) throw new HttpError(404, 'This venue has no such terms text.', 'Not found');
-  return terms;
 }
 
 /** Lets operators through; a manager gets the 404 of a page that does not exist. */

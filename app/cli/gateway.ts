@@ -1,8 +1,9 @@
 import { publicUrlProblem, settingsFileName } from '../config';
 import { UserError } from '../errors';
 import type { RouterSetup } from '../gateways/driver';
-import { ensureVenue } from '../venue-settings';
+import type { Gateway, Store } from '../store/types';
 import { options, UsageError, type StoreCommand } from './command';
+import { venueBySlug, venueFlag, venueFor, venueForm } from './venue-option';
 
 // The drivers and what they import: loaded only when a gateway command runs or its usage is shown, as the other commands' own modules.
 const registry = () => import('../gateways/index.js');
@@ -22,6 +23,18 @@ function setupAsText(setup: RouterSetup, id: string): string {
   return [...lines, '', ...setup.notes, ''].join('\n');
 }
 
+/**
+ * The router a command names: its id is unique in the installation, so it is found without a venue; with
+ * --venue given it must be that venue's, so that a script that names the venue never touches another's.
+ */
+async function namedRouter(store: Store, id: string, venue: string | undefined): Promise<Gateway> {
+  const site = venue === undefined ? undefined : await venueBySlug(store, venue);
+  const found = await store.getGateway(id);
+  if (!found) throw new UserError(`no gateway "${id}"; see: npx portico gateway list`);
+  if (site && found.siteId !== site.id) throw new UserError(`venue "${site.slug}" has no gateway "${id}"; see: npx portico gateway list --venue ${site.slug}`);
+  return found;
+}
+
 export const gateway: StoreCommand = {
   name: 'gateway',
   async usage() {
@@ -31,13 +44,13 @@ export const gateway: StoreCommand = {
     })));
     const uploading = [...drivers.values()].filter((driver) => driver.uploadPage).map((driver) => driver.shortLabel);
     return [
-      { form: `add --type <${[...drivers.keys()].join('|')}> --id <id> [--name <name>]` },
+      { form: `add --type <${[...drivers.keys()].join('|')}> --id <id> [--name <name>] ${venueForm}`, help: 'a router of the venue; its id is unique in the installation' },
       ...flags,
-      { form: 'list [--json]' },
-      { form: 'rename <id> <name>' },
-      { form: 'remove <id>', help: 'its acceptances and sessions are kept, without a router' },
-      { form: 'setup <id> [--force]', help: 'the settings to make on the router (--force: even without PUBLIC_URL)' },
-      { form: 'page <id> [--force]', help: `${uploading.join(', ')}: the file the router serves to captured guests, to upload` },
+      { form: `list [--json] ${venueForm}`, help: 'the venue\'s routers' },
+      { form: `rename <id> <name> ${venueForm}`, help: 'these name a router by its id; with --venue it must be that venue\'s' },
+      { form: `remove <id> ${venueForm}`, help: 'its acceptances and sessions are kept, without a router' },
+      { form: `setup <id> [--force] ${venueForm}`, help: 'the settings to make on the router (--force: even without PUBLIC_URL)' },
+      { form: `page <id> [--force] ${venueForm}`, help: `${uploading.join(', ')}: the file the router serves to captured guests, to upload` },
     ];
   },
 
@@ -46,39 +59,41 @@ export const gateway: StoreCommand = {
   async run({ args, config, store, io }) {
     const { allOptions, driverFor, drivers, parseNewGateway, routerName } = await registry();
     const [action, ...rest] = args;
-    const site = await ensureVenue(store, io.now());
     if (action === 'add') {
       const driverFlags = Object.fromEntries(allOptions().map((option) => [option.name, { type: 'string' as const }]));
-      const { values } = options(rest, { type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, ...driverFlags }, 0);
-      const { type, id, name, ...given } = values as Record<string, string | undefined>;
+      const { values } = options(rest, { type: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, ...driverFlags, ...venueFlag }, 0);
+      const { type, id, name, venue, ...given } = values as Record<string, string | undefined>;
       if (!type || !id) throw new UsageError('gateway add needs --type and --id');
+      const site = await venueFor(store, venue, io.now());
       const added = await store.addGateway(parseNewGateway({ type, id, name, options: given }, site.id, config), io.now());
-      io.out(`Added ${driverFor(added.type)!.label} "${added.id}". Next: npx portico gateway setup ${added.id}\n`);
+      io.out(`Added ${driverFor(added.type)!.label} "${added.id}" at venue "${site.slug}". Next: npx portico gateway setup ${added.id}\n`);
     } else if (action === 'list') {
-      const { values } = options(rest, { json: { type: 'boolean' } }, 0);
-      const gateways = await store.listGateways();
+      const { values } = options(rest, { json: { type: 'boolean' }, ...venueFlag }, 0);
+      const site = await venueFor(store, values.venue, io.now());
+      const gateways = await store.listGateways(site.id);
       if (values.json) io.out(JSON.stringify(gateways, null, 2) + '\n');
-      else if (gateways.length === 0) io.out(`No gateways yet. Add one with: npx portico gateway add --type <${[...drivers.keys()].join('|')}> --id <id>\n`);
+      else if (gateways.length === 0) io.out(`No gateways yet at venue "${site.slug}". Add one with: npx portico gateway add --type <${[...drivers.keys()].join('|')}> --id <id>\n`);
       else for (const g of gateways) io.out(`${g.id}\t${g.type}\t${g.name}\t${JSON.stringify(g.settings)}\n`);
     } else if (action === 'rename') {
-      const { positionals: [id, newName] } = options(rest, {}, 2);
+      const { values, positionals: [id, newName] } = options(rest, venueFlag, 2);
       const name = routerName(newName);
+      await namedRouter(store, id, values.venue);
       if (!(await store.renameGateway(id, name))) throw new UserError(`no gateway "${id}"; see: npx portico gateway list`);
       io.out(`Renamed "${id}" to ${name}.\n`);
     } else if (action === 'remove') {
-      const { positionals: [id] } = options(rest, {}, 1);
+      const { values, positionals: [id] } = options(rest, venueFlag, 1);
+      await namedRouter(store, id, values.venue);
       if (!(await store.removeGateway(id))) throw new UserError(`no gateway "${id}"; see: npx portico gateway list`);
       io.out(`Removed "${id}"; its acceptances and sessions are kept, without a router.\n`);
     } else if (action === 'setup' || action === 'page') {
-      const { positionals, values } = options(rest, { force: { type: 'boolean' } }, 1);
+      const { positionals, values } = options(rest, { force: { type: 'boolean' }, ...venueFlag }, 1);
       const unreachable = publicUrlProblem(config);
       // A router set up for localhost strands every guest: without PUBLIC_URL only --force prints it.
       if (unreachable && !config.publicUrlGiven && !values.force) {
         throw new UserError(`${unreachable}. Set PUBLIC_URL in ${settingsFileName}, in the folder where you run npm start, to the address guests reach Portico at (for example PUBLIC_URL=http://192.168.1.10:8080/), or add --force to print it anyway`);
       }
       if (unreachable) io.err(`portico gateway ${action}: warning: ${unreachable}\n`);
-      const found = await store.getGateway(positionals[0]);
-      if (!found) throw new UserError(`no gateway "${positionals[0]}"; see: npx portico gateway list`);
+      const found = await namedRouter(store, positionals[0], values.venue);
       const driver = driverFor(found.type)!;
       const gatewaySite = (await store.getSite(found.siteId))!;
       if (action === 'setup') io.out(setupAsText(await driver.setup(found, gatewaySite, config), found.id));

@@ -17,11 +17,12 @@ import { purge } from './purge';
 import { settings } from './settings';
 import { stats } from './stats';
 import { terms } from './terms';
+import { venue } from './venue';
 
 export type { CliIo } from './command';
 
 const commands: ReadonlyMap<string, Command> = new Map(
-  [gateway, settings, terms, exportCommand, admin, stats, backup, purge, guest, demo].map((command) => [command.name, command]),
+  [venue, gateway, settings, terms, exportCommand, admin, stats, backup, purge, guest, demo].map((command) => [command.name, command]),
 );
 
 const header = 'Usage: npx portico <command>   (settings from ./portico.env and the environment; data in DATA_DIR, default ./data)\n'

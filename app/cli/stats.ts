@@ -1,17 +1,17 @@
 import { choosePeriod, statisticsText, venueStatistics, venueToday } from '../statistics';
-import { ensureVenue } from '../venue-settings';
 import { options, type StoreCommand } from './command';
+import { venueFlag, venueFor, venueForm } from './venue-option';
 
 export const stats: StoreCommand = {
   name: 'stats',
   usage: () => [{
-    form: '[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--gateway <id>] [--json]',
-    help: 'usage figures (default: the last 7 days, in the venue\'s time zone)',
+    form: `[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--gateway <id>] [--json] ${venueForm}`,
+    help: 'a venue\'s usage figures (default: the last 7 days, in the venue\'s time zone; --gateway: one of its routers)',
   }],
 
   async run({ args, store, io }) {
-    const { values } = options(args, { from: { type: 'string' }, to: { type: 'string' }, gateway: { type: 'string' }, json: { type: 'boolean' } }, 0);
-    const site = await ensureVenue(store, io.now());
+    const { values } = options(args, { from: { type: 'string' }, to: { type: 'string' }, gateway: { type: 'string' }, json: { type: 'boolean' }, ...venueFlag }, 0);
+    const site = await venueFor(store, values.venue, io.now());
     const custom = values.from !== undefined || values.to !== undefined;
     const period = choosePeriod(custom ? 'custom' : '7d', values.from, values.to, () => venueToday(site, io.now()));
     // The routers' health models are their drivers'.

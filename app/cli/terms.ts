@@ -1,20 +1,24 @@
 import fs from 'node:fs';
 import { termsTexts } from '../content-digests';
 import { UserError } from '../errors';
-import { ensureVenue, nextRelease, parseLanguage, parseTermsText, sameAsCurrentRelease } from '../venue-settings';
+import { nextRelease, parseLanguage, parseTermsText, sameAsCurrentRelease } from '../venue-settings';
 import { options, UsageError, type StoreCommand } from './command';
+import { venueFlag, venueFor, venueForm } from './venue-option';
 
 export const terms: StoreCommand = {
   name: 'terms',
-  usage: () => [{ form: 'publish <file> [--language <code>]' }, { form: 'list' }],
+  usage: () => [
+    { form: `publish <file> [--language <code>] ${venueForm}`, help: 'a new terms release of the venue, the other languages carried over' },
+    { form: `list ${venueForm}`, help: 'the venue\'s releases, with their SHA-256 and acceptances' },
+  ],
 
   creates: (args) => args[0] === 'publish',
 
   async run({ args, store, io }) {
     const [action, ...rest] = args;
-    const site = await ensureVenue(store, io.now());
     if (action === 'publish') {
-      const { values, positionals: [file] } = options(rest, { language: { type: 'string' } }, 1);
+      const { values, positionals: [file] } = options(rest, { language: { type: 'string' }, ...venueFlag }, 1);
+      const site = await venueFor(store, values.venue, io.now());
       const language = parseLanguage('--language', values.language ?? site.defaultLanguage);
       let text: string;
       try {
@@ -34,7 +38,8 @@ export const terms: StoreCommand = {
       io.out(`Published terms release ${published.release} (${language}, sha256 ${published.sha256})`
         + `${carried.length ? `, with the ${carried.join(', ')} text${carried.length > 1 ? 's' : ''} of the release before` : ''}.\n`);
     } else if (action === 'list') {
-      options(rest, {}, 0);
+      const { values } = options(rest, venueFlag, 0);
+      const site = await venueFor(store, values.venue, io.now());
       for (const t of await store.listTerms(site.id)) {
         io.out(`release ${t.release}\t${t.language}\t${new Date(t.publishedAt).toISOString()}\t${t.sha256}\t${t.acceptances} acceptances\n`);
       }

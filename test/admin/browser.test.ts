@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { createSetupLink } from '../../app/admin/setup-link';
-import { screenshot } from '../browser/guest-browser';
+import { launchChromium, screenshot } from '../browser/guest-browser';
 import { projectRoot } from '../../app/paths';
 import { choosePeriod, venueStatistics, venueToday } from '../../app/statistics';
 import { reportIntervalOf } from '../../app/gateways';
@@ -26,11 +26,7 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
   let browser: Browser;
   before(async () => {
     portal = await listeningPortal();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -26,7 +26,7 @@ describe('portico admin add / passwd', () => {
   it('adds an admin with the first line of standard input as password', async () => {
     const result = await portico(['admin', 'add', 'owner', '--password-stdin'], 'first password\nignored\n');
     assert.equal(result.code, 0, result.err);
-    assert.match(result.out, /Added admin "owner"\. Sign in at https:\/\/wifi\.example\/admin\/login/);
+    assert.match(result.out, /Added admin "owner", an operator \(every venue and account\)\. Sign in at https:\/\/wifi\.example\/admin\/login/);
     const hash = await passwordOf('owner');
     assert.match(hash, /^scrypt\$/);
     assert.equal(await verifyPassword('first password', hash), true);
@@ -91,8 +91,8 @@ describe('portico admin list / unlock / remove, and passwd lifting the lock', ()
     assert.equal((await signIn('manager', ownerPassword)).status, 303);
     const lines = await listed();
     assert.deepEqual(Object.keys(lines), ['manager', 'owner']);
-    assert.equal(lines.owner, `owner\tcreated 2026-11-27T12:00:00.000Z\tlast sign-in unknown\tlocked from 2 addresses until 2026-11-27T12:16:00.000Z`);
-    assert.equal(lines.manager, `manager\tcreated 2026-11-27T12:01:00.000Z\tlast sign-in 2026-11-27T12:01:00.000Z\tnot locked`);
+    assert.equal(lines.owner, `owner\toperator\tcreated 2026-11-27T12:00:00.000Z\tlast sign-in unknown\tlocked from 2 addresses until 2026-11-27T12:16:00.000Z`);
+    assert.equal(lines.manager, `manager\toperator\tcreated 2026-11-27T12:01:00.000Z\tlast sign-in 2026-11-27T12:01:00.000Z\tnot locked`);
   });
 
   it('unlock clears the account\'s failures from every address, in the running server too', async () => {
@@ -113,7 +113,7 @@ describe('portico admin list / unlock / remove, and passwd lifting the lock', ()
     assert.equal((await signIn('owner', 'a brand new password')).status, 303);
   });
 
-  it('remove deletes the admin and ends its sessions, but never the last admin', async () => {
+  it('remove deletes the admin and ends its sessions, but never the last operator', async () => {
     const { agent, status } = await signIn('manager', ownerPassword, '198.51.100.7');
     assert.equal(status, 303);
     await agent.get('/admin/venues/1/settings').expect(200);
@@ -126,7 +126,7 @@ describe('portico admin list / unlock / remove, and passwd lifting the lock', ()
 
     const last = await portico(['admin', 'remove', 'owner']);
     assert.equal(last.code, 1);
-    assert.match(last.err, /last admin/);
+    assert.equal(last.err, 'portico admin: this is the last operator; add another one first (portico admin add --operator)\n');
     assert.ok(await portal.store.findAdminUser('owner'));
   });
 

@@ -44,7 +44,7 @@ describe('first-run setup link', () => {
 
     await agent.post('/admin/setup').type('form')
       .send({ _csrf: csrf, token, username: 'owner', password: ownerPassword, password_confirmation: ownerPassword })
-      .expect(303).expect('Location', '/admin/venues/1/dashboard');
+      .expect(303).expect('Location', '/admin/');
     await agent.get('/admin/venues/1/settings').expect(200);
     assert.equal(await portal.store.countAdminUsers(), 1);
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /**
  * A phone's captive mini-browser, as near as a test gets: Debian's headless Chromium at phone size,
@@ -36,6 +36,11 @@ export interface GuestBrowser {
 
 const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's headless Chromium as a desktop browser (the admin's), with this machine's flags. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
+}
 
 export async function launchGuestBrowser(options: { width: number; height: number; locale: string; allowedHosts: Set<string> }): Promise<GuestBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-chromium-'));
@@ -87,7 +92,7 @@ export async function launchGuestBrowser(options: { width: number; height: numbe
     inFlight.delete(event.requestId);
   });
   await network.send('Network.enable');
-  const checkerBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
+  const checkerBrowser = await launchChromium();
   const checker = await checkerBrowser.newContext({ viewport: { width: options.width, height: options.height }, locale: options.locale });
   await checker.route((url) => !options.allowedHosts.has(url.host), (route) => route.abort('blockedbyclient'));
   return {
