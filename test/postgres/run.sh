@@ -10,5 +10,6 @@ if [ "${1:-}" = all ]; then
   npm test
 else
   npm run build
+  # Every test that needs PostgreSQL is named postgres-*.
   node --test $(find dist/test -name 'postgres-*.test.js' | sort)
 fi
