@@ -85,7 +85,8 @@ export interface RouterHealth {
   checkIntervalSeconds: number | null;
 }
 
-function routerHealth(gateway: Gateway, checkIntervalSeconds: number | null, now: number): RouterHealth {
+/** A router's health as the dashboard and the operators' overview show it. */
+export function routerHealth(gateway: Gateway, checkIntervalSeconds: number | null, now: number): RouterHealth {
   const silentMs = gateway.lastContactAt === undefined ? null : Math.max(0, now - gateway.lastContactAt);
   let status: RouterStatus = 'never';
   if (silentMs !== null && checkIntervalSeconds !== null) status = silentMs > silentIntervalsForDown * checkIntervalSeconds * 1000 ? 'down' : 'up';

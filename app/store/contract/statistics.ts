@@ -47,6 +47,37 @@ export interface StatisticsFigures {
   onlineNow: number;
 }
 
+/**
+ * The operators' overview of all venues. The period is venue-local days, applied to each venue in its own
+ * time zone: 2026-05-04 is Berlin's 4 May for a Berlin venue and New York's for a New York one, so the same
+ * instant can fall inside the period for one venue and outside it for another.
+ */
+export interface VenueOverviewQuery {
+  /** Venue-local days, inclusive, YYYY-MM-DD. */
+  fromDay: string;
+  toDay: string;
+  /** Only these venues (any order; unknown ids are ignored); every venue when absent. Removed venues are left out either way. */
+  siteIds?: number[];
+  /** For "online now", as in StatisticsQuery. */
+  now: number;
+}
+
+/** One venue's row of the overview; its figures mean exactly what the same names mean in StatisticsFigures for the whole venue. */
+export interface VenueOverviewFigures {
+  siteId: number;
+  acceptances: number;
+  /** Devices seen in the period (accepting, or online as remembered devices). */
+  uniqueDevices: number;
+  /** Of those, devices first seen ever within the period. */
+  newDevices: number;
+  /** Guest sessions started in the period. */
+  sessions: number;
+  /** Sessions running now, whatever day they started. */
+  onlineNow: number;
+  /** The latest accepted_at of all the venue's acceptances, whatever the period; null for a venue without any. */
+  lastAcceptanceAt: number | null;
+}
+
 /** The dashboard's figures, kept up to date by the writes that change them (see AcceptanceStore, GuestSessionStore). */
 export interface StatisticsStore {
   /**
@@ -54,4 +85,10 @@ export interface StatisticsStore {
    * consistent snapshot; the guests' personal data being purged or forgotten changes none of them.
    */
   statistics(query: StatisticsQuery): Promise<StatisticsFigures>;
+  /**
+   * One row per venue not removed (of query.siteIds when given), by venue id, with zeros for a venue
+   * without anything in the period; all rows from one consistent snapshot, each read from the venue's
+   * own roll-ups and index ranges (never a scan of every venue's rows).
+   */
+  venueOverview(query: VenueOverviewQuery): Promise<VenueOverviewFigures[]>;
 }

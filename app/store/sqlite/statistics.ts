@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DayFigures, StatisticsFigures, StatisticsQuery, StatisticsStore } from '../types';
+import type { DayFigures, StatisticsFigures, StatisticsQuery, StatisticsStore, VenueOverviewFigures, VenueOverviewQuery } from '../types';
 import type { Connection } from './connection';
 
 type StatisticsParams = { siteId: number; fromDay: string; toDay: string; gatewayId: string | null; now: number };
@@ -85,13 +85,52 @@ function readStatistics(sql: StatisticsStatements, query: StatisticsQuery): Stat
 
 type StatisticsStatements = ReturnType<typeof prepareStatistics>;
 
+type OverviewParams = { fromDay: string; toDay: string; siteIds: string | null; now: number };
+
+/**
+ * The operators' overview: one row per venue, each figure a subquery on that venue's own key range (the
+ * roll-ups' and indexes' leading site_id), so the statement walks the venues one by one and reads what
+ * the dashboard of each would, never a scan across venues. The last acceptance: acceptances arrive in
+ * time order, but their local_day is in the zone of the venue when they came, which can have changed;
+ * two zones are at most 26 hours apart, so the latest instant lies on one of the last three local days,
+ * read from the index on (site_id, local_day).
+ */
+function prepareOverview(db: Database.Database) {
+  return db.prepare<OverviewParams, VenueOverviewFigures>(`
+    SELECT s.id AS siteId,
+      (SELECT coalesce(sum(h.acceptances), 0) FROM acceptance_hours h
+        WHERE h.site_id = s.id AND h.local_day BETWEEN @fromDay AND @toDay) AS acceptances,
+      (SELECT coalesce(sum(d.devices), 0) FROM device_day_counts d
+        WHERE d.site_id = s.id AND d.scope = '*' AND d.local_day BETWEEN @fromDay AND @toDay AND d.prev_day < @fromDay) AS uniqueDevices,
+      (SELECT coalesce(sum(d.devices), 0) FROM device_day_counts d
+        WHERE d.site_id = s.id AND d.scope = '*' AND d.local_day BETWEEN @fromDay AND @toDay AND d.prev_day = '') AS newDevices,
+      (SELECT count(*) FROM guest_sessions g
+        WHERE g.site_id = s.id AND g.local_day BETWEEN @fromDay AND @toDay AND g.started_at IS NOT NULL) AS sessions,
+      -- Router by router (the index on gateway_id, ended_at), not through every venue's live sessions.
+      (SELECT count(*) FROM guest_sessions g
+        WHERE g.gateway_id IN (SELECT r.id FROM gateways r WHERE r.site_id = s.id) AND g.ended_at IS NULL
+          AND g.started_at IS NOT NULL AND g.report_due_at > @now) AS onlineNow,
+      (SELECT max(a.accepted_at) FROM acceptances a
+        WHERE a.site_id = s.id AND a.local_day >= date((SELECT max(l.local_day) FROM acceptances l WHERE l.site_id = s.id), '-2 days')) AS lastAcceptanceAt
+    FROM sites s
+    WHERE s.removed_at IS NULL AND (@siteIds IS NULL OR s.id IN (SELECT value FROM json_each(@siteIds)))
+    ORDER BY s.id`);
+}
+
 export function sqliteStatistics({ db }: Connection): StatisticsStore {
   const sql = prepareStatistics(db);
   // One read transaction: every figure from the same snapshot, even while guests are accepting.
   const read = db.transaction((query: StatisticsQuery) => readStatistics(sql, query));
+  const overview = prepareOverview(db);
   return {
     async statistics(query) {
       return read(query);
+    },
+    // One statement: one snapshot.
+    async venueOverview(query: VenueOverviewQuery) {
+      return overview.all({
+        fromDay: query.fromDay, toDay: query.toDay, now: query.now, siteIds: query.siteIds === undefined ? null : JSON.stringify(query.siteIds),
+      });
     },
   };
 }
