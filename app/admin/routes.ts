@@ -5,6 +5,7 @@ import { dashboardRouter } from './dashboard';
 import { adminErrors } from './error-page';
 import { firstRunRoutes } from './first-run';
 import { parseLogoUpload } from './logo';
+import { overviewRoutes } from './overview';
 import { routerRoutes } from './routers';
 import { adminSession, csrfTokens, requireAdmin } from './session';
 import { settingsRoutes } from './settings';
@@ -40,7 +41,7 @@ export function adminRoutes(ctx: Context): Router {
   router.use(venueRoutes(ctx, [settingsRoutes(ctx), termsRoutes(ctx), routerRoutes(ctx), dashboardRouter(ctx), firstRunRoutes(ctx)]));
   router.use(venueListRoutes(ctx));
   router.use(pagesBeforeVenues(ctx));
-  router.use(operatorsOnly, peopleRoutes(ctx));
+  router.use(operatorsOnly, overviewRoutes(ctx), peopleRoutes(ctx));
   router.use((_req, _res, next) => next(new HttpError(404, 'There is no admin page at this address.')));
   router.use(adminErrors(ctx));
   return router;

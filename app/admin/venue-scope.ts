@@ -72,11 +72,13 @@ export const operatorsOnly: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** Where an account lands in the admin: the dashboard of its one venue, else the list of its venues. */
+/** Where an account lands in the admin: the dashboard of its one venue, else an operator's overview of all venues, or a manager's list of theirs. */
 export function adminHome(ctx: Context): RequestHandler {
   return async (_req, res) => {
-    const venues = await venuesOf(ctx, adminOf(res));
-    res.redirect(303, venues.length === 1 ? venuePath(ctx, venues[0], 'dashboard') : `${ctx.config.publicUrl.pathname}admin/venues`);
+    const admin = adminOf(res);
+    const venues = await venuesOf(ctx, admin);
+    if (venues.length === 1) return res.redirect(303, venuePath(ctx, venues[0], 'dashboard'));
+    res.redirect(303, `${ctx.config.publicUrl.pathname}admin/${admin.role === 'operator' ? 'overview' : 'venues'}`);
   };
 }
 
@@ -99,7 +101,7 @@ export function pagesBeforeVenues(ctx: Context): Router {
 export function installationMenu(ctx: Context): RequestHandler {
   return async (_req, res, next) => {
     const admin = adminOf(res);
-    res.locals.installationPages = admin.role === 'operator' ? [['venues', 'Venues'], ['people', 'People']]
+    res.locals.installationPages = admin.role === 'operator' ? [['overview', 'Overview'], ['venues', 'Venues'], ['people', 'People']]
       : (await venuesOf(ctx, admin)).length > 1 ? [['venues', 'Venues']] : [];
     next();
   };

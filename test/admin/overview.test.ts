@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import express, { Router } from 'express';
 import { parse } from 'node-html-parser';
 import request from 'supertest';
 import { describeAcceptance } from '../../app/acceptance-record';
-import { adminErrors } from '../../app/admin/error-page';
-import { overviewCsvColumns, overviewRoutes } from '../../app/admin/overview';
+import { overviewCsvColumns } from '../../app/admin/overview';
 import { hashPassword } from '../../app/admin/passwords';
-import { adminSession, csrfTokens, requireAdmin } from '../../app/admin/session';
-import { operatorsOnly } from '../../app/admin/venue-scope';
 import { termsTexts } from '../../app/content-digests';
-import { viewLocals } from '../../app/edge/views';
-import { viewsDir } from '../../app/paths';
 import type { Site } from '../../app/store/types';
 import { testPortal, type TestPortal } from '../helpers';
 import { csrfOf, ownerPassword } from './admin-helpers';
@@ -19,24 +13,6 @@ import { csrfOf, ownerPassword } from './admin-helpers';
 // 03:30 UTC on 5 May: 05:30 on Tuesday 5 May in Berlin, 23:30 on Monday 4 May in New York.
 const now = Date.UTC(2026, 4, 5, 3, 30);
 const late = Date.UTC(2026, 4, 4, 23, 30); // Berlin 5 May 01:30, New York 4 May 19:30
-
-/**
- * The portal with the overview mounted as the main engineer mounts it in app/admin/routes.ts: behind the
- * admin's session and sign-in, `router.get(['/overview', '/overview.csv'], operatorsOnly, overviewRoutes(ctx))`.
- */
-function withOverview(portal: TestPortal) {
-  const app = express();
-  app.set('views', viewsDir);
-  app.set('view engine', 'ejs');
-  Object.assign(app.locals, viewLocals(portal.config));
-  const admin = Router();
-  admin.use(adminSession(portal.ctx), csrfTokens(portal.ctx).expose, requireAdmin(portal.ctx));
-  admin.get(['/overview', '/overview.csv'], operatorsOnly, overviewRoutes(portal.ctx));
-  admin.use(adminErrors(portal.ctx));
-  app.use('/admin', (req, res, next) => (/^\/overview(?:\.csv)?$/.test(req.path) ? admin(req, res, next) : next()));
-  app.use((req, res) => portal.app(req, res));
-  return app;
-}
 
 /**
  * A Berlin venue (the portal's own) with a router up, one down and one that never reports; a New York
@@ -86,9 +62,9 @@ async function seedVenues(portal: TestPortal) {
 }
 
 /** A supertest agent signed in to `app` as the account (made here, an operator unless said otherwise). */
-async function signedIn(portal: TestPortal, app: ReturnType<typeof withOverview>, username: string, access?: { role: 'manager'; venueIds: number[] }) {
+async function signedIn(portal: TestPortal, username: string, access?: { role: 'manager'; venueIds: number[] }) {
   await portal.store.addAdminUser(username, await hashPassword(ownerPassword), portal.clock(), access);
-  const agent = request.agent(app);
+  const agent = request.agent(portal.app);
   const login = await agent.get('/admin/login').expect(200);
   await agent.post('/admin/login').type('form').send({ _csrf: csrfOf(login.text), username, password: ownerPassword }).expect(303);
   return agent;
@@ -107,7 +83,6 @@ const columns = ['Venue', 'Acceptances', 'Devices', 'New devices', 'Sessions', '
 
 describe('GET /admin/overview', () => {
   let portal: TestPortal;
-  let app: ReturnType<typeof withOverview>;
   let client: ReturnType<typeof request.agent>;
   let ids: Awaited<ReturnType<typeof seedVenues>>;
 
@@ -115,8 +90,7 @@ describe('GET /admin/overview', () => {
     portal = await testPortal();
     portal.clock.set(now);
     ids = await seedVenues(portal);
-    app = withOverview(portal);
-    client = await signedIn(portal, app, 'owner');
+    client = await signedIn(portal, 'owner');
   });
   after(() => portal.close());
 
@@ -220,14 +194,20 @@ describe('GET /admin/overview', () => {
     assert.match(open.text, /Choose the last day of the period too: each venue has its own today\./);
   });
 
+  it('is where an operator of several venues lands, and in their menu', async () => {
+    await client.get('/admin/').expect(303).expect('Location', '/admin/overview');
+    const menu = parse((await client.get(`/admin/venues/${ids.newYork.id}/dashboard`).expect(200)).text).querySelectorAll('nav a').map((a) => a.text);
+    assert.ok(menu.includes('Overview'), menu.join(', '));
+  });
+
   it('is not there for a venue manager (404, as for a page that does not exist), nor for anyone signed out', async () => {
-    const manager = await signedIn(portal, app, 'manager', { role: 'manager', venueIds: [ids.berlin.id] });
+    const manager = await signedIn(portal, 'manager', { role: 'manager', venueIds: [ids.berlin.id] });
     const page = await manager.get('/admin/overview');
     assert.equal(page.status, 404);
     assert.doesNotMatch(page.text, /Deli|Café Test/);
     await manager.get('/admin/overview.csv').expect(404);
-    await request(app).get('/admin/overview').expect(303).expect('Location', '/admin/login');
-    await request(app).get('/admin/overview.csv').expect(303).expect('Location', '/admin/login');
+    await request(portal.app).get('/admin/overview').expect(303).expect('Location', '/admin/login');
+    await request(portal.app).get('/admin/overview.csv').expect(303).expect('Location', '/admin/login');
   });
 });
 
@@ -235,7 +215,7 @@ describe('the overview without venues\' figures', () => {
   it('shows a venue without routers or acceptances as zeros', async () => {
     const portal = await testPortal();
     try {
-      const client = await signedIn(portal, withOverview(portal), 'owner');
+      const client = await signedIn(portal, 'owner');
       const res = await client.get('/admin/overview?period=30d').expect(200);
       assert.deepEqual(tableRows(res.text).map((row) => row.cells), [['0', '0', '0', '0', '0', '0', '0', '0', 'never']]);
     } finally {

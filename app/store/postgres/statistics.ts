@@ -1,4 +1,4 @@
-import type { DayFigures, StatisticsStore } from '../types';
+import type { DayFigures, StatisticsStore, VenueOverviewFigures } from '../types';
 import type { Connection } from './connection';
 
 type Count = { acceptances: number };
@@ -40,9 +40,32 @@ const sql = {
     WHERE g.site_id = $1 AND ($2::text IS NULL OR g.id = $2::text) AND s.started_at IS NOT NULL AND s.report_due_at > $3`,
 };
 
+/**
+ * The operators' overview, as the SQLite store's (app/store/sqlite/statistics.ts prepareOverview): one row per
+ * venue, each figure a subquery on that venue's own key range. $1 first day, $2 last day, $3 venue ids or
+ * null for all, $4 now.
+ */
+const overview = `SELECT s.id AS "siteId",
+    (SELECT coalesce(sum(h.acceptances), 0) FROM acceptance_hours h
+      WHERE h.site_id = s.id AND h.local_day BETWEEN $1 AND $2) AS acceptances,
+    (SELECT coalesce(sum(d.devices), 0) FROM device_day_counts d
+      WHERE d.site_id = s.id AND d.scope = '*' AND d.local_day BETWEEN $1 AND $2 AND d.prev_day < $1) AS "uniqueDevices",
+    (SELECT coalesce(sum(d.devices), 0) FROM device_day_counts d
+      WHERE d.site_id = s.id AND d.scope = '*' AND d.local_day BETWEEN $1 AND $2 AND d.prev_day = '') AS "newDevices",
+    (SELECT count(*) FROM guest_sessions g
+      WHERE g.site_id = s.id AND g.local_day BETWEEN $1 AND $2 AND g.started_at IS NOT NULL) AS sessions,
+    (SELECT count(*) FROM gateways r JOIN guest_sessions g ON g.gateway_id = r.id AND g.ended_at IS NULL
+      WHERE r.site_id = s.id AND g.started_at IS NOT NULL AND g.report_due_at > $4) AS "onlineNow",
+    -- The latest instant lies on one of the venue's last three local days (zones are at most 26 hours apart).
+    (SELECT max(a.accepted_at) FROM acceptances a
+      WHERE a.site_id = s.id AND a.local_day >= ((SELECT max(l.local_day) FROM acceptances l WHERE l.site_id = s.id)::date - 2)::text) AS "lastAcceptanceAt"
+  FROM sites s
+  WHERE s.removed_at IS NULL AND ($3::bigint[] IS NULL OR s.id = ANY($3::bigint[]))
+  ORDER BY s.id`;
+
 interface DeviceDay { day: string; newDevices: number | null; returningDevices: number | null; firstInPeriod: number | null; randomised: number | null; withMac: number | null }
 
-export function postgresStatistics({ transaction }: Connection): StatisticsStore {
+export function postgresStatistics({ db, transaction }: Connection): StatisticsStore {
   return {
     async statistics(query) {
       const params = [query.siteId, query.fromDay, query.toDay, query.gatewayId ?? null];
@@ -77,6 +100,10 @@ export function postgresStatistics({ transaction }: Connection): StatisticsStore
           onlineNow: (await tx.row<{ n: number }>(sql.onlineNow, [query.siteId, query.gatewayId ?? null, query.now]))!.n,
         };
       }, 'snapshot');
+    },
+    // One statement: one snapshot.
+    async venueOverview(query) {
+      return db.rows<VenueOverviewFigures>(overview, [query.fromDay, query.toDay, query.siteIds ?? null, query.now]);
     },
   };
 }
