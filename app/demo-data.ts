@@ -3,7 +3,7 @@ import { describeAcceptance } from './acceptance-record';
 import { termsTexts } from './content-digests';
 import { deviceIdFor } from './device-id';
 import type { NewAcceptance, Site, Store, TermsVersion } from './store/types';
-import { ensureVenue } from './venue-settings';
+import { createVenue, ensureVenue } from './venue-settings';
 import { localCalendar } from './venue-time';
 
 /*
@@ -21,6 +21,8 @@ export interface DemoOptions {
   timezone: string;
   /** The same seed gives the same history. */
   seed?: number;
+  /** A venue of its own, with its routers named after its slug; the installation's first venue ("Harbour Café") when absent. */
+  venue?: { slug: string; name: string };
 }
 
 /** One guest's visit: the acceptance and, on a router that reports sessions, the time online (endedAt null: still online). */
@@ -31,6 +33,8 @@ export interface DemoVisit {
 
 export interface DemoVenue {
   site: Site;
+  /** demoRouters with the ids they have in this installation. */
+  routers: { id: string; type: string; weight: number; sessions: boolean }[];
   releases: { from: number; versions: Map<string, TermsVersion> }[];
 }
 
@@ -96,9 +100,13 @@ function device(index: number, seed: number) {
 /** The venue, its routers and three releases of the terms over the history, each in English and German. */
 export async function setUpDemoVenue(store: Store, options: DemoOptions): Promise<DemoVenue> {
   const start = historyStart(options);
-  let site = await ensureVenue(store, start);
-  site = await store.updateSite(site.id, { name: 'Harbour Café', websiteUrl: 'https://harbour-cafe.example/', timezone: options.timezone });
-  for (const router of demoRouters) {
+  const { venue } = options;
+  const site = venue
+    ? await createVenue(store, { slug: venue.slug, name: venue.name, timezone: options.timezone }, start)
+    : await store.updateSite((await ensureVenue(store, start)).id, { name: 'Harbour Café', websiteUrl: 'https://harbour-cafe.example/', timezone: options.timezone });
+  // Router ids are unique in the installation: another venue's routers carry its slug.
+  const routers = demoRouters.map((router) => ({ ...router, id: venue ? `${venue.slug}-${router.id}` : router.id }));
+  for (const router of routers) {
     if (await store.getGateway(router.id)) continue;
     await store.addGateway({
       id: router.id, siteId: site.id, type: router.type, name: router.name, settings: router.type === 'wifidog' ? { checkIntervalSeconds: 60 } : {},
@@ -112,7 +120,7 @@ export async function setUpDemoVenue(store: Store, options: DemoOptions): Promis
     ]), Math.round(at));
     releases.push({ from: Math.round(at), versions: new Map(published.map((version) => [version.language, version])) });
   }
-  return { site, releases };
+  return { site, routers, releases };
 }
 
 /**
@@ -157,7 +165,7 @@ export function* demoVisits(venue: DemoVenue, deviceKey: Buffer, options: DemoOp
       while (release + 1 < venue.releases.length && venue.releases[release + 1].from <= at) release++;
       const deviceIndex = Math.floor(pool * random() ** 3);
       const guest = device(deviceIndex, seed);
-      const router = pick(random, demoRouters.map((r) => [r, r.weight] as const));
+      const router = pick(random, venue.routers.map((r) => [r, r.weight] as const));
       const terms = venue.releases[release].versions.get(guest.language) ?? venue.releases[release].versions.get('en')!;
       const acceptance: NewAcceptance = {
         acceptedAt: at, gatewayId: router.id, termsVersionId: terms.id, deviceId: deviceIdFor(deviceKey, guest.mac), clientMac: guest.mac,
@@ -179,10 +187,11 @@ export function* demoVisits(venue: DemoVenue, deviceKey: Buffer, options: DemoOp
   }
 }
 
-/** The routers as their last reports left them: two alive, one silent for ten minutes. */
-export async function recordDemoRouterHealth(store: Store, endAt: number): Promise<void> {
-  await store.recordGatewayContact('bar', { sysUptime: 1_209_600, sysLoad: 0.32, daemonUptime: 1_209_000 }, endAt - 20_000);
-  await store.recordGatewayContact('hall', { sysUptime: 86_400, sysLoad: 1.7, daemonUptime: 86_000 }, endAt - 600_000);
+/** The routers as their last reports left them: the bar's alive, the function room's silent for ten minutes (the terrace's pfSense never reports). */
+export async function recordDemoRouterHealth(store: Store, venue: DemoVenue, endAt: number): Promise<void> {
+  const [bar, , hall] = venue.routers;
+  await store.recordGatewayContact(bar.id, { sysUptime: 1_209_600, sysLoad: 0.32, daemonUptime: 1_209_000 }, endAt - 20_000);
+  await store.recordGatewayContact(hall.id, { sysUptime: 86_400, sysLoad: 1.7, daemonUptime: 86_000 }, endAt - 600_000);
 }
 
 /** A live session's next report is due three check intervals after its last one, as a WiFiDog router's would be. */
@@ -214,6 +223,6 @@ export async function writeDemoHistory(store: Store, deviceKey: Buffer, options:
     if (endedAt === null) await store.recordSessionReport(started.id, bytes, lastReport, lastReport + demoReportDueMs);
     else await store.endGuestSession(started.id, 'logout', endedAt, bytes);
   }
-  await recordDemoRouterHealth(store, options.endAt);
+  await recordDemoRouterHealth(store, venue, options.endAt);
   return { site: venue.site, acceptances, sessions };
 }

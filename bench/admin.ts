@@ -56,26 +56,36 @@ export async function signIn(baseUrl: string): Promise<string> {
   return cookieHeader(jar);
 }
 
-/** The views the owner opens most; the default one is first, so its first request is the cold one. */
-const dashboardViews = ['admin/dashboard', 'admin/dashboard?period=30d', 'admin/dashboard?period=30d&gateway=bar'];
+/** Where the admin lands after signing in: the one venue's dashboard, or the operators' overview. */
+export async function adminHome(baseUrl: string, cookie: string): Promise<string> {
+  const answer = await request(new URL('admin/', baseUrl).href, { headers: { cookie } });
+  if (answer.status !== 303 || !answer.headers.location) throw new Error(`admin/ answered ${answer.status}`);
+  return new URL(answer.headers.location, baseUrl).href;
+}
 
 /** Each view's first answer (cold) and the median of repeats (warm); the worst view counts. */
-export async function timeDashboard(baseUrl: string, cookie: string, warmRuns = 5): Promise<Timing> {
+export async function timeViews(views: string[], cookie: string, warmRuns = 5): Promise<Timing> {
   const once = async (view: string) => {
     const started = process.hrtime.bigint();
-    const answer = await request(new URL(view, baseUrl).href, { headers: { cookie } });
+    const answer = await request(view, { headers: { cookie } });
     if (answer.status !== 200) throw new Error(`${view} answered ${answer.status}`);
     return Number(process.hrtime.bigint() - started) / 1e6;
   };
   let coldMs = 0;
   let warmMs = 0;
-  for (const view of dashboardViews) {
+  for (const view of views) {
     coldMs = Math.max(coldMs, await once(view));
     const warm: number[] = [];
     for (let i = 0; i < warmRuns; i++) warm.push(await once(view));
     warmMs = Math.max(warmMs, median(warm));
   }
   return { coldMs, warmMs };
+}
+
+/** The views of its dashboard the owner opens most; the default one is first, so its first request is the cold one. */
+export async function timeDashboard(baseUrl: string, cookie: string, warmRuns = 5): Promise<Timing> {
+  const dashboard = await adminHome(baseUrl, cookie);
+  return timeViews([dashboard, `${dashboard}?period=30d`, `${dashboard}?period=30d&gateway=bar`], cookie, warmRuns);
 }
 
 /** `npx portico stats --json` over the last 30 days, each run a new process: the whole command as the owner waits for it. */

@@ -13,7 +13,7 @@ import { rawDatabase } from '../test/store/raw';
  * router's reports over time would have left them, since a million sessions through four calls each
  * would make the seeding, not the dashboard, what is measured.
  */
-export interface SeedOptions extends Partial<Pick<DemoOptions, 'days' | 'timezone' | 'seed'>> {
+export interface SeedOptions extends Partial<Pick<DemoOptions, 'days' | 'timezone' | 'seed' | 'venue'>> {
   acceptances: number;
   endAt: number;
   /** Called now and then with the number of acceptances written so far. */
@@ -66,6 +66,6 @@ export async function seedDemoData(store: Store, config: Config, options: SeedOp
   } finally {
     if (db.inTransaction) db.exec('ROLLBACK');
   }
-  await recordDemoRouterHealth(store, options.endAt);
+  await recordDemoRouterHealth(store, venue, options.endAt);
   return { site: venue.site, ctx, acceptances: written, sessions };
 }

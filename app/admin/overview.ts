@@ -4,6 +4,7 @@ import type { Context } from '../context';
 import { HttpError, UserError } from '../errors';
 import { reportIntervalOf } from '../gateways';
 import { log } from '../log';
+import { memoized } from '../memo';
 import { optionalField } from '../request-fields';
 import { choosePeriod, periodNames, routerHealth, venueToday, type Period, type PeriodName, type RouterStatus } from '../statistics';
 import type { Gateway, Site, VenueOverviewFigures } from '../store/types';
@@ -178,6 +179,8 @@ function readChoice(req: Request): { choice: OverviewChoice; refusal?: Refusal }
 }
 
 const count = new Intl.NumberFormat('en');
+// One formatter per time zone: building one costs far more than using it, and a page has a row per venue.
+const venueTimeFormat = memoized((timeZone) => new Intl.DateTimeFormat('en-GB', { timeZone, dateStyle: 'medium', timeStyle: 'short' }));
 
 /** Everything the page shows, formatted: the view only places it. */
 function overviewPage(ctx: Context, rows: VenueRow[], choice: OverviewChoice, now: number, refused?: Refusal) {
@@ -211,7 +214,6 @@ function overviewPage(ctx: Context, rows: VenueRow[], choice: OverviewChoice, no
       };
     }),
     rows: rows.map((row) => {
-      const venueTime = new Intl.DateTimeFormat('en-GB', { timeZone: row.timezone, dateStyle: 'medium', timeStyle: 'short' });
       const figure = (value: number, className = '') => ({ text: count.format(value), className });
       return {
         venue: row.venue, href: venuePath(ctx, row.site, 'dashboard'), timezone: row.timezone,
@@ -219,7 +221,7 @@ function overviewPage(ctx: Context, rows: VenueRow[], choice: OverviewChoice, no
           figure(row.acceptances), figure(row.uniqueDevices), figure(row.newDevices), figure(row.sessions), figure(row.onlineNow),
           figure(row.routersUp), figure(row.routersDown, row.routersDown > 0 ? 'status down' : ''), figure(row.routersNoReports),
         ],
-        lastAcceptance: row.lastAcceptanceAt === null ? 'never' : venueTime.format(new Date(row.lastAcceptanceAt)),
+        lastAcceptance: row.lastAcceptanceAt === null ? 'never' : venueTimeFormat(row.timezone).format(new Date(row.lastAcceptanceAt)),
       };
     }),
     asOf: new Date(now).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
