@@ -1,5 +1,5 @@
 import type { Answer } from './endpoint';
-import { HttpError, TooManyRequestsError, UserError } from './errors';
+import { HttpError, StoreUnavailableError, TooManyRequestsError, UserError } from './errors';
 import { log } from './log';
 
 export interface ErrorPage {
@@ -18,6 +18,10 @@ export interface FailedRequest {
 /** The one place error pages are decided: the person sees plain words, the log gets the detail. */
 export function errorPage(error: unknown, request: FailedRequest): ErrorPage {
   const described = { method: request.method, path: request.path.slice(0, 200), ip: request.ip };
+  if (error instanceof StoreUnavailableError) {
+    log.warn('request refused: the database is unavailable', { ...described, status: error.status, error: error.reason });
+    return { status: error.status, title: error.title, message: error.message };
+  }
   if (error instanceof HttpError) {
     log.warn('request refused', { ...described, status: error.status, reason: error.message });
     return { status: error.status, title: error.title, message: error.message };
@@ -48,7 +52,8 @@ export interface ErrorAnswer extends Answer {
 /** The error page for a failed request: never stored, and a rate limit says when to come back. */
 export function errorAnswer(error: unknown, request: FailedRequest): ErrorAnswer {
   const page = errorPage(error, request);
-  const headers: Record<string, string> = error instanceof TooManyRequestsError ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+  const headers: Record<string, string> = error instanceof TooManyRequestsError || error instanceof StoreUnavailableError
+    ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
   headers['Cache-Control'] = 'no-store';
   return { status: page.status, headers, view: { name: 'error', locals: { ...page } }, page };
 }

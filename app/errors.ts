@@ -22,6 +22,21 @@ export class TooManyRequestsError extends HttpError {
   }
 }
 
+/**
+ * The database cannot be reached (PostgreSQL restarting, or away): a 503 that says to come back in a few
+ * seconds, and nothing was stored. A router protocol's own refusal stands in for it where it has one.
+ */
+export class StoreUnavailableError extends HttpError {
+  readonly retryAfterSeconds = 5;
+  /** What the database driver said, bounded, for the log. */
+  readonly reason: string;
+
+  constructor(cause: unknown) {
+    super(503, 'The Wi-Fi sign-in is unavailable for a moment. Please try again in a few seconds.', 'Please try again');
+    this.reason = String((cause as Error | undefined)?.message ?? cause).slice(0, 200);
+  }
+}
+
 /** A mistake in what the owner typed (command line or admin form): shown as is, never as a stack trace; a 400 on a page. */
 export class UserError extends Error {}
 

@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Context } from '../context';
+import { StoreUnavailableError } from '../errors';
 import { log, warningsNowAndThen } from '../log';
 import { decideAccess } from './access';
 import { recordAccounting } from './accounting';
@@ -117,7 +118,13 @@ function createRadiusServer(ctx: Context): RadiusServer {
       if (now - at < resendWindowMs && answers.size < maxRemembered) break;
       answers.delete(oldKey);
     }
-    const answered = answer(port, request, source);
+    // No answer while the database is away, as RADIUS servers do when their backend is: the router tries
+    // again or tells the guest, and its retransmission after the database is back gets a real answer.
+    const answered = answer(port, request, source).catch((error: unknown) => {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      answers.delete(key);
+      return drop(port, 'database unavailable', source, { error: error.reason });
+    });
     answers.set(key, { at: now, answer: answered });
     return answered;
   }

@@ -4,6 +4,8 @@
 # away). Prints the URL to export as PORTICO_TEST_POSTGRES; `cluster.sh stop FOLDER` stops it and removes it.
 #   eval "$(test/postgres/cluster.sh)"   # sets PORTICO_TEST_POSTGRES and PORTICO_TEST_POSTGRES_DIR
 #   npm test; test/postgres/cluster.sh stop "$PORTICO_TEST_POSTGRES_DIR"
+# `cluster.sh crash FOLDER` stops the server at once (as a power cut would) and `cluster.sh restart FOLDER`
+# starts it again on the same data: the fault tests.
 set -euo pipefail
 
 bin=${PG_BIN:-}
@@ -22,19 +24,30 @@ if [ "$(id -u)" = 0 ]; then
   as=(runuser -u "$user" --)
 fi
 
-if [ "${1:-}" = stop ]; then
-  dir=${2:?usage: cluster.sh stop FOLDER}
-  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$dir"
-  exit 0
-fi
+# A commit is flushed to the WAL before it returns only with synchronous_commit on: the fault tests crash
+# PostgreSQL (not the machine, so fsync may stay off) and set PORTICO_PG_DURABLE=1 to keep what it acknowledged.
+start_server() {
+  local commit=off
+  [ "${PORTICO_PG_DURABLE:-}" = 1 ] && commit=on
+  "${as[@]}" "$bin/pg_ctl" -D "$1/data" -l "$1/postgres.log" -w -o "-c listen_addresses='' -k $1 -c fsync=off -c synchronous_commit=$commit -c full_page_writes=off -c max_connections=300" start >/dev/null \
+    || { cat "$1/postgres.log" >&2; exit 1; }
+}
+
+case "${1:-}" in
+  stop|crash|restart)
+    dir=${2:?usage: cluster.sh stop|crash|restart FOLDER}
+    if [ "$1" = restart ]; then start_server "$dir"; exit 0; fi
+    "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    [ "$1" = crash ] || rm -rf "$dir"
+    exit 0
+    ;;
+esac
 
 dir=$(mktemp -d /tmp/portico-pg-XXXXXX)
 chmod 755 "$dir"
 [ ${#as[@]} -eq 0 ] || chown "$user" "$dir"
 "${as[@]}" "$bin/initdb" -D "$dir/data" -U portico -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
-"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null \
-  || { cat "$dir/postgres.log" >&2; exit 1; }
+start_server "$dir"
 echo "export PORTICO_TEST_POSTGRES='postgres://portico@/postgres?host=$dir'"
 echo "export PORTICO_TEST_POSTGRES_DIR='$dir'"

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { StoreUnavailableError } from '../../errors';
 import type { ConfigurationCache } from './configuration-cache';
 import type { RollUps } from './roll-ups';
 
@@ -24,16 +25,41 @@ export interface Connection {
   rollUps: RollUps;
 }
 
+// The server going or gone: SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, crash, starting up), too many connections.
+const serverGone = /^(?:08|57P0[123]$|53300$)/;
+// Reaching it failed (a Unix socket is ENOENT while the server is down), or node-postgres lost its connection.
+const unreachable = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOENT', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const lostConnection = /^(?:Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/** Whether PostgreSQL could not be reached or went away, as opposed to refusing the statement. */
+export function isUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (typeof code === 'string' && (serverGone.test(code) || unreachable.has(code))) || (typeof message === 'string' && lostConnection.test(message));
+}
+
+/** The error to throw: a StoreUnavailableError (a 503, or the protocol's refusal) when the database is away, else the error itself. */
+export function storeError(error: unknown): unknown {
+  return isUnavailable(error) ? new StoreUnavailableError(error) : error;
+}
+
+async function query(queryable: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<pg.QueryResult> {
+  try {
+    return await queryable.query(text, params);
+  } catch (error) {
+    throw storeError(error);
+  }
+}
+
 export function sqlOf(queryable: pg.Pool | pg.PoolClient): Sql {
   return {
     async rows(text, params) {
-      return (await queryable.query(text, params)).rows;
+      return (await query(queryable, text, params)).rows;
     },
     async row(text, params) {
-      return (await queryable.query(text, params)).rows[0];
+      return (await query(queryable, text, params)).rows[0];
     },
     async run(text, params) {
-      return (await queryable.query(text, params)).rowCount ?? 0;
+      return (await query(queryable, text, params)).rowCount ?? 0;
     },
   };
 }
@@ -43,8 +69,17 @@ const retried = new Set(['40001', '40P01']); // serialization_failure, deadlock_
 export function transactions(pool: pg.Pool): Connection['transaction'] {
   return async (work, mode = 'write') => {
     for (let attempt = 1; ; attempt++) {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw storeError(error);
+      }
       let broken = false;
+      // The connection can fail between two statements (the server restarted): node-postgres then emits an
+      // error on the checked-out client, which would end the process without a listener; the next statement fails.
+      const lost = () => { broken = true; };
+      client.on('error', lost);
       try {
         await client.query(mode === 'snapshot' ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN');
         const result = await work(sqlOf(client));
@@ -57,8 +92,9 @@ export function transactions(pool: pg.Pool): Connection['transaction'] {
           broken = true; // the connection is gone: the pool must not hand it out again
         }
         if (attempt < 5 && retried.has((error as { code?: string }).code ?? '')) continue;
-        throw error;
+        throw storeError(error);
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     }

@@ -86,9 +86,8 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
         // One upsert: of instances claiming at once, the first moves last_run_at on and the others, waiting
         // for its row lock, then find the run recent. Not an advisory lock alone, which would let every
         // instance run the job once a day at its own hour.
-        const { rowCount } = await pool.query(`INSERT INTO scheduled_runs AS r (job, last_run_at) VALUES ($1, $2)
-          ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at WHERE r.last_run_at <= $2 - $3::bigint`, [job, now, intervalMs]);
-        return rowCount === 1;
+        return await connection.db.run(`INSERT INTO scheduled_runs AS r (job, last_run_at) VALUES ($1, $2)
+          ON CONFLICT (job) DO UPDATE SET last_run_at = excluded.last_run_at WHERE r.last_run_at <= $2 - $3::bigint`, [job, now, intervalMs]) === 1;
       },
       ...postgresVenues(connection),
       ...postgresTerms(connection),

@@ -9,6 +9,9 @@ import { toGuestSession, type GuestSessionRow } from './guest-sessions';
 const purgeBatchRows = 2000;
 const backupFetchRows = 1000;
 
+/** How long /healthz waits for the database's answer. */
+const healthCheckMs = 2000;
+
 /** The privacy and durability half of the store; close() is the composing store's (it owns the pool). */
 export function postgresMaintenance({ db, transaction }: Connection): Omit<MaintenanceStore, 'close'> {
   const purge = {
@@ -25,10 +28,13 @@ export function postgresMaintenance({ db, transaction }: Connection): Omit<Maint
 
   return {
     async isHealthy() {
+      // Bounded: a load balancer's health check must hear "unhealthy" quickly, not wait for a connection to time out.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), healthCheckMs); });
       try {
-        return (await db.row<{ ok: number }>('SELECT 1 AS ok'))?.ok === 1;
-      } catch {
-        return false;
+        return await Promise.race([db.row<{ ok: number }>('SELECT 1 AS ok').then((row) => row?.ok === 1, () => false), late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
 
