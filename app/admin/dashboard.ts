@@ -6,8 +6,9 @@ import { HttpError, UserError } from '../errors';
 import { driverFor, reportIntervalOf } from '../gateways';
 import { log } from '../log';
 import { optionalField } from '../request-fields';
+import { requestedPeriod } from './period-query';
 import {
-  choosePeriod, periodNames, randomMacNote, venueStatistics, venueToday, type Period, type PeriodName, type RouterHealth,
+  choosePeriod, randomMacNote, venueStatistics, venueToday, type Period, type PeriodName, type RouterHealth,
   type VenueStatistics,
 } from '../statistics';
 import type { Gateway, Site } from '../store/types';
@@ -16,8 +17,6 @@ import { firstRunChecklist } from './first-run';
 import { venueOf, venuePath } from './venue-scope';
 
 const periodLabels: Record<PeriodName, string> = { today: 'Today', '7d': '7 days', '30d': '30 days', custom: 'Custom' };
-const periodPattern = new RegExp(`^(${periodNames.join('|')})$`);
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 const gatewayField = { max: 64, pattern: /^[A-Za-z0-9._:-]+$/ };
 
 interface PeriodChoice {
@@ -39,15 +38,7 @@ interface Refusal {
 
 /** The period and router of a dashboard query: ?period=today|7d|30d, or from/to (custom), and optionally gateway. */
 function periodChoice(query: Record<string, unknown>, gateways: Gateway[], today: () => string): PeriodChoice {
-  const day = (name: string, which: string) => {
-    const value = optionalField(query, name, { max: 20 }) || undefined;
-    if (value !== undefined && !dayPattern.test(value)) throw new UserError(`The ${which} day of the period is not a date: choose it in the calendar, or write it as 2026-03-31.`);
-    return value;
-  };
-  const from = day('from', 'first');
-  const to = day('to', 'last');
-  const named = optionalField(query, 'period', { max: 10, pattern: periodPattern }) || undefined;
-  const periodName = (named ?? (from || to ? 'custom' : '7d')) as PeriodName;
+  const { periodName, from, to } = requestedPeriod(query);
   const gatewayId = optionalField(query, 'gateway', gatewayField) || null;
   if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId}": choose one from the list.`);
   return { periodName, period: choosePeriod(periodName, from, to, today), gatewayId };

@@ -6,7 +6,8 @@ import { reportIntervalOf } from '../gateways';
 import { log } from '../log';
 import { memoized } from '../memo';
 import { optionalField } from '../request-fields';
-import { choosePeriod, periodNames, routerHealth, venueToday, type Period, type PeriodName, type RouterStatus } from '../statistics';
+import { requestedPeriod } from './period-query';
+import { choosePeriod, routerHealth, venueToday, type Period, type PeriodName, type RouterStatus } from '../statistics';
 import type { Gateway, Site, VenueOverviewFigures } from '../store/types';
 import { venuePath } from './venue-scope';
 
@@ -17,8 +18,6 @@ import { venuePath } from './venue-scope';
  */
 
 const periodLabels: Record<Exclude<PeriodName, 'custom'>, string> = { today: 'Today', '7d': '7 days', '30d': '30 days' };
-const periodPattern = new RegExp(`^(${periodNames.join('|')})$`);
-const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 
 /** One venue's line, as the page and the CSV show it; the CSV's fields are these names. */
 export interface OverviewRow {
@@ -85,15 +84,7 @@ const defaultChoice: OverviewChoice = { periodName: '7d', custom: null, sort: 'v
  * period is each venue's own: "today" is the venue's today, whatever the operator's clock says.
  */
 function overviewChoice(query: Record<string, unknown>): OverviewChoice {
-  const day = (name: string, which: string) => {
-    const value = optionalField(query, name, { max: 20 }) || undefined;
-    if (value !== undefined && !dayPattern.test(value)) throw new UserError(`The ${which} day of the period is not a date: choose it in the calendar, or write it as 2026-03-31.`);
-    return value;
-  };
-  const from = day('from', 'first');
-  const to = day('to', 'last');
-  const named = optionalField(query, 'period', { max: 10, pattern: periodPattern }) || undefined;
-  const periodName = (named ?? (from || to ? 'custom' : '7d')) as PeriodName;
+  const { periodName, from, to } = requestedPeriod(query);
   const sort = (optionalField(query, 'sort', { max: 20, pattern: sortPattern }) || 'venue') as SortColumn;
   const order = (optionalField(query, 'order', { max: 4, pattern: /^(asc|desc)$/ }) || sortColumns[sort].firstOrder) as Order;
   // A custom period is the same days everywhere; a named one is checked here and worked out per venue below.
