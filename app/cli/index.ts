@@ -8,6 +8,7 @@ import { openStore, storeExists, storeLocation } from '../store/open';
 import type { Store } from '../store/types';
 import { admin } from './admin';
 import { backup } from './backup';
+import { db } from './db';
 import { UsageError, type CliIo, type Command } from './command';
 import { demo } from './demo';
 import { exportCommand } from './export';
@@ -22,7 +23,7 @@ import { venue } from './venue';
 export type { CliIo } from './command';
 
 const commands: ReadonlyMap<string, Command> = new Map(
-  [venue, gateway, settings, terms, exportCommand, admin, stats, backup, purge, guest, demo].map((command) => [command.name, command]),
+  [venue, gateway, settings, terms, exportCommand, admin, stats, backup, db, purge, guest, demo].map((command) => [command.name, command]),
 );
 
 const header = 'Usage: npx portico <command>   (settings from ./portico.env and the environment; data in DATA_DIR, default ./data)\n'
