@@ -128,6 +128,9 @@ export async function signIn(ctx: Context, req: Request, userId: number): Promis
   req.session.adminUserId = userId;
   req.session.signedInAt = ctx.now();
   req.session.csrfToken = newToken();
+  // Stored before the redirect goes out (express-session would finish saving while the response is sent): the
+  // browser's next request may reach another instance on the same database.
+  await promised((done) => req.session.save(done));
 }
 
 export function signOut(req: Request): Promise<void> {
