@@ -1,21 +1,6 @@
-import type { GuestSession, GuestSessionEndReason, GuestSessionStore } from '../types';
+import { toGuestSession, type GuestSessionRow } from '../rows';
+import type { GuestSession, GuestSessionStore } from '../types';
 import type { Connection } from './connection';
-
-export interface GuestSessionRow {
-  id: number; acceptance_id: number | null; site_id: number; gateway_id: string | null; session_key: string; device_id: string | null;
-  client_mac: string | null; client_ip: string | null; start_by: number; started_at: number | null; local_day: string | null;
-  last_counters_at: number | null; bytes_in: number; bytes_out: number; ended_at: number | null; end_reason: GuestSessionEndReason | null;
-  report_due_at: number | null;
-}
-
-export function toGuestSession(row: GuestSessionRow): GuestSession {
-  return {
-    id: row.id, acceptanceId: row.acceptance_id, siteId: row.site_id, gatewayId: row.gateway_id, deviceId: row.device_id,
-    clientMac: row.client_mac, clientIp: row.client_ip, startBy: row.start_by, startedAt: row.started_at,
-    localDay: row.local_day, lastCountersAt: row.last_counters_at, bytesIn: row.bytes_in, bytesOut: row.bytes_out,
-    endedAt: row.ended_at, endReason: row.end_reason, reportDueAt: row.report_due_at,
-  };
-}
 
 export function postgresGuestSessions({ db, transaction, rollUps }: Connection): GuestSessionStore {
   async function findGuestSession(gatewayId: string, sessionKey: string): Promise<GuestSession | undefined> {

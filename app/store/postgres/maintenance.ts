@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { MaintenanceStore, PersonalDataChange } from '../types';
 import { toAcceptance, type AcceptanceRow } from './acceptances';
 import type { Connection } from './connection';
-import { toGuestSession, type GuestSessionRow } from './guest-sessions';
+import { toGuestSession, type GuestSessionRow } from '../rows';
 
 /** Rows a purge batch changes: each batch its own short transaction, so that guests' writes never wait long. */
 const purgeBatchRows = 2000;

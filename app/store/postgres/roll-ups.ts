@@ -1,15 +1,6 @@
+import type { DeviceSighting } from '../rows';
 import type { AcceptanceRecord } from '../types';
 import { lock, type Sql } from './connection';
-
-/** A device seen on a venue-local day: accepting, or going online on an earlier acceptance. */
-export interface DeviceSighting {
-  siteId: number;
-  gatewayId: string | null;
-  deviceId: string;
-  localDay: string;
-  /** 1, 0, or null without a MAC. */
-  macRandomised: number | null;
-}
 
 /**
  * The statistics' roll-ups, kept by the writes themselves inside their transaction, as in the SQLite store

@@ -1,25 +1,7 @@
 import { StoreConflictError } from '../../errors';
-import type { Site, SiteSettings, VenueStore } from '../types';
+import { siteColumns, toSite, type SiteRow } from '../rows';
+import type { Site, VenueStore } from '../types';
 import { isUniqueViolation, lock, type Connection } from './connection';
-
-interface SiteRow {
-  id: number; slug: string; name: string; website_url: string; timezone: string; session_minutes: number; remember_days: number;
-  default_language: string; accent_color: string; logo_sha256: string | null; guest_page_previewed_at: number | null; created_at: number;
-  removed_at: number | null;
-}
-
-const siteColumns: Record<keyof SiteSettings | 'slug', string> = {
-  slug: 'slug', name: 'name', websiteUrl: 'website_url', timezone: 'timezone', sessionMinutes: 'session_minutes',
-  rememberDays: 'remember_days', defaultLanguage: 'default_language', accentColor: 'accent_color',
-};
-
-function toSite(row: SiteRow): Site {
-  return {
-    id: row.id, slug: row.slug, name: row.name, websiteUrl: row.website_url, timezone: row.timezone, sessionMinutes: row.session_minutes,
-    rememberDays: row.remember_days, defaultLanguage: row.default_language, accentColor: row.accent_color, logoSha256: row.logo_sha256,
-    guestPagePreviewedAt: row.guest_page_previewed_at, createdAt: row.created_at, removedAt: row.removed_at,
-  };
-}
 
 export function postgresVenues({ db, transaction, cache }: Connection): VenueStore {
   async function getSite(id: number): Promise<Site | undefined> {

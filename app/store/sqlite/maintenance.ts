@@ -4,7 +4,7 @@ import type { MaintenanceStore, PersonalDataChange } from '../types';
 import { createPrivateFile } from '../private-files';
 import { toAcceptance, type AcceptanceRow } from './acceptances';
 import type { Connection } from './connection';
-import { toGuestSession, type GuestSessionRow } from './guest-sessions';
+import { toGuestSession, type GuestSessionRow } from '../rows';
 
 /** Rows a purge batch changes: a few milliseconds of work between two turns of the event loop. */
 const purgeBatchRows = 2000;

@@ -1,17 +1,6 @@
-import type { NewRadiusCredential, RadiusCredential, RadiusCredentialStore } from '../types';
+import { toCredential, type RadiusCredentialRow } from '../rows';
+import type { NewRadiusCredential, RadiusCredentialStore } from '../types';
 import type { Connection } from './connection';
-
-interface RadiusCredentialRow {
-  username: string; gateway_id: string; acceptance_id: number; site_id: number; client_mac: string | null; client_ip: string; language: string;
-  issued_at: number; use_by: number; accepted_at: number | null; session_key: string | null;
-}
-
-function toCredential(row: RadiusCredentialRow): RadiusCredential {
-  return {
-    username: row.username, gatewayId: row.gateway_id, acceptanceId: row.acceptance_id, siteId: row.site_id, clientMac: row.client_mac,
-    clientIp: row.client_ip, language: row.language, issuedAt: row.issued_at, useBy: row.use_by, acceptedAt: row.accepted_at, sessionKey: row.session_key,
-  };
-}
 
 export function sqliteRadiusCredentials({ db, commitSoon }: Connection): RadiusCredentialStore {
   const sql = {

@@ -1,15 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { DeviceSighting } from '../rows';
 import type { AcceptanceRecord } from '../types';
-
-/** A device seen on a venue-local day: accepting, or going online on an earlier acceptance. */
-export interface DeviceSighting {
-  siteId: number;
-  gatewayId: string | null;
-  deviceId: string;
-  localDay: string;
-  /** 1, 0, or null without a MAC. */
-  macRandomised: number | null;
-}
 
 /**
  * The statistics' roll-ups (migrations 005, 009, 010), kept by the writes themselves inside their
