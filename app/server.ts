@@ -11,7 +11,7 @@ import { schedulePurge } from './privacy';
 import { installationSecret } from './secret';
 import { openStore, storeLocation } from './store/open';
 import { ensureVenue } from './venue-settings';
-import { ConfigError } from './errors';
+import { ConfigError, StoreUnavailableError } from './errors';
 
 /** How long requests in flight may take to finish after SIGTERM/SIGINT. */
 const shutdownGraceMs = 15_000;
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
 
 main().catch((error) => {
   if (error instanceof ConfigError) log.error(`configuration: ${error.message}`);
+  else if (error instanceof StoreUnavailableError) log.error('could not start: cannot reach the database', { error: error.reason });
   else log.error('could not start', { error: error?.stack ?? String(error) });
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, readSettings } from '../config';
-import { ConfigError, StoreConflictError, UserError } from '../errors';
+import { ConfigError, StoreConflictError, StoreUnavailableError, UserError } from '../errors';
 import { log } from '../log';
 import { projectRoot } from '../paths';
 import { openStore, storeExists, storeLocation } from '../store/open';
@@ -96,6 +96,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     if (error instanceof UserError || error instanceof ConfigError || error instanceof StoreConflictError) {
       io.err(`portico ${name}: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof StoreUnavailableError) {
+      io.err(`portico ${name}: cannot reach the database: ${error.reason}\n`);
       return 1;
     }
     throw error;

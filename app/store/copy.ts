@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { UserError } from '../errors';
 import { openPostgresStore } from './postgres';
-import { storeError } from './postgres/connection';
 import { sqliteFile } from './sqlite';
 
 /*
@@ -99,7 +98,7 @@ async function insertAll(client: pg.PoolClient, table: string, columns: Column[]
  * signed page state stay valid. Nothing is left in PostgreSQL unless every table's count matched.
  */
 export async function copySqliteToPostgres(dataDir: string, url: string, secret: Buffer): Promise<CopiedTable[]> {
-  const target = await openPostgresStore(url).catch((error: unknown) => { throw storeError(error); });
+  const target = await openPostgresStore(url);
   const source = new Database(sqliteFile(dataDir), { readonly: true, fileMustExist: true });
   let client: pg.PoolClient | undefined;
   try {

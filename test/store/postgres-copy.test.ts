@@ -100,6 +100,9 @@ else describe('db copy from SQLite to PostgreSQL', () => {
     const wrong = await runCli(['db', 'copy', '--to', 'mysql://db/portico'], { dataDir });
     assert.equal(wrong.code, 2);
     assert.match(wrong.err, /db copy needs --to postgres:\/\//);
-    assert.doesNotMatch(wrong.err + again.err, /^ {4}at /m);
+    const away = await runCli(['db', 'copy', '--to', 'postgres://portico@/postgres?host=/nonexistent'], { dataDir });
+    assert.equal(away.code, 1);
+    assert.match(away.err, /^portico db: cannot reach the database: connect ENOENT/);
+    assert.doesNotMatch(wrong.err + again.err + away.err, /^ {4}at /m);
   });
 });

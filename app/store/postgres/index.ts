@@ -4,7 +4,7 @@ import type { Store } from '../types';
 import { postgresAcceptances } from './acceptances';
 import { postgresAdmin } from './admin';
 import { ConfigurationCache, listenForChanges } from './configuration-cache';
-import { sqlOf, transactions, types, type Connection } from './connection';
+import { sqlOf, storeError, transactions, types, type Connection } from './connection';
 import { postgresGuestSessions } from './guest-sessions';
 import { postgresMaintenance } from './maintenance';
 import { migrate } from './migrate';
@@ -107,6 +107,6 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   } catch (error) {
     await stopListening?.();
     await pool.end();
-    throw error;
+    throw storeError(error);
   }
 }
