@@ -72,10 +72,9 @@ export function parseLanguage(what: string, value: string): string {
 
 /** The newest release's texts, by language. */
 async function currentRelease(store: Store, site: Site): Promise<{ release: number; texts: Map<string, string> } | undefined> {
-  const versions = await store.listTerms(site.id);
-  const release = Math.max(...versions.map((version) => version.release));
-  if (!Number.isFinite(release)) return undefined;
-  return { release, texts: new Map(versions.filter((version) => version.release === release).map((version) => [version.language, version.body])) };
+  const versions = await store.currentRelease(site.id);
+  if (versions.length === 0) return undefined;
+  return { release: versions[0].release, texts: new Map(versions.map((version) => [version.language, version.body])) };
 }
 
 /** Whether these texts are exactly the current release's: publishing them would make a release that changes nothing. */

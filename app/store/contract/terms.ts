@@ -29,6 +29,8 @@ export interface TermsStore {
   /** The newest release's text in `language`, else in the site's default language, else any. */
   currentTerms(siteId: number, language?: string): Promise<TermsVersion | undefined>;
   getTermsVersion(id: number): Promise<TermsVersion | undefined>;
+  /** The newest release's texts, by language (none before the first): what an edit starts from, at a cost that does not grow with the acceptances. */
+  currentRelease(siteId: number): Promise<TermsVersion[]>;
   /** Every text of every release with its acceptances, newest release first, then by language. */
   listTerms(siteId: number): Promise<TermsVersionSummary[]>;
 }

@@ -46,6 +46,12 @@ export function postgresTerms({ db, transaction, cache }: Connection): TermsStor
       });
     },
 
+    async currentRelease(siteId) {
+      const rows = await db.rows<TermsRow>(`SELECT * FROM terms_versions
+        WHERE site_id = $1 AND release = (SELECT max(release) FROM terms_versions WHERE site_id = $1) ORDER BY language`, [siteId]);
+      return rows.map(toTerms);
+    },
+
     async listTerms(siteId) {
       const rows = await db.rows<TermsRow & { acceptances: number }>(`
         SELECT t.*, (SELECT count(*) FROM acceptances a WHERE a.terms_version_id = t.id) AS acceptances

@@ -21,6 +21,8 @@ export function sqliteTerms({ db, cache }: Connection): TermsStore {
       WHERE t.site_id = @siteId AND t.release = (SELECT max(release) FROM terms_versions WHERE site_id = @siteId)
       ORDER BY t.language = @language DESC, t.language = s.default_language DESC, t.id LIMIT 1`),
     termsById: db.prepare<[number], TermsRow>('SELECT * FROM terms_versions WHERE id = ?'),
+    currentRelease: db.prepare<{ siteId: number }, TermsRow>(`SELECT * FROM terms_versions
+      WHERE site_id = @siteId AND release = (SELECT max(release) FROM terms_versions WHERE site_id = @siteId) ORDER BY language`),
     listTerms: db.prepare<[number], TermsRow & { acceptances: number }>(`
       SELECT t.*, (SELECT count(*) FROM acceptances a WHERE a.terms_version_id = t.id) AS acceptances
       FROM terms_versions t WHERE t.site_id = ? ORDER BY t.release DESC, t.language`),
@@ -52,6 +54,10 @@ export function sqliteTerms({ db, cache }: Connection): TermsStore {
         const row = sql.termsById.get(id);
         return row && toTerms(row);
       });
+    },
+
+    async currentRelease(siteId) {
+      return sql.currentRelease.all({ siteId }).map(toTerms);
     },
 
     async listTerms(siteId) {

@@ -23,6 +23,15 @@ export function termsContract(open: OpenStore): void {
       assert.equal(await store.currentTerms(999), undefined);
     }));
 
+    it('gives the newest release\'s texts by language, and none before the first', withStore(open, async (store) => {
+      const { site } = await venue(store);
+      assert.deepEqual((await store.currentRelease(site.id)).map((t) => [t.release, t.language]), [[1, 'de'], [1, 'en']]);
+      await store.publishTerms(site.id, termsTexts([{ language: 'en', body: 'Two.' }]), t0 + 1);
+      assert.deepEqual((await store.currentRelease(site.id)).map((t) => [t.release, t.language, t.body]), [[2, 'en', 'Two.']]);
+      const other = await store.createSite({ ...site, slug: 'bar', name: 'Bar' }, t0);
+      assert.deepEqual(await store.currentRelease(other.id), []);
+    }));
+
     it('lists every text with its acceptances, newest release first', withStore(open, async (store) => {
       const { site, terms } = await venue(store);
       await accept(store, site, { termsVersionId: terms.id });
