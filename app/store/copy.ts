@@ -135,6 +135,9 @@ export async function copySqliteToPostgres(dataDir: string, url: string, secret:
     }
     await client.query('UPDATE installation_secret SET secret = $1', [secret]);
     await client.query('COMMIT');
+    // Planner statistics for the tables just filled, as PostgreSQL advises after a bulk load: the first
+    // dashboard would otherwise be planned on empty tables' estimates until autovacuum gets to them.
+    await client.query('ANALYZE');
     return copied;
   } catch (error) {
     await client?.query('ROLLBACK').catch(() => {});
