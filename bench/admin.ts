@@ -21,8 +21,8 @@ function median(values: number[]): number {
 }
 
 /** Creates the bench's admin account (before Portico starts); false with the reason when there is no admin yet. */
-export async function addAdmin(dataDir: string): Promise<{ ok: boolean; reason: string }> {
-  const result = await portico(dataDir, ['admin', 'add', adminUser, '--password-stdin'], `${adminPassword}\n`);
+export async function addAdmin(dataDir: string, env: Record<string, string> = {}): Promise<{ ok: boolean; reason: string }> {
+  const result = await portico(dataDir, ['admin', 'add', adminUser, '--password-stdin'], `${adminPassword}\n`, env);
   return { ok: result.code === 0, reason: (result.stderr || result.stdout).trim().split('\n')[0] };
 }
 
@@ -89,11 +89,11 @@ export async function timeDashboard(baseUrl: string, cookie: string, warmRuns = 
 }
 
 /** `npx portico stats --json` over the last 30 days, each run a new process: the whole command as the owner waits for it. */
-export async function timeStatsCommand(dataDir: string, warmRuns = 3): Promise<Timing & { acceptances: number }> {
+export async function timeStatsCommand(dataDir: string, env: Record<string, string> = {}, warmRuns = 3): Promise<Timing & { acceptances: number }> {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const args = ['stats', '--json', '--from', day(Date.now() - 29 * 86_400_000), '--to', day(Date.now())];
   const once = async () => {
-    const result = await portico(dataDir, args);
+    const result = await portico(dataDir, args, undefined, env);
     if (result.code !== 0) throw new Error(`stats --json exited ${result.code}: ${result.stderr.trim().split('\n')[0]}`);
     return result;
   };

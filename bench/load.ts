@@ -62,3 +62,24 @@ export async function runLoad(load: Load): Promise<LoadResult> {
     seconds,
   };
 }
+
+/**
+ * One load spread over several instances of one installation: each gets its share of the connections (and
+ * of a fixed amount), all drawing from the same `next`, at once. Throughput is the sum; latencies the slower instance's.
+ */
+export async function runSpread(load: Load, urls: string[]): Promise<LoadResult> {
+  const share = (total: number, i: number) => Math.floor(total / urls.length) + (i < total % urls.length ? 1 : 0);
+  const results = await Promise.all(urls.map((url, i) => runLoad({
+    ...load, url, connections: share(load.connections, i), ...(load.amount ? { amount: share(load.amount, i) } : {}),
+  })));
+  const requests = results.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = Math.max(...results.map((r) => r.seconds));
+  return {
+    rps: requests / seconds,
+    p50: Math.max(...results.map((r) => r.p50)),
+    p99: Math.max(...results.map((r) => r.p99)),
+    requests,
+    failures: results.reduce((sum, r) => sum + r.failures, 0),
+    seconds,
+  };
+}

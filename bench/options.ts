@@ -10,10 +10,14 @@ export interface BenchOptions {
   cpuProfileDir: string | null;
   /** Requests per RADIUS scenario, server and round (bench/radius.ts); 0 skips the RADIUS section. */
   radiusCount: number;
+  /** Where the guests' scenarios and the history run: SQLite alone, or PostgreSQL against SQLite in the same run. */
+  store: 'sqlite' | 'postgres';
+  /** With PostgreSQL: the guests' scenarios also on this many instances of one installation (1: one instance only). */
+  instances: number;
 }
 
 export const usage = `Usage: npm run bench -- [--quick] [--rounds N] [--duration SECONDS] [--connections N] [--skip-10m] [--cpu-prof DIR]
-                        [--radius-count N] [--skip-radius]
+                        [--radius-count N] [--skip-radius] [--store sqlite|postgres] [--instances N]
 
   --quick        1 round of 2 s per scenario, without the 10 million acceptances (for development)
   --rounds N     interleaved rounds of every load scenario (default 3)
@@ -23,6 +27,10 @@ export const usage = `Usage: npm run bench -- [--quick] [--rounds N] [--duration
   --cpu-prof DIR write Portico's CPU profile of the load phase into DIR (open it in Chrome DevTools)
   --radius-count N  RADIUS requests per scenario, server and round, against FreeRADIUS (default 20000; --quick 5000)
   --skip-radius  leave out the RADIUS section (it also skips itself, saying why, without freeradius)
+  --store postgres  the guests' scenarios on SQLite and on PostgreSQL (a cluster of the bench's own, durable
+                 settings), with CPU and database round trips per request; the history on PostgreSQL
+                 (seeded in SQLite, then moved with \`portico db copy\`); no RADIUS section
+  --instances N  with --store postgres: also N instances of one installation on one database (e.g. 2)
 `;
 
 function positiveNumber(name: string, value: string | undefined, fallback: number): number {
@@ -38,7 +46,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     options: {
       quick: { type: 'boolean' }, rounds: { type: 'string' }, duration: { type: 'string' }, connections: { type: 'string' },
       'skip-10m': { type: 'boolean' }, 'cpu-prof': { type: 'string' }, 'radius-count': { type: 'string' }, 'skip-radius': { type: 'boolean' },
-      help: { type: 'boolean' },
+      store: { type: 'string' }, instances: { type: 'string' }, help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -47,12 +55,17 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     process.exit(0);
   }
   const quick = values.quick ?? false;
+  const store = values.store ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'postgres') throw new Error(`--store takes sqlite or postgres, got "${store}"`);
+  if (values.instances !== undefined && store !== 'postgres') throw new Error('--instances needs --store postgres: SQLite is one instance\'s');
   return {
     rounds: Math.round(positiveNumber('rounds', values.rounds, quick ? 1 : 3)),
     duration: positiveNumber('duration', values.duration, quick ? 2 : 5),
     connections: Math.round(positiveNumber('connections', values.connections, 50)),
     skip10m: (values['skip-10m'] ?? false) || quick,
     cpuProfileDir: values['cpu-prof'] ?? null,
-    radiusCount: values['skip-radius'] ? 0 : Math.round(positiveNumber('radius-count', values['radius-count'], quick ? 5000 : 20_000)),
+    store,
+    instances: Math.round(positiveNumber('instances', values.instances, 1)),
+    radiusCount: values['skip-radius'] || store === 'postgres' ? 0 : Math.round(positiveNumber('radius-count', values['radius-count'], quick ? 5000 : 20_000)),
   };
 }

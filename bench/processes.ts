@@ -99,11 +99,11 @@ export interface CliResult {
   ms: number;
 }
 
-/** `npx portico …` as the owner runs it, timed from spawn to exit. */
-export function portico(dataDir: string, args: string[], stdin?: string): Promise<CliResult> {
+/** `npx portico …` as the owner runs it, timed from spawn to exit; `env` holds the installation's other settings (DATABASE_URL). */
+export function portico(dataDir: string, args: string[], stdin?: string, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = execFile(process.execPath, [cliPath, ...args], { env: { ...process.env, DATA_DIR: dataDir }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [cliPath, ...args], { env: { ...process.env, DATA_DIR: dataDir, ...env }, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr, ms });
     });

@@ -20,7 +20,7 @@ import { issueBenchLogins } from './radius-logins';
 import {
   accessAccept, accountingResponse, pfsenseAccessRequest, pfsenseAccountingRequest, type BenchGuest, type BenchNas,
 } from './radius-packets';
-import { radiusTable, summarize, verdictLines, type ScenarioFigures, type Verdict } from './report';
+import { radiusTable, summarize, verdictLines, withRound, type ScenarioFigures, type Verdict } from './report';
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -120,7 +120,7 @@ async function measure(target: Target, figures: ScenarioFigures, kind: ScenarioK
   });
   const cpu = cpuSecondsOf(target.pid) - cpuBefore;
   const earlier = figures.rounds.reduce((sum, r) => sum + r.requests, 0);
-  figures.cpuMicrosPerRequest = (((figures.cpuMicrosPerRequest ?? 0) * earlier) + cpu * 1e6) / Math.max(1, earlier + result.requests);
+  figures.cpuMicrosPerRequest = withRound(figures.cpuMicrosPerRequest, earlier, cpu * 1e6, result.requests);
   figures.rounds.push(result);
   const { peakMb, rssMb } = memoryOf(target.pid);
   figures.peakMb = Math.max(figures.peakMb ?? 0, resettable ? peakMb : rssMb);

@@ -26,10 +26,11 @@ fi
 
 # A commit is flushed to the WAL before it returns only with synchronous_commit on: the fault tests crash
 # PostgreSQL (not the machine, so fsync may stay off) and set PORTICO_PG_DURABLE=1 to keep what it acknowledged.
+# PORTICO_PG_OPTIONS (e.g. "-c fsync=on") comes last and so overrides these: the benchmark's honest settings.
 start_server() {
   local commit=off
   [ "${PORTICO_PG_DURABLE:-}" = 1 ] && commit=on
-  "${as[@]}" "$bin/pg_ctl" -D "$1/data" -l "$1/postgres.log" -w -o "-c listen_addresses='' -k $1 -c fsync=off -c synchronous_commit=$commit -c full_page_writes=off -c max_connections=300" start >/dev/null \
+  "${as[@]}" "$bin/pg_ctl" -D "$1/data" -l "$1/postgres.log" -w -o "-c listen_addresses='' -k $1 -c fsync=off -c synchronous_commit=$commit -c full_page_writes=off -c max_connections=300 ${PORTICO_PG_OPTIONS:-}" start >/dev/null \
     || { cat "$1/postgres.log" >&2; exit 1; }
 }
 

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+
+/*
+ * The benchmark's own PostgreSQL: a throwaway cluster (test/postgres/cluster.sh) with the settings a real
+ * installation keeps — fsync, synchronous commit and full page writes on — and pg_stat_statements, which
+ * counts the statements each scenario sends. node-postgres sends each statement (BEGIN and COMMIT included)
+ * as its own request and waits for its answer, so statements are the round trips to the database.
+ */
+
+const clusterScript = path.resolve(__dirname, '../../test/postgres/cluster.sh');
+const honestSettings = '-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_preload_libraries=pg_stat_statements';
+
+/** What PostgreSQL did for one scenario: its processes' CPU time and the statements sent to one database. */
+export interface DatabaseWork {
+  cpuSeconds: number;
+  roundTrips: number;
+}
+
+/** Counts the work of one database between start() and stop(). */
+export interface DatabaseMonitor {
+  start(): Promise<void>;
+  stop(): Promise<DatabaseWork>;
+}
+
+export interface BenchCluster {
+  /** A new empty database's URL, for one installation. */
+  createDatabase(name: string): Promise<string>;
+  monitor(database: string): DatabaseMonitor;
+  stop(): Promise<void>;
+}
+
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv) => new Promise<string>((resolve, reject) => {
+  execFile(command, args, { env }, (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout)));
+});
+
+const clockTicksPerSecond = 100;
+
+/** CPU seconds of the postmaster and every backend it has: live ones by their own counters, ended ones through the postmaster's. */
+function clusterCpuSeconds(postmaster: number): number {
+  const fieldsOf = (pid: number | string) => {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  };
+  // utime, stime, cutime, cstime: the 14th to 17th fields, 12th to 15th after the command name.
+  const ticks = (fields: string[]) => Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  let total = ticks(fieldsOf(postmaster));
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = fieldsOf(entry);
+      if (Number(fields[1]) === postmaster) total += ticks(fields);
+    } catch {
+      // The process ended while being read: its time is now the postmaster's.
+    }
+  }
+  return total / clockTicksPerSecond;
+}
+
+export async function startBenchCluster(): Promise<BenchCluster> {
+  const env = { ...process.env, PORTICO_PG_OPTIONS: honestSettings };
+  const exports = await run('bash', [clusterScript], env);
+  const dir = /PORTICO_TEST_POSTGRES_DIR='([^']+)'/.exec(exports)?.[1];
+  if (!dir) throw new Error(`cluster.sh printed no folder: ${exports}`);
+  const urlOf = (database: string) => `postgres://portico@/${database}?host=${dir}`;
+  const postmaster = Number(fs.readFileSync(path.join(dir, 'data/postmaster.pid'), 'utf8').split('\n')[0]);
+  const admin = new pg.Client({ connectionString: urlOf('postgres') });
+  try {
+    await admin.connect();
+    await admin.query('CREATE EXTENSION pg_stat_statements');
+  } catch (error) {
+    await admin.end().catch(() => {});
+    await run('bash', [clusterScript, 'stop', dir], env);
+    throw error;
+  }
+  return {
+    async createDatabase(name) {
+      await admin.query(`CREATE DATABASE ${name}`);
+      return urlOf(name);
+    },
+    monitor(database) {
+      let cpuBefore = 0;
+      return {
+        async start() {
+          await admin.query('SELECT pg_stat_statements_reset()');
+          cpuBefore = clusterCpuSeconds(postmaster);
+        },
+        async stop() {
+          const cpuSeconds = clusterCpuSeconds(postmaster) - cpuBefore;
+          const { rows } = await admin.query<{ calls: string | null }>(
+            'SELECT sum(calls) AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1)', [database]);
+          return { cpuSeconds, roundTrips: Number(rows[0].calls ?? 0) };
+        },
+      };
+    },
+    async stop() {
+      await admin.end().catch(() => {});
+      await run('bash', [clusterScript, 'stop', dir], env);
+    },
+  };
+}
