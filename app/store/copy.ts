@@ -13,8 +13,8 @@ import { sqliteFile } from './sqlite';
 
 /** Each store's record of its own migrations, the secret (carried over apart) and PostgreSQL's own schedule are not copied. */
 const ownTables = new Set(['schema_migrations', 'installation_secret', 'scheduled_runs']);
-/** Rows per INSERT: PostgreSQL takes at most 65,535 parameters in a statement. */
-const maxParameters = 30_000;
+/** Rows per INSERT: each column goes as one array parameter, so a statement's size is not bound by PostgreSQL's 65,535 parameters. */
+const rowsPerStatement = 10_000;
 
 interface Column { name: string; type: string; identity: boolean }
 export interface CopiedTable { table: string; rows: number }
@@ -71,22 +71,24 @@ function checkSameSchema(source: Database.Database, target: Map<string, Column[]
   if (differences.length) throw new UserError(`the two databases' schemas differ (${differences.join('; ')}): run the same Portico release on both`);
 }
 
+/** Inserts the rows a batch at a time, each column as one typed array that `unnest` turns back into rows: one short statement to parse per batch. */
 async function insertAll(client: pg.PoolClient, table: string, columns: Column[], rows: Iterable<unknown[]>): Promise<number> {
   const converters = columns.map(converter);
-  const perStatement = Math.max(1, Math.min(1000, Math.floor(maxParameters / columns.length)));
-  const head = `INSERT INTO ${quote(table)} (${columns.map((c) => quote(c.name)).join(', ')}) VALUES `;
-  let batch: unknown[][] = [];
+  const statement = `INSERT INTO ${quote(table)} (${columns.map((c) => quote(c.name)).join(', ')})
+    SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})`;
+  let batch: unknown[][] = columns.map(() => []);
+  let inBatch = 0;
   let copied = 0;
   const flush = async () => {
-    if (batch.length === 0) return;
-    const values = batch.map((_, r) => `(${columns.map((_c, i) => `$${r * columns.length + i + 1}`).join(', ')})`).join(', ');
-    await client.query(head + values, batch.flat());
-    copied += batch.length;
-    batch = [];
+    if (inBatch === 0) return;
+    await client.query(statement, batch);
+    copied += inBatch;
+    batch = columns.map(() => []);
+    inBatch = 0;
   };
   for (const row of rows) {
-    batch.push(row.map((value, i) => converters[i](value)));
-    if (batch.length === perStatement) await flush();
+    row.forEach((value, i) => batch[i].push(converters[i](value)));
+    if (++inBatch === rowsPerStatement) await flush();
   }
   await flush();
   return copied;
