@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { processTimes } from './processes';
 
 /*
  * The benchmark's own PostgreSQL: a throwaway cluster (test/postgres/cluster.sh) with the settings a real
@@ -36,27 +37,20 @@ const run = (command: string, args: string[], env: NodeJS.ProcessEnv) => new Pro
   execFile(command, args, { env }, (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout)));
 });
 
-const clockTicksPerSecond = 100;
-
 /** CPU seconds of the postmaster and every backend it has: live ones by their own counters, ended ones through the postmaster's. */
 function clusterCpuSeconds(postmaster: number): number {
-  const fieldsOf = (pid: number | string) => {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  };
-  // utime, stime, cutime, cstime: the 14th to 17th fields, 12th to 15th after the command name.
-  const ticks = (fields: string[]) => Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-  let total = ticks(fieldsOf(postmaster));
+  const ownAndEnded = ({ cpuSeconds, childrenCpuSeconds }: ReturnType<typeof processTimes>) => cpuSeconds + childrenCpuSeconds;
+  let total = ownAndEnded(processTimes(postmaster));
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const fields = fieldsOf(entry);
-      if (Number(fields[1]) === postmaster) total += ticks(fields);
+      const times = processTimes(entry);
+      if (times.parent === postmaster) total += ownAndEnded(times);
     } catch {
       // The process ended while being read: its time is now the postmaster's.
     }
   }
-  return total / clockTicksPerSecond;
+  return total;
 }
 
 export async function startBenchCluster(): Promise<BenchCluster> {

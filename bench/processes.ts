@@ -128,12 +128,18 @@ export function resetPeakMemory(pid: number): boolean {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-export function cpuSecondsOf(pid: number): number {
+/** A process's parent and CPU seconds from /proc/<pid>/stat: its own (user + system) and its ended, waited-for children's. */
+export function processTimes(pid: number | string): { parent: number; cpuSeconds: number; childrenCpuSeconds: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces) start after the last ')'; utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  // Fields after the command name (which may hold spaces) start after the last ')': ppid is the 2nd, then
+  // utime, stime, cutime and cstime the 12th to 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return { parent: fields[1], cpuSeconds: (fields[11] + fields[12]) / clockTicksPerSecond, childrenCpuSeconds: (fields[13] + fields[14]) / clockTicksPerSecond };
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSecondsOf(pid: number): number {
+  return processTimes(pid).cpuSeconds;
 }
 
 /** USER_HZ: 100 on every Linux build Node runs on. */

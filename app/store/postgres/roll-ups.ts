@@ -35,8 +35,8 @@ export function rollUps() {
     deviceSeen,
     /** Counts a newly stored acceptance (its MAC flag as stored: 1, 0 or null). */
     async acceptanceStored(tx: Sql, acceptance: AcceptanceRecord, macRandomised: number | null): Promise<void> {
-      // Every acceptance of a venue's hour counts into the same rows, locked until commit: the device's own
-      // rows come first, so that those shared rows are held for the last statements only.
+      // Every acceptance of a venue's hour and day counts into the same rows, locked until commit: the
+      // device's lock and its days come first, so that those shared rows are held for the last statements only.
       if (acceptance.deviceId !== null) {
         await deviceSeen(tx, { siteId: acceptance.siteId, gatewayId: acceptance.gatewayId, deviceId: acceptance.deviceId, localDay: acceptance.localDay, macRandomised });
       }
