@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { isPostgresUrl, postgresLocation } from '../store/locations';
 import { loadOrCreateSecret } from '../secret';
 import { options, UsageError, type StoreCommand } from './command';
 
@@ -10,7 +11,7 @@ export const db: StoreCommand = {
     const [action, ...rest] = args;
     if (action !== 'copy') throw new UsageError(`unknown db command "${action ?? ''}"`);
     const { values } = options(rest, { to: { type: 'string' } }, 0);
-    const [{ isPostgresUrl, postgresLocation }, { copySqliteToPostgres }] = await Promise.all([import('../store/postgres/index.js'), import('../store/copy.js')]);
+    const { copySqliteToPostgres } = await import('../store/copy.js');
     if (values.to === undefined || !isPostgresUrl(values.to)) throw new UsageError('db copy needs --to postgres://user:password@host/database');
     if (config.databaseUrl) throw new UserError('db copy copies the SQLite installation in DATA_DIR: unset DATABASE_URL for it');
     const started = Date.now();

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { UserError } from '../errors';
 import { openPostgresStore } from './postgres';
-import { sqliteFile } from './sqlite';
+import { sqliteFile } from './locations';
 
 /*
  * `npx portico db copy --to postgres://…`: an SQLite installation into an empty PostgreSQL database, every

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import fs from 'node:fs';
-import { isPostgresStore, openPostgresStore, postgresLocation } from './postgres';
-import { openSqliteStore, sqliteFile } from './sqlite';
+import { postgresLocation, sqliteFile } from './locations';
+import type { PostgresStore } from './postgres';
 import type { Store } from './types';
 
 type StoreConfig = Pick<Config, 'dataDir' | 'sqliteSynchronous' | 'databaseUrl'>;
@@ -9,12 +9,21 @@ type StoreConfig = Pick<Config, 'dataDir' | 'sqliteSynchronous' | 'databaseUrl'>
 /**
  * The one place that chooses the store by configuration; everything else speaks the contract (types.ts).
  * DATABASE_URL names a PostgreSQL database that several instances share (opening it applies its migrations,
- * hence async); without it, the embedded SQLite store in DATA_DIR. The long-running server checkpoints
- * SQLite in the background; a command leaves that to SQLite.
+ * hence async); without it, the embedded SQLite store in DATA_DIR. Only the chosen store's driver is loaded.
+ * The long-running server checkpoints SQLite in the background and hears the other instances' changes to
+ * PostgreSQL, to cache configuration; a command, done in a moment, leaves both alone.
  */
 export async function openStore(config: StoreConfig, use: 'server' | 'command'): Promise<Store> {
-  if (config.databaseUrl) return openPostgresStore(config.databaseUrl);
+  if (config.databaseUrl) {
+    const { openPostgresStore } = await import('./postgres/index.js');
+    return openPostgresStore(config.databaseUrl, { hearChanges: use === 'server' });
+  }
+  const { openSqliteStore } = await import('./sqlite/index.js');
   return openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous, backgroundCheckpoints: use === 'server' });
+}
+
+function isPostgresStore(store: Store): store is PostgresStore {
+  return 'secret' in store && 'pool' in store;
 }
 
 /** The installation's secret where the store keeps it: in the PostgreSQL database, else undefined (a file beside SQLite's, app/secret.ts). */

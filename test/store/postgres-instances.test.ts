@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
+import pg from 'pg';
 import { describeAcceptance } from '../../app/acceptance-record';
 import { termsTexts } from '../../app/content-digests';
 import { StoreConflictError } from '../../app/errors';
@@ -85,6 +86,43 @@ else describe('PostgreSQL store: several instances on one database', () => {
       await dropSchema(fresh);
     }
     assert.ok(a.secret.equals(b.secret));
+  });
+
+  it('opens an up-to-date database without waiting for the migration lock, with the same secret', async () => {
+    const holder = new pg.Client({ connectionString: postgresUrl });
+    await holder.connect();
+    try {
+      // As an instance migrating another schema's store, or stuck mid-migration, would hold it.
+      await holder.query('SELECT pg_advisory_lock(hashtext($1))', [`portico:migrations ${schema}`]);
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<'stuck'>((resolve) => { timer = setTimeout(() => resolve('stuck'), 5000); });
+      const opened = await Promise.race([openPostgresStore(postgresUrl, { schema, hearChanges: false }), stuck]);
+      clearTimeout(timer);
+      assert.notEqual(opened, 'stuck', 'the open waited for the migration lock');
+      const store = opened as PostgresStore;
+      assert.ok(store.secret.equals(a.secret));
+      await store.close();
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('caches nothing in a store that does not hear changes (a command): every read is the database\'s', async () => {
+    const command = await openPostgresStore(postgresUrl, { schema, hearChanges: false });
+    try {
+      assert.equal((await command.getSite(site.id))?.name, 'Café');
+      // Changed behind every store's back: no NOTIFY is sent for it, so only a store that does not cache sees it.
+      await a.pool.query('ALTER TABLE sites DISABLE TRIGGER USER');
+      try {
+        await a.pool.query('UPDATE sites SET name = $1 WHERE id = $2', ['Café Nord', site.id]);
+      } finally {
+        await a.pool.query('ALTER TABLE sites ENABLE TRIGGER USER');
+      }
+      assert.equal((await command.getSite(site.id))?.name, 'Café Nord');
+    } finally {
+      await a.pool.query('UPDATE sites SET name = $1 WHERE id = $2', ['Café', site.id]);
+      await command.close();
+    }
   });
 
   it('starts a guest session on one instance only when both start it at once', async () => {

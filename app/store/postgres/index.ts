@@ -21,6 +21,11 @@ export interface PostgresOptions {
   maxConnections?: number;
   /** A schema of its own (made if missing) instead of the user's default one: one database can then hold several stores (the tests). */
   schema?: string;
+  /**
+   * Whether to hear configuration changes made elsewhere and so cache venues, routers and terms (default true).
+   * A command, done in a moment, leaves it off: one connection fewer to open, and every read is the database's.
+   */
+  hearChanges?: boolean;
 }
 
 /** The PostgreSQL store, with the installation's secret that it keeps (app/store/open.ts hands it out). */
@@ -34,26 +39,6 @@ export type PostgresStore = Store & {
   claimScheduledRun(job: string, now: number, intervalMs: number): Promise<boolean>;
 };
 
-/** Whether a DATABASE_URL names a PostgreSQL database. */
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(?:ql)?:\/\//i.test(url);
-}
-
-/** The URL without its password, for messages. */
-export function postgresLocation(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
-
-export function isPostgresStore(store: Store): store is PostgresStore {
-  return 'secret' in store && 'pool' in store;
-}
-
 /**
  * The store on a PostgreSQL database (node-postgres, a pool, no ORM), for several Portico instances
  * sharing one database. Opening it applies the migrations of migrations/postgres/ and reads the
@@ -61,7 +46,7 @@ export function isPostgresStore(store: Store): store is PostgresStore {
  * changes made elsewhere (configuration-cache.ts).
  */
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
-  const { schema } = options;
+  const { schema, hearChanges = true } = options;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
   const config: pg.ClientConfig = { connectionString: url, types, connectionTimeoutMillis: 5000, ...(schema && { options: `-c search_path=${schema}` }) };
   // node-postgres applies connectionTimeoutMillis to waiting for a free pooled connection too: a crowd of guests
@@ -72,10 +57,9 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   pool.on('error', (error) => log.warn('a pooled PostgreSQL connection failed', { error: error.message }));
   let stopListening: (() => Promise<void>) | undefined;
   try {
-    const { secret } = await migrate(pool, schema);
-    const currentSchema = schema ?? (await pool.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0].schema;
+    const { secret, schema: currentSchema } = await migrate(pool, schema);
     const cache = new ConfigurationCache();
-    stopListening = (await listenForChanges(config, cache, currentSchema)).stop;
+    if (hearChanges) stopListening = (await listenForChanges(config, cache, currentSchema)).stop;
     const connection: Connection = { pool, db: sqlOf(pool), transaction: transactions(pool), cache, rollUps: rollUps() };
     const stop = stopListening;
     let closed: Promise<void> | undefined;
@@ -100,7 +84,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
       ...postgresRadiusCredentials(connection),
       ...postgresRouterAuthorisations(connection),
       close() {
-        closed ??= stop().then(() => pool.end());
+        closed ??= Promise.resolve(stop?.()).then(() => pool.end());
         return closed;
       },
     };

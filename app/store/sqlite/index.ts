@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../types';
+import { sqliteFile } from '../locations';
 import { createPrivateFile, keepPrivate } from '../private-files';
 import { sqliteAcceptances } from './acceptances';
 import { sqliteAdmin } from './admin';
@@ -37,11 +37,6 @@ const safetyNetCheckpointPages = 20_000;
  * synchronous, so every statement is prepared once, by the area that owns it, and each call is short; the
  * async contract is for the store's users.
  */
-/** The database file of a data folder. */
-export function sqliteFile(dataDir: string): string {
-  return path.join(dataDir, 'portico.db');
-}
-
 export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): SqliteStore {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   keepPrivate(dataDir, 0o700);
