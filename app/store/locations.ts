@@ -15,13 +15,11 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(?:ql)?:\/\//i.test(url);
 }
 
-/** The URL without its password, for messages. */
+/**
+ * The URL without its password, for messages. Not parsed as a URL: one for a Unix socket with a user and
+ * no host (postgres://portico@/db?host=/run/postgresql) is none to WHATWG. Everything from the user's ":"
+ * to the last "@" goes, so a password with raw "@" or "/" in it is never partly shown.
+ */
 export function postgresLocation(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://…';
-  }
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):.*@/is, '$1:***@');
 }
