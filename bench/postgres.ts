@@ -37,20 +37,28 @@ const run = (command: string, args: string[], env: NodeJS.ProcessEnv) => new Pro
   execFile(command, args, { env }, (error, stdout, stderr) => (error ? reject(new Error(stderr.trim() || error.message)) : resolve(stdout)));
 });
 
-/** CPU seconds of the postmaster and every backend it has: live ones by their own counters, ended ones through the postmaster's. */
+/**
+ * CPU seconds of the postmaster and every backend it has: live ones by their own counters, ended ones through
+ * the postmaster's. A backend reaped during the scan of /proc would be missed (gone from /proc, not yet in the
+ * postmaster's figure when read first) or counted twice: the scan is taken again until the postmaster's
+ * children's time held still across it.
+ */
 function clusterCpuSeconds(postmaster: number): number {
   const ownAndEnded = ({ cpuSeconds, childrenCpuSeconds }: ReturnType<typeof processTimes>) => cpuSeconds + childrenCpuSeconds;
-  let total = ownAndEnded(processTimes(postmaster));
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const times = processTimes(entry);
-      if (times.parent === postmaster) total += ownAndEnded(times);
-    } catch {
-      // The process ended while being read: its time is now the postmaster's.
+  for (let attempt = 1; ; attempt++) {
+    const before = processTimes(postmaster);
+    let total = ownAndEnded(before);
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const times = processTimes(entry);
+        if (times.parent === postmaster) total += ownAndEnded(times);
+      } catch {
+        // The process ended while being read: the postmaster's figure tells whether it was reaped meanwhile.
+      }
     }
+    if (processTimes(postmaster).childrenCpuSeconds === before.childrenCpuSeconds || attempt === 10) return total;
   }
-  return total;
 }
 
 export async function startBenchCluster(): Promise<BenchCluster> {
