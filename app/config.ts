@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { ConfigError } from './errors';
+import { isPostgresUrl } from './store/locations';
 
 /** Every setting Portico reads from its environment, parsed and checked once at start. */
 export interface Config {
@@ -203,7 +204,7 @@ export function loadConfig(env: Settings = fromEnvironment(process.env)): Config
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
 
   const databaseUrl = env.DATABASE_URL || null;
-  if (databaseUrl !== null && !/^postgres(?:ql)?:\/\//i.test(databaseUrl)) {
+  if (databaseUrl !== null && !isPostgresUrl(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host/database), or unset for SQLite in DATA_DIR');
   }
 
