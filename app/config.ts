@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { ConfigError } from './errors';
-import { isPostgresUrl } from './store/locations';
+
+/** Whether a DATABASE_URL names a PostgreSQL database. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(?:ql)?:\/\//i.test(url);
+}
 
 /** Every setting Portico reads from its environment, parsed and checked once at start. */
 export interface Config {

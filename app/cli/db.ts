@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
-import { isPostgresUrl, postgresLocation } from '../store/locations';
+import { isPostgresUrl } from '../config';
+import { postgresLocation } from '../store/locations';
 import { loadOrCreateSecret } from '../secret';
 import { options, UsageError, type StoreCommand } from './command';
 

@@ -10,11 +10,6 @@ export function sqliteFile(dataDir: string): string {
   return path.join(dataDir, 'portico.db');
 }
 
-/** Whether a DATABASE_URL names a PostgreSQL database. */
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(?:ql)?:\/\//i.test(url);
-}
-
 /**
  * The URL without its password, for messages. Not parsed as a URL: one for a Unix socket with a user and
  * no host (postgres://portico@/db?host=/run/postgresql) is none to WHATWG. Everything from the user's ":"

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isPostgresUrl, postgresLocation } from '../../app/store/locations';
+import { isPostgresUrl } from '../../app/config';
+import { postgresLocation } from '../../app/store/locations';
 
 describe('store locations', () => {
   it('shows a PostgreSQL URL without its password, a Unix socket\'s too', () => {
