@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type { Client, ClientConfig } from 'pg';
+import pg from './pg';
 import { log } from '../../log';
 import type { Gateway, Site, TermsVersion } from '../types';
 
@@ -92,8 +93,8 @@ const reconnectMs = 1000;
  * Keeps one connection (outside the pool) listening for configuration changes, connecting again whenever it
  * is lost; resolves once it listens the first time.
  */
-export async function listenForChanges(config: pg.ClientConfig, cache: ConfigurationCache, schema: string): Promise<{ stop(): Promise<void> }> {
-  let client: pg.Client | undefined;
+export async function listenForChanges(config: ClientConfig, cache: ConfigurationCache, schema: string): Promise<{ stop(): Promise<void> }> {
+  let client: Client | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
 
@@ -113,7 +114,7 @@ export async function listenForChanges(config: pg.ClientConfig, cache: Configura
     cache.setListening(true);
   }
 
-  function lost(which: pg.Client, error?: Error): void {
+  function lost(which: Client, error?: Error): void {
     if (client !== which) return;
     client = undefined;
     cache.setListening(false);

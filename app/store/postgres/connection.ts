@@ -1,19 +1,20 @@
-import pg from 'pg';
+import type { CustomTypesConfig, Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import pg from './pg';
 import { StoreUnavailableError } from '../../errors';
 import type { ConfigurationCache } from './configuration-cache';
 import type { RollUps } from './roll-ups';
 
 /** Statements on one connection (a transaction's) or on any of the pool's (each its own transaction). */
 export interface Sql {
-  rows<R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<R[]>;
-  row<R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<R | undefined>;
+  rows<R extends QueryResultRow>(text: string, params?: unknown[]): Promise<R[]>;
+  row<R extends QueryResultRow>(text: string, params?: unknown[]): Promise<R | undefined>;
   /** The number of rows the statement changed. */
   run(text: string, params?: unknown[]): Promise<number>;
 }
 
 /** What every area of the PostgreSQL store shares: the pool, its transactions, the configuration cache and the roll-ups. */
 export interface Connection {
-  pool: pg.Pool;
+  pool: Pool;
   /** Single statements, each committed on its own. */
   db: Sql;
   /**
@@ -42,7 +43,7 @@ export function storeError(error: unknown): unknown {
   return isUnavailable(error) ? new StoreUnavailableError(error) : error;
 }
 
-async function query(queryable: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Promise<pg.QueryResult> {
+async function query(queryable: Pool | PoolClient, text: string, params?: unknown[]): Promise<QueryResult> {
   try {
     return await queryable.query(text, params);
   } catch (error) {
@@ -50,7 +51,7 @@ async function query(queryable: pg.Pool | pg.PoolClient, text: string, params?: 
   }
 }
 
-export function sqlOf(queryable: pg.Pool | pg.PoolClient): Sql {
+export function sqlOf(queryable: Pool | PoolClient): Sql {
   return {
     async rows(text, params) {
       return (await query(queryable, text, params)).rows;
@@ -66,10 +67,10 @@ export function sqlOf(queryable: pg.Pool | pg.PoolClient): Sql {
 
 const retried = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 
-export function transactions(pool: pg.Pool): Connection['transaction'] {
+export function transactions(pool: Pool): Connection['transaction'] {
   return async (work, mode = 'write') => {
     for (let attempt = 1; ; attempt++) {
-      let client: pg.PoolClient;
+      let client: PoolClient;
       try {
         client = await pool.connect();
       } catch (error) {
@@ -118,9 +119,9 @@ export async function lock(tx: Sql, name: string): Promise<void> {
  * bigint (times in milliseconds, ids, counts) as a JavaScript number: every value Portico stores is far
  * below 2^53. numeric (what sum() and avg() of bigints give) likewise.
  */
-export const types: pg.CustomTypesConfig = {
+export const types: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (value: string) => Number(value);
     return pg.types.getTypeParser(oid, format);
-  }) as pg.CustomTypesConfig['getTypeParser'],
+  }) as CustomTypesConfig['getTypeParser'],
 };

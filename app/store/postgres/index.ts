@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type { ClientConfig, Pool } from 'pg';
+import pg from './pg';
 import { log } from '../../log';
 import type { Store } from '../types';
 import { postgresAcceptances } from './acceptances';
@@ -31,7 +32,7 @@ export interface PostgresOptions {
 /** The PostgreSQL store, with the installation's secret that it keeps (app/store/open.ts hands it out). */
 export type PostgresStore = Store & {
   readonly secret: Buffer;
-  readonly pool: pg.Pool;
+  readonly pool: Pool;
   /**
    * Whether this instance runs the scheduled `job` now: true for exactly one of the instances asking, and only
    * when no instance ran it within `intervalMs`; the run is recorded by the same statement.
@@ -48,7 +49,7 @@ export type PostgresStore = Store & {
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
   const { schema, hearChanges = true } = options;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
-  const config: pg.ClientConfig = { connectionString: url, types, connectionTimeoutMillis: 5000, ...(schema && { options: `-c search_path=${schema}` }) };
+  const config: ClientConfig = { connectionString: url, types, connectionTimeoutMillis: 5000, ...(schema && { options: `-c search_path=${schema}` }) };
   // node-postgres applies connectionTimeoutMillis to waiting for a free pooled connection too: a crowd of guests
   // queues for the pool far longer than a connection takes to open, and must wait, not fail. (How fast requests
   // fail while the database is away is the fault handling's, not this timeout's.)
