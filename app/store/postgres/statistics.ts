@@ -1,7 +1,5 @@
-import type { DayFigures, StatisticsStore, VenueOverviewFigures } from '../types';
+import type { DayFigures, StatisticsFigures, StatisticsStore, VenueOverviewFigures } from '../types';
 import type { Connection } from './connection';
-
-type Count = { acceptances: number };
 
 // $1 site, $2 first day, $3 last day, $4 router or null.
 const where = 'WHERE c.site_id = $1 AND c.local_day BETWEEN $2 AND $3 AND ($4::text IS NULL OR c.gateway_id = $4::text)';
@@ -9,18 +7,18 @@ const hours = `FROM acceptance_hours c ${where}`;
 const breakdowns = `FROM acceptance_breakdowns c ${where}`;
 
 /**
- * The dashboard's statements, as the SQLite store's (app/store/sqlite/statistics.ts): they read the roll-ups
- * and the covering index on guest_sessions, each a range of the period's days, never the acceptances.
+ * The dashboard's figures, as the SQLite store's statements (app/store/sqlite/statistics.ts): they read the roll-ups
+ * and the covering index on guest_sessions, each a range of the period's days, never the acceptances. Here they are
+ * one statement, so one snapshot without a transaction and one round trip: $1 site, $2 first day, $3 last day,
+ * $4 router or null, $5 now.
  */
-const sql = {
-  acceptancesByDay: `SELECT c.local_day AS day, sum(c.acceptances) AS acceptances ${hours} GROUP BY c.local_day ORDER BY c.local_day`,
-  acceptancesByHour: `SELECT c.local_weekday AS weekday, c.local_hour AS hour, sum(c.acceptances) AS acceptances ${hours}
-    GROUP BY c.local_weekday, c.local_hour ORDER BY weekday, hour`,
-  acceptancesByRelease: `SELECT t.release, sum(c.acceptances) AS acceptances FROM terms_versions t JOIN (SELECT c.terms_version_id, c.acceptances ${breakdowns}) c
-    ON c.terms_version_id = t.id GROUP BY t.release ORDER BY t.release DESC`,
-  acceptancesByLanguage: `SELECT c.language, sum(c.acceptances) AS acceptances ${breakdowns} GROUP BY c.language ORDER BY acceptances DESC, c.language`,
-  acceptancesByFamily: `SELECT c.device_family AS family, sum(c.acceptances) AS acceptances ${breakdowns}
-    GROUP BY c.device_family ORDER BY acceptances DESC, family`,
+const parts = {
+  acceptancesByDay: `SELECT c.local_day AS day, sum(c.acceptances) AS acceptances ${hours} GROUP BY c.local_day`,
+  hours: `SELECT c.local_weekday AS weekday, c.local_hour AS hour, sum(c.acceptances) AS acceptances ${hours} GROUP BY c.local_weekday, c.local_hour`,
+  byTermsRelease: `SELECT t.release, sum(c.acceptances) AS acceptances FROM terms_versions t JOIN (SELECT c.terms_version_id, c.acceptances ${breakdowns}) c
+    ON c.terms_version_id = t.id GROUP BY t.release`,
+  byLanguage: `SELECT c.language, sum(c.acceptances) AS acceptances ${breakdowns} GROUP BY c.language`,
+  byDeviceFamily: `SELECT c.device_family AS family, sum(c.acceptances) AS acceptances ${breakdowns} GROUP BY c.device_family`,
   // A device's first day in the period is the one whose previous day lies before the period ('' = none).
   devicesByDay: `SELECT d.local_day AS day,
       sum(d.devices) FILTER (WHERE d.prev_day = '') AS "newDevices", sum(d.devices) FILTER (WHERE d.prev_day <> '') AS "returningDevices",
@@ -35,10 +33,22 @@ const sql = {
       percentile_cont(0.5) WITHIN GROUP (ORDER BY s.ended_at - s.started_at) AS "medianMs"
     FROM guest_sessions s WHERE s.site_id = $1 AND s.local_day BETWEEN $2 AND $3
       AND ($4::text IS NULL OR s.gateway_id = $4::text) AND s.started_at IS NOT NULL`,
-  // A session its router stopped reporting is not online, though nothing ended it. $1 site, $2 router or null, $3 now.
+  // A session its router stopped reporting is not online, though nothing ended it.
   onlineNow: `SELECT count(*) AS n FROM gateways g JOIN guest_sessions s ON s.gateway_id = g.id AND s.ended_at IS NULL
-    WHERE g.site_id = $1 AND ($2::text IS NULL OR g.id = $2::text) AND s.started_at IS NOT NULL AND s.report_due_at > $3`,
+    WHERE g.site_id = $1 AND ($4::text IS NULL OR g.id = $4::text) AND s.started_at IS NOT NULL AND s.report_due_at > $5`,
 };
+
+/** A part's rows as one JSON array, in the contract's order. */
+const rowsAsJson = (part: string, order: string) => `(SELECT coalesce(json_agg(r ORDER BY ${order}), '[]') FROM (${part}) r)`;
+
+const statistics = `SELECT ${rowsAsJson(parts.devicesByDay, 'r.day')} AS "devicesByDay",
+    ${rowsAsJson(parts.acceptancesByDay, 'r.day')} AS "acceptancesByDay",
+    (SELECT row_to_json(r) FROM (${parts.sessions}) r) AS sessions,
+    ${rowsAsJson(parts.hours, 'r.weekday, r.hour')} AS hours,
+    ${rowsAsJson(parts.byTermsRelease, 'r.release DESC')} AS "byTermsRelease",
+    ${rowsAsJson(parts.byLanguage, 'r.acceptances DESC, r.language')} AS "byLanguage",
+    ${rowsAsJson(parts.byDeviceFamily, 'r.acceptances DESC, r.family')} AS "byDeviceFamily",
+    (${parts.onlineNow}) AS "onlineNow"`;
 
 /**
  * The operators' overview, as the SQLite store's (app/store/sqlite/statistics.ts prepareOverview): one row per
@@ -63,43 +73,50 @@ const overview = `SELECT s.id AS "siteId",
   WHERE s.removed_at IS NULL AND ($3::bigint[] IS NULL OR s.id = ANY($3::bigint[]))
   ORDER BY s.id`;
 
-interface DeviceDay { day: string; newDevices: number | null; returningDevices: number | null; firstInPeriod: number | null; randomised: number | null; withMac: number | null }
+type Breakdown<K extends string, V> = ({ [key in K]: V } & { acceptances: number })[];
+interface StatisticsRow {
+  devicesByDay: { day: string; newDevices: number | null; returningDevices: number | null; firstInPeriod: number | null; randomised: number | null; withMac: number | null }[];
+  acceptancesByDay: { day: string; acceptances: number }[];
+  sessions: { sessions: number; ended: number; endedMs: number; bytes: number; medianMs: number | null };
+  hours: StatisticsFigures['hours'];
+  byTermsRelease: Breakdown<'release', number>;
+  byLanguage: Breakdown<'language', string>;
+  byDeviceFamily: Breakdown<'family', string>;
+  onlineNow: number;
+}
 
-export function postgresStatistics({ db, transaction }: Connection): StatisticsStore {
+export function postgresStatistics({ db }: Connection): StatisticsStore {
   return {
     async statistics(query) {
-      const params = [query.siteId, query.fromDay, query.toDay, query.gatewayId ?? null];
-      // One read-only snapshot: every figure from the same moment, even while guests are accepting on every instance.
-      return transaction(async (tx) => {
-        const devicesByDay = new Map((await tx.rows<DeviceDay>(sql.devicesByDay, params)).map((row) => [row.day, row]));
-        const acceptancesByDay = new Map((await tx.rows<Count & { day: string }>(sql.acceptancesByDay, params)).map((row) => [row.day, row.acceptances]));
-        // A remembered device can be seen on a day without any acceptance.
-        const days: DayFigures[] = [...new Set([...acceptancesByDay.keys(), ...devicesByDay.keys()])].sort().map((day) => ({
-          day, acceptances: acceptancesByDay.get(day) ?? 0,
-          newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
-        }));
-        const sum = (key: 'firstInPeriod' | 'newDevices' | 'randomised' | 'withMac') =>
-          [...devicesByDay.values()].reduce((total, row) => total + (row[key] ?? 0), 0);
-        const uniqueDevices = sum('firstInPeriod');
-        const newDevices = sum('newDevices');
-        const sessions = (await tx.row<{ sessions: number; ended: number; endedMs: number; bytes: number; medianMs: number | null }>(sql.sessions, params))!;
-        return {
-          acceptances: days.reduce((total, day) => total + day.acceptances, 0),
-          uniqueDevices, newDevices, returningDevices: uniqueDevices - newDevices,
-          randomisedMacDevices: sum('randomised'), devicesWithMac: sum('withMac'),
-          days,
-          hours: await tx.rows(sql.acceptancesByHour, params),
-          byTermsRelease: await tx.rows(sql.acceptancesByRelease, params),
-          byLanguage: await tx.rows(sql.acceptancesByLanguage, params),
-          byDeviceFamily: await tx.rows(sql.acceptancesByFamily, params),
-          sessions: sessions.sessions,
-          endedSessions: sessions.ended,
-          averageSessionSeconds: sessions.ended === 0 ? null : sessions.endedMs / sessions.ended / 1000,
-          medianSessionSeconds: sessions.medianMs === null ? null : sessions.medianMs / 1000,
-          bytes: sessions.bytes,
-          onlineNow: (await tx.row<{ n: number }>(sql.onlineNow, [query.siteId, query.gatewayId ?? null, query.now]))!.n,
-        };
-      }, 'snapshot');
+      const row = (await db.row<StatisticsRow>(statistics, [query.siteId, query.fromDay, query.toDay, query.gatewayId ?? null, query.now]))!;
+      const devicesByDay = new Map(row.devicesByDay.map((day) => [day.day, day]));
+      const acceptancesByDay = new Map(row.acceptancesByDay.map((day) => [day.day, day.acceptances]));
+      // A remembered device can be seen on a day without any acceptance.
+      const days: DayFigures[] = [...new Set([...acceptancesByDay.keys(), ...devicesByDay.keys()])].sort().map((day) => ({
+        day, acceptances: acceptancesByDay.get(day) ?? 0,
+        newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
+      }));
+      const sum = (key: 'firstInPeriod' | 'newDevices' | 'randomised' | 'withMac') =>
+        row.devicesByDay.reduce((total, day) => total + (day[key] ?? 0), 0);
+      const uniqueDevices = sum('firstInPeriod');
+      const newDevices = sum('newDevices');
+      const { sessions } = row;
+      return {
+        acceptances: days.reduce((total, day) => total + day.acceptances, 0),
+        uniqueDevices, newDevices, returningDevices: uniqueDevices - newDevices,
+        randomisedMacDevices: sum('randomised'), devicesWithMac: sum('withMac'),
+        days,
+        hours: row.hours,
+        byTermsRelease: row.byTermsRelease,
+        byLanguage: row.byLanguage,
+        byDeviceFamily: row.byDeviceFamily,
+        sessions: sessions.sessions,
+        endedSessions: sessions.ended,
+        averageSessionSeconds: sessions.ended === 0 ? null : sessions.endedMs / sessions.ended / 1000,
+        medianSessionSeconds: sessions.medianMs === null ? null : sessions.medianMs / 1000,
+        bytes: sessions.bytes,
+        onlineNow: row.onlineNow,
+      };
     },
     // One statement: one snapshot.
     async venueOverview(query) {
