@@ -110,13 +110,16 @@ export interface VenueStatistics extends StatisticsFigures {
   routers: RouterHealth[];
 }
 
-/** The figures for a period; every day of the period is listed, with zeros where nothing happened. */
+/**
+ * The figures for a period; every day of the period is listed, with zeros where nothing happened. `healthModels`
+ * is asked for once the database is counting, so that a command can load the drivers meanwhile.
+ */
 export async function venueStatistics(
-  store: Store, site: Site, period: Period, gatewayId: string | null, now: number, reportIntervalOf: ReportIntervalOf,
+  store: Store, site: Site, period: Period, gatewayId: string | null, now: number, healthModels: () => ReportIntervalOf | Promise<ReportIntervalOf>,
 ): Promise<VenueStatistics> {
   const gateways = await store.listGateways(site.id);
   if (gatewayId !== null && !gateways.some((gateway) => gateway.id === gatewayId)) throw new UserError(`This venue has no router "${gatewayId.slice(0, 64)}".`);
-  const figures = await store.statistics({ siteId: site.id, ...period, gatewayId: gatewayId ?? undefined, now });
+  const [figures, reportIntervalOf] = await Promise.all([store.statistics({ siteId: site.id, ...period, gatewayId: gatewayId ?? undefined, now }), healthModels()]);
   const recorded = new Map(figures.days.map((day) => [day.day, day]));
   const days: DayFigures[] = [];
   for (let day = period.fromDay; day <= period.toDay; day = addDays(day, 1)) {

@@ -155,8 +155,8 @@ describe('privacy: the statistics survive the purge and a forget', () => {
         for (const phone of guests) assert.equal((await acceptAsPfSenseGuest(portal.app, 'cafe', phone)).status, 307);
       }
       const period = { fromDay: '2026-11-01', toDay: '2026-11-30' };
-      const figures = () => venueStatistics(portal.store, portal.site, period, null, Date.UTC(2026, 10, 30, 12), reportIntervalOf);
-      const perGateway = () => venueStatistics(portal.store, portal.site, period, 'cafe', Date.UTC(2026, 10, 30, 12), reportIntervalOf);
+      const figures = () => venueStatistics(portal.store, portal.site, period, null, Date.UTC(2026, 10, 30, 12), () => reportIntervalOf);
+      const perGateway = () => venueStatistics(portal.store, portal.site, period, 'cafe', Date.UTC(2026, 10, 30, 12), () => reportIntervalOf);
       const before = { all: await figures(), cafe: await perGateway() };
       assert.equal(before.all.acceptances, 6);
 

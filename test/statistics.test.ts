@@ -10,7 +10,7 @@ import { describeAcceptance } from '../app/acceptance-record';
 describe('statistics over a hand-counted fixture (Europe/Berlin, both DST changes)', () => {
   let portal: TestPortal;
   const figures = async (fromDay: string, toDay: string, gateway: string | null = null) =>
-    venueStatistics(portal.store, (await portal.store.getDefaultSite())!, { fromDay, toDay }, gateway, portal.clock(), reportIntervalOf);
+    venueStatistics(portal.store, (await portal.store.getDefaultSite())!, { fromDay, toDay }, gateway, portal.clock(), () => reportIntervalOf);
 
   before(async () => {
     portal = await testPortal();
@@ -160,11 +160,11 @@ describe('a remembered device (remember_days) going online without a new accepta
       gatewayId: 'bar', sessionKey: 'remembered', clientMac: '06:00:00:00:00:01', clientIp: '10.0.0.5', at, localDay: '2026-05-06', reportDueAt: at + 180_000,
     });
 
-    const stats = await venueStatistics(store, site, { fromDay: '2026-05-06', toDay: '2026-05-06' }, null, portal.clock(), reportIntervalOf);
+    const stats = await venueStatistics(store, site, { fromDay: '2026-05-06', toDay: '2026-05-06' }, null, portal.clock(), () => reportIntervalOf);
     assert.deepEqual([stats.acceptances, stats.uniqueDevices, stats.newDevices, stats.returningDevices, stats.sessions], [0, 1, 0, 1, 1]);
     assert.deepEqual(stats.days, [{ day: '2026-05-06', acceptances: 0, newDevices: 0, returningDevices: 1 }]);
     assert.equal(stats.randomisedMacShare, 1);
-    const both = await venueStatistics(store, site, { fromDay: '2026-05-04', toDay: '2026-05-06' }, 'bar', portal.clock(), reportIntervalOf);
+    const both = await venueStatistics(store, site, { fromDay: '2026-05-04', toDay: '2026-05-06' }, 'bar', portal.clock(), () => reportIntervalOf);
     assert.deepEqual([both.acceptances, both.uniqueDevices, both.newDevices, both.returningDevices], [1, 1, 1, 0]);
   });
 });

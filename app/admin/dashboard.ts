@@ -184,7 +184,7 @@ export function dashboardRouter(ctx: Context): Router {
   router.get('/dashboard', async (req, res) => {
     const { request, refusal } = await readDashboardRequest(ctx, req, res);
     if (refusal) log.warn('dashboard period refused', { reason: refusal.problem });
-    const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now(), reportIntervalOf);
+    const stats = await venueStatistics(ctx.store, request.site, request.period, request.gatewayId, ctx.now(), () => reportIntervalOf);
     const page = dashboardPage(request, stats, venuePath(ctx, request.site), refusal);
     const checklist = await firstRunChecklist(ctx, request.site);
     res.status(refusal ? 400 : 200).set('Cache-Control', 'no-store').render('admin/dashboard', { ...page, checklist });

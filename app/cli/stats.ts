@@ -11,13 +11,12 @@ export const stats: StoreCommand = {
 
   async run({ args, store, io }) {
     const { values } = options(args, { from: { type: 'string' }, to: { type: 'string' }, gateway: { type: 'string' }, json: { type: 'boolean' }, ...venueFlag }, 0);
-    // The routers' health models are their drivers': loaded while the database finds the venue.
-    const drivers = import('../gateways/index.js');
     const site = await venueFor(store, values.venue, io.now());
     const custom = values.from !== undefined || values.to !== undefined;
     const period = choosePeriod(custom ? 'custom' : '7d', values.from, values.to, () => venueToday(site, io.now()));
-    const { reportIntervalOf } = await drivers;
-    const figures = await venueStatistics(store, site, period, values.gateway ?? null, io.now(), reportIntervalOf);
+    // The routers' health models are their drivers': loaded while the database counts.
+    const healthModels = async () => (await import('../gateways/index.js')).reportIntervalOf;
+    const figures = await venueStatistics(store, site, period, values.gateway ?? null, io.now(), healthModels);
     io.out(values.json ? JSON.stringify(figures, null, 2) + '\n' : statisticsText(figures));
   },
 };

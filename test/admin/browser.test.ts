@@ -84,7 +84,7 @@ describe('the owner in a real browser (headless Chromium)', { timeout: 60_000 },
     assert.equal(new URL(page.url()).pathname, '/admin/venues/1/dashboard');
     // The dashboard shows the same figures as the store computes for the last 7 venue days.
     const site = (await portal.store.getDefaultSite())!;
-    const expected = await venueStatistics(portal.store, site, choosePeriod('7d', undefined, undefined, () => venueToday(site, portal.clock())), null, portal.clock(), reportIntervalOf);
+    const expected = await venueStatistics(portal.store, site, choosePeriod('7d', undefined, undefined, () => venueToday(site, portal.clock())), null, portal.clock(), () => reportIntervalOf);
     const cards = Object.fromEntries(await page.$$eval('.cards .card', (cards) => cards.map((card) =>
       [card.querySelector('dt')!.textContent!.trim(), card.querySelector('dd')!.textContent!.trim()])));
     const digits = (text: string) => Number(text.replace(/[^0-9]/g, ''));

@@ -131,7 +131,7 @@ describe('a guest acts only for itself: no login ends another device\'s session'
   after(() => portal.close());
 
   const ask = (path: string) => request(portal.app).get(path).then((response) => response.text);
-  const onlineNow = async (gatewayId = 'gw') => (await venueStatistics(portal.store, portal.site, period, gatewayId, portal.clock(), reportIntervalOf)).onlineNow;
+  const onlineNow = async (gatewayId = 'gw') => (await venueStatistics(portal.store, portal.site, period, gatewayId, portal.clock(), () => reportIntervalOf)).onlineNow;
 
   for (const [what, attackerToken] of [
     ['its own token issued without a MAC', () => issuedToken(portal, 'gw', { mac: null, ip: attacker.ip })],
