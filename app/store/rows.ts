@@ -1,4 +1,4 @@
-import type { GuestSession, GuestSessionEndReason, RadiusCredential, Site, SiteSettings } from './types';
+import type { DayFigures, GuestSession, GuestSessionEndReason, RadiusCredential, Site, SiteSettings, StatisticsFigures } from './types';
 
 /*
  * The rows both stores read, named as the schema names them (the same in SQLite and PostgreSQL, whose
@@ -61,4 +61,41 @@ export interface DeviceSighting {
   localDay: string;
   /** 1, 0, or null without a MAC. */
   macRandomised: number | null;
+}
+
+/** The dashboard's statements' rows (PostgreSQL's FILTERed sums are null where no row matched). */
+export interface StatisticsRows extends Pick<StatisticsFigures, 'hours' | 'byTermsRelease' | 'byLanguage' | 'byDeviceFamily' | 'onlineNow'> {
+  devicesByDay: { day: string; newDevices: number | null; returningDevices: number | null; firstInPeriod: number | null; randomised: number | null; withMac: number | null }[];
+  acceptancesByDay: { day: string; acceptances: number }[];
+  sessions: { sessions: number; ended: number; endedMs: number; bytes: number; medianMs: number | null };
+}
+
+export function toStatisticsFigures(rows: StatisticsRows): StatisticsFigures {
+  const devicesByDay = new Map(rows.devicesByDay.map((day) => [day.day, day]));
+  const acceptancesByDay = new Map(rows.acceptancesByDay.map((day) => [day.day, day.acceptances]));
+  // A remembered device can be seen on a day without any acceptance.
+  const days: DayFigures[] = [...new Set([...acceptancesByDay.keys(), ...devicesByDay.keys()])].sort().map((day) => ({
+    day, acceptances: acceptancesByDay.get(day) ?? 0,
+    newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
+  }));
+  const sum = (key: 'firstInPeriod' | 'newDevices' | 'randomised' | 'withMac') => rows.devicesByDay.reduce((total, day) => total + (day[key] ?? 0), 0);
+  const uniqueDevices = sum('firstInPeriod');
+  const newDevices = sum('newDevices');
+  const { sessions } = rows;
+  return {
+    acceptances: days.reduce((total, day) => total + day.acceptances, 0),
+    uniqueDevices, newDevices, returningDevices: uniqueDevices - newDevices,
+    randomisedMacDevices: sum('randomised'), devicesWithMac: sum('withMac'),
+    days,
+    hours: rows.hours,
+    byTermsRelease: rows.byTermsRelease,
+    byLanguage: rows.byLanguage,
+    byDeviceFamily: rows.byDeviceFamily,
+    sessions: sessions.sessions,
+    endedSessions: sessions.ended,
+    averageSessionSeconds: sessions.ended === 0 ? null : sessions.endedMs / sessions.ended / 1000,
+    medianSessionSeconds: sessions.medianMs === null ? null : sessions.medianMs / 1000,
+    bytes: sessions.bytes,
+    onlineNow: rows.onlineNow,
+  };
 }

@@ -1,4 +1,5 @@
-import type { DayFigures, StatisticsFigures, StatisticsStore, VenueOverviewFigures } from '../types';
+import { toStatisticsFigures, type StatisticsRows } from '../rows';
+import type { StatisticsStore, VenueOverviewFigures } from '../types';
 import type { Connection } from './connection';
 
 // $1 site, $2 first day, $3 last day, $4 router or null.
@@ -73,50 +74,10 @@ const overview = `SELECT s.id AS "siteId",
   WHERE s.removed_at IS NULL AND ($3::bigint[] IS NULL OR s.id = ANY($3::bigint[]))
   ORDER BY s.id`;
 
-type Breakdown<K extends string, V> = ({ [key in K]: V } & { acceptances: number })[];
-interface StatisticsRow {
-  devicesByDay: { day: string; newDevices: number | null; returningDevices: number | null; firstInPeriod: number | null; randomised: number | null; withMac: number | null }[];
-  acceptancesByDay: { day: string; acceptances: number }[];
-  sessions: { sessions: number; ended: number; endedMs: number; bytes: number; medianMs: number | null };
-  hours: StatisticsFigures['hours'];
-  byTermsRelease: Breakdown<'release', number>;
-  byLanguage: Breakdown<'language', string>;
-  byDeviceFamily: Breakdown<'family', string>;
-  onlineNow: number;
-}
-
 export function postgresStatistics({ db }: Connection): StatisticsStore {
   return {
     async statistics(query) {
-      const row = (await db.row<StatisticsRow>(statistics, [query.siteId, query.fromDay, query.toDay, query.gatewayId ?? null, query.now]))!;
-      const devicesByDay = new Map(row.devicesByDay.map((day) => [day.day, day]));
-      const acceptancesByDay = new Map(row.acceptancesByDay.map((day) => [day.day, day.acceptances]));
-      // A remembered device can be seen on a day without any acceptance.
-      const days: DayFigures[] = [...new Set([...acceptancesByDay.keys(), ...devicesByDay.keys()])].sort().map((day) => ({
-        day, acceptances: acceptancesByDay.get(day) ?? 0,
-        newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
-      }));
-      const sum = (key: 'firstInPeriod' | 'newDevices' | 'randomised' | 'withMac') =>
-        row.devicesByDay.reduce((total, day) => total + (day[key] ?? 0), 0);
-      const uniqueDevices = sum('firstInPeriod');
-      const newDevices = sum('newDevices');
-      const { sessions } = row;
-      return {
-        acceptances: days.reduce((total, day) => total + day.acceptances, 0),
-        uniqueDevices, newDevices, returningDevices: uniqueDevices - newDevices,
-        randomisedMacDevices: sum('randomised'), devicesWithMac: sum('withMac'),
-        days,
-        hours: row.hours,
-        byTermsRelease: row.byTermsRelease,
-        byLanguage: row.byLanguage,
-        byDeviceFamily: row.byDeviceFamily,
-        sessions: sessions.sessions,
-        endedSessions: sessions.ended,
-        averageSessionSeconds: sessions.ended === 0 ? null : sessions.endedMs / sessions.ended / 1000,
-        medianSessionSeconds: sessions.medianMs === null ? null : sessions.medianMs / 1000,
-        bytes: sessions.bytes,
-        onlineNow: row.onlineNow,
-      };
+      return toStatisticsFigures((await db.row<StatisticsRows>(statistics, [query.siteId, query.fromDay, query.toDay, query.gatewayId ?? null, query.now]))!);
     },
     // One statement: one snapshot.
     async venueOverview(query) {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { DayFigures, StatisticsFigures, StatisticsQuery, StatisticsStore, VenueOverviewFigures, VenueOverviewQuery } from '../types';
+import { toStatisticsFigures } from '../rows';
+import type { StatisticsFigures, StatisticsQuery, StatisticsStore, VenueOverviewFigures, VenueOverviewQuery } from '../types';
 import type { Connection } from './connection';
 
 type StatisticsParams = { siteId: number; fromDay: string; toDay: string; gatewayId: string | null; now: number };
@@ -53,34 +54,16 @@ function prepareStatistics(db: Database.Database) {
 
 function readStatistics(sql: StatisticsStatements, query: StatisticsQuery): StatisticsFigures {
   const params = { siteId: query.siteId, fromDay: query.fromDay, toDay: query.toDay, gatewayId: query.gatewayId ?? null, now: query.now };
-  const devicesByDay = new Map(sql.devicesByDay.all(params).map((row) => [row.day, row]));
-  const acceptancesByDay = new Map(sql.acceptancesByDay.all(params).map((row) => [row.day, row.acceptances]));
-  // A remembered device can be seen on a day without any acceptance.
-  const days: DayFigures[] = [...new Set([...acceptancesByDay.keys(), ...devicesByDay.keys()])].sort().map((day) => ({
-    day, acceptances: acceptancesByDay.get(day) ?? 0,
-    newDevices: devicesByDay.get(day)?.newDevices ?? 0, returningDevices: devicesByDay.get(day)?.returningDevices ?? 0,
-  }));
-  const sum = (key: 'firstInPeriod' | 'newDevices' | 'randomised' | 'withMac') =>
-    [...devicesByDay.values()].reduce((total, row) => total + row[key], 0);
-  const uniqueDevices = sum('firstInPeriod');
-  const newDevices = sum('newDevices');
-  const sessions = sql.sessions.get(params)!;
-  return {
-    acceptances: days.reduce((total, day) => total + day.acceptances, 0),
-    uniqueDevices, newDevices, returningDevices: uniqueDevices - newDevices,
-    randomisedMacDevices: sum('randomised'), devicesWithMac: sum('withMac'),
-    days,
+  return toStatisticsFigures({
+    devicesByDay: sql.devicesByDay.all(params),
+    acceptancesByDay: sql.acceptancesByDay.all(params),
+    sessions: sql.sessions.get(params)!,
     hours: sql.acceptancesByHour.all(params),
     byTermsRelease: sql.acceptancesByRelease.all(params),
     byLanguage: sql.acceptancesByLanguage.all(params),
     byDeviceFamily: sql.acceptancesByFamily.all(params),
-    sessions: sessions.sessions,
-    endedSessions: sessions.ended,
-    averageSessionSeconds: sessions.ended === 0 ? null : sessions.endedMs / sessions.ended / 1000,
-    medianSessionSeconds: sessions.medianMs === null ? null : sessions.medianMs / 1000,
-    bytes: sessions.bytes,
     onlineNow: sql.onlineNow.get(params)!,
-  };
+  });
 }
 
 type StatisticsStatements = ReturnType<typeof prepareStatistics>;
